@@ -1,0 +1,117 @@
+/**
+ * Configuration, parsed once at start-up with zod. No other module reads `process.env`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const Bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const Seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+const ConfigFields = z.object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
+    SAFETY_DIR: z.string().min(1).default('./safety/lexicons'),
+    /** Public base URL of this server as browsers and Direct Line see it (local mode uses it as the service URL). */
+    PUBLIC_URL: z.string().url().optional(),
+
+    MicrosoftAppId: z.string().default(''),
+    MicrosoftAppPassword: z.string().default(''),
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI', '']).default(''),
+    MicrosoftAppTenantId: z.string().default(''),
+    DIRECT_LINE_SECRET: z.string().default(''),
+    DIRECT_LINE_DOMAIN: z.string().url().default('https://directline.botframework.com/v3/directline'),
+
+    /** Extra service URL prefixes replies may be sent to in local mode (e.g. a local Teams emulator). */
+    SERVICE_URL_ALLOWLIST: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean)),
+
+    /** Fixes the bot's clock (ISO date-time with offset): tests and demonstrations only. */
+    MDU_NOW: z.string().datetime({ offset: true }).optional(),
+
+    /** How long anonymised unanswered questions are kept for curators. */
+    UNANSWERED_RETENTION_DAYS: z.coerce.number().int().positive().max(365).default(30),
+    /** How long a conversation's state is kept after its last activity. */
+    CONVERSATION_RETENTION_DAYS: z.coerce.number().int().positive().max(365).default(7),
+    /** How long a handoff transcript is kept. */
+    TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().positive().max(365).default(7),
+
+    HANDOFF_ACCEPT_TIMEOUT_SECONDS: Seconds(600),
+    HANDOFF_INACTIVITY_SECONDS: Seconds(900),
+    HANDOFF_MAX_CONVERSATIONS_PER_VOLUNTEER: z.coerce.number().int().positive().max(20).default(2),
+
+    MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+    MAX_TEXT_CHARS: z.coerce.number().int().positive().default(2000),
+
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    ALLOW_EXAMPLE_SCHEDULE: Bool,
+});
+
+export const ConfigSchema = ConfigFields.superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && c.MDU_NOW) {
+      ctx.addIssue({ code: 'custom', path: ['MDU_NOW'], message: 'MDU_NOW fixes the clock for tests; it is refused in production' });
+    }
+    if (c.MicrosoftAppId === '' && !LOOPBACK.test(c.HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOST'],
+        message: 'local mode (MicrosoftAppId empty) accepts unauthenticated calls, so it only listens on loopback; publish it through a reverse proxy',
+      });
+    }
+  });
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface Config extends RawConfig {
+  /** Local mode: no Bot Framework credentials, loopback only, our own Direct Line. */
+  localMode: boolean;
+  production: boolean;
+  dataDir: string;
+  knowledgeDir: string;
+  safetyDir: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment once. Throws a `ConfigError` naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    localMode: c.MicrosoftAppId === '',
+    production: c.NODE_ENV === 'production',
+    dataDir: path.resolve(c.DATA_DIR),
+    knowledgeDir: path.resolve(c.KNOWLEDGE_DIR),
+    safetyDir: path.resolve(c.SAFETY_DIR),
+  };
+}
+
+const SECRET_KEYS = ['MicrosoftAppPassword', 'DIRECT_LINE_SECRET'] as const;
+
+/** What the start-up line prints: the settings, secrets blanked. */
+export function describeConfig(c: Config): Record<string, unknown> {
+  const shown: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigFields.shape)) {
+    const value = (c as unknown as Record<string, unknown>)[key];
+    shown[key] = (SECRET_KEYS as readonly string[]).includes(key) && value ? '***' : value;
+  }
+  shown.localMode = c.localMode;
+  return shown;
+}

@@ -1,0 +1,84 @@
+/**
+ * A lowdb adapter that writes durably: temporary file, fsync, rename, fsync of the folder.
+ * The previous good file is kept as `<file>.bak` (a hard link, so keeping it costs no copy).
+ */
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
+import type { Adapter } from 'lowdb';
+
+export class CorruptFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file} cannot be read (${reason})`);
+    this.name = 'CorruptFileError';
+  }
+}
+
+export class DurableJsonFile<T> implements Adapter<T> {
+  constructor(
+    readonly file: string,
+    private readonly validate: (raw: unknown) => T,
+  ) {}
+
+  get backupFile(): string {
+    return `${this.file}.bak`;
+  }
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new CorruptFileError(this.file, text.length === 0 ? 'empty file' : 'not valid JSON, perhaps truncated');
+    }
+    try {
+      return this.validate(raw);
+    } catch (error) {
+      throw new CorruptFileError(this.file, (error as Error).message);
+    }
+  }
+
+  async write(data: T): Promise<void> {
+    const dir = path.dirname(this.file);
+    const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.tmp`);
+    const text = JSON.stringify(data);
+    const handle = await fs.open(tmp, "w", 0o600);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await this.keepBackup();
+    await fs.rename(tmp, this.file);
+    await syncDirectory(dir);
+  }
+
+  private async keepBackup(): Promise<void> {
+    try {
+      await fs.access(this.file, fsConstants.F_OK);
+    } catch {
+      return;
+    }
+    await fs.rm(this.backupFile, { force: true });
+    await fs.link(this.file, this.backupFile);
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

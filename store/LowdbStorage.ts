@@ -1,0 +1,237 @@
+/**
+ * The embedded store: one lowdb JSON file in `DATA_DIR`, behind botbuilder's `Storage` interface,
+ * with MemoryStorage's eTag rules (a missing or `*` eTag overwrites; a stale eTag is refused).
+ *
+ * Everything the bot keeps (conversation state, handoff queue, Direct Line conversations, counters)
+ * is a keyed document here, so one set of rules (eTags, retention, erasure) covers it all.
+ *
+ * Writes are group-committed: every write made while a flush is running joins the next flush, and
+ * each caller's promise resolves once the flush holding its change is on disk (fsync + rename).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Low } from 'lowdb';
+import type { Storage, StoreItems } from 'botbuilder';
+import { z } from 'zod';
+import { ErrorCodes, MduError } from '../bot/errors.js';
+import { CorruptFileError, DurableJsonFile } from './DurableJsonFile.js';
+
+const StoredItem = z.object({
+  eTag: z.string(),
+  /** ISO instant of the last write: what retention and purges go by. */
+  updatedAt: z.string(),
+  value: z.record(z.string(), z.unknown()),
+});
+const StoreFile = z.object({
+  format: z.literal('mdu-store'),
+  version: z.literal(1),
+  nextETag: z.number().int().nonnegative(),
+  items: z.record(z.string(), StoredItem),
+});
+type StoreFile = z.infer<typeof StoreFile>;
+
+/** What the rest of the bot needs from a store beyond botbuilder's `Storage`. */
+export interface DocumentStore extends Storage {
+  /** Keys starting with `prefix`, in no particular order. */
+  keys(prefix: string): Promise<string[]>;
+  /** Deletes every item whose key starts with `prefix` and which was last written before `before`. Returns how many. */
+  purge(prefix: string, before: Date): Promise<number>;
+  /** Resolves when every acknowledged write is on disk. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface LowdbStorageOptions {
+  /** Folder of the store file and its lock. */
+  dataDir: string;
+  /** In production a missing store file is an error, not a fresh start. */
+  createIfMissing: boolean;
+  now?: () => Date;
+  fileName?: string;
+}
+
+export class LowdbStorage implements DocumentStore {
+  private flushing: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Low<StoreFile>,
+    private readonly lockFile: string,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Opens (or, where allowed, creates) the store; takes the data directory's lock. */
+  static async open(options: LowdbStorageOptions): Promise<LowdbStorage> {
+    const dataDir = path.resolve(options.dataDir);
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+    const file = path.join(dataDir, options.fileName ?? 'store.json');
+    const lockFile = path.join(dataDir, 'store.lock');
+    await acquireLock(lockFile);
+    try {
+      const adapter = new DurableJsonFile<StoreFile>(file, (raw) => StoreFile.parse(raw));
+      const db = new Low<StoreFile>(adapter, { format: 'mdu-store', version: 1, nextETag: 1, items: {} });
+      let existing: StoreFile | null;
+      try {
+        existing = await adapter.read();
+      } catch (error) {
+        if (error instanceof CorruptFileError) {
+          throw new MduError(
+            ErrorCodes.STORE_CORRUPT,
+            `The store file ${file} is damaged (${error.reason}). The bot will not start on an empty store. ` +
+              `The last good copy is ${adapter.backupFile}: check it, then copy it over ${path.basename(file)} to restore.`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      if (existing === null && !options.createIfMissing) {
+        throw new MduError(
+          ErrorCodes.STORE_MISSING,
+          `The store file ${file} is missing. In production the bot does not start afresh on its own: restore the data directory from a backup, or create an empty store with \`npm run store:init\` for a first install.`,
+        );
+      }
+      if (existing) db.data = existing;
+      const storage = new LowdbStorage(db, lockFile, options.now ?? (() => new Date()));
+      if (existing === null) await storage.persist();
+      return storage;
+    } catch (error) {
+      await fs.rm(lockFile, { force: true });
+      heldLocks.delete(lockFile);
+      throw error;
+    }
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    if (!keys) throw new ReferenceError('Keys are required when reading.');
+    const result: StoreItems = {};
+    for (const key of keys) {
+      const item = this.db.data.items[key];
+      // A deep copy: callers mutate what they read (BotState does) and must not touch the store's copy.
+      if (item) result[key] = { ...structuredClone(item.value), eTag: item.eTag };
+    }
+    return result;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    if (!changes) throw new ReferenceError('Changes are required when writing.');
+    this.assertOpen();
+    const items = this.db.data.items;
+    // Check every eTag before changing anything, so a conflict leaves the store as it was.
+    for (const [key, change] of Object.entries(changes)) {
+      const eTag = (change as { eTag?: string } | undefined)?.eTag;
+      const old = items[key];
+      if (old && eTag && eTag !== '*' && eTag !== old.eTag) {
+        throw new MduError(ErrorCodes.STORE_ETAG_CONFLICT, `Storage: error writing "${key}" due to eTag conflict.`);
+      }
+    }
+    const updatedAt = this.now().toISOString();
+    for (const [key, change] of Object.entries(changes)) {
+      const { eTag: _ignored, ...value } = structuredClone(change ?? {}) as Record<string, unknown>;
+      void _ignored;
+      items[key] = { eTag: String(this.db.data.nextETag++), updatedAt, value };
+    }
+    await this.persist();
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    this.assertOpen();
+    let changed = false;
+    for (const key of keys) {
+      if (key in this.db.data.items) {
+        delete this.db.data.items[key];
+        changed = true;
+      }
+    }
+    if (changed) await this.persist();
+  }
+
+  async keys(prefix: string): Promise<string[]> {
+    return Object.keys(this.db.data.items).filter((k) => k.startsWith(prefix));
+  }
+
+  async purge(prefix: string, before: Date): Promise<number> {
+    const limit = before.toISOString();
+    const stale = Object.entries(this.db.data.items)
+      .filter(([key, item]) => key.startsWith(prefix) && item.updatedAt < limit)
+      .map(([key]) => key);
+    await this.delete(stale);
+    return stale.length;
+  }
+
+  async flush(): Promise<void> {
+    await this.queued;
+    await this.flushing;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    await fs.rm(this.lockFile, { force: true });
+    heldLocks.delete(this.lockFile);
+  }
+
+  /** Group commit: joins the next flush, which starts once the running one is done. */
+  private persist(): Promise<void> {
+    if (this.queued) return this.queued;
+    const previous = this.flushing ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        this.queued = null;
+        this.flushing = next;
+        try {
+          await this.db.write();
+        } finally {
+          if (this.flushing === next) this.flushing = null;
+        }
+      });
+    this.queued = next;
+    return next;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The store is closed.');
+  }
+}
+
+/** Locks this process holds, so a second opener inside the same process is refused too. */
+const heldLocks = new Set<string>();
+
+/** One process a data directory: a second one is refused while the first is alive. */
+async function acquireLock(lockFile: string): Promise<void> {
+  if (heldLocks.has(lockFile)) {
+    throw new MduError(ErrorCodes.STORE_LOCKED, `The data directory is in use by another process (this one, lock ${lockFile}).`);
+  }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await fs.open(lockFile, 'wx', 0o600);
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      heldLocks.add(lockFile);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(await fs.readFile(lockFile, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new MduError(
+          ErrorCodes.STORE_LOCKED,
+          `The data directory is in use by another process (pid ${owner}, lock ${lockFile}). Two bots must not share one store.`,
+        );
+      }
+      // The owner is gone (a crash or kill -9): the lock is stale.
+      await fs.rm(lockFile, { force: true });
+    }
+  }
+  throw new MduError(ErrorCodes.STORE_LOCKED, `Could not take the lock ${lockFile}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The thin activity handler: every activity of a conversation goes, one at a time, through the
+ * turn pipeline. Teams-specific handling (cards, invokes) hangs off this class.
+ */
+import { TeamsActivityHandler, type TurnContext } from 'botbuilder';
+import type { KeyedSerialiser } from './KeyedSerialiser.js';
+import type { TurnPipeline } from './TurnPipeline.js';
+
+export class MduBot extends TeamsActivityHandler {
+  constructor(
+    private readonly pipeline: TurnPipeline,
+    private readonly serialiser: KeyedSerialiser,
+  ) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.pipeline.run(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      await this.pipeline.run(context);
+      await next();
+    });
+  }
+
+  /** Turns of one conversation never run together (see KeyedSerialiser). */
+  override async run(context: TurnContext): Promise<void> {
+    const key = `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
+    await this.serialiser.run(key, () => super.run(context));
+  }
+}

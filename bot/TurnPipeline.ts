@@ -1,0 +1,145 @@
+/**
+ * What happens to every activity, in order. Read this file to know the bot.
+ *
+ *   1. input guards     non-message activities, welcome, attachments, oversized text
+ *   2. safety screen    crisis: the help first, in every state; medical: noted for later steps
+ *   3. live handoff     a conversation queued for or held by a volunteer goes to the handoff desk
+ *   4. medical advice   declined kindly, pointed to professionals
+ *   5. dialogs          knowledge answers, clarifying, feedback, asking for a person, fallback
+ */
+import { ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import type { AnswerComposer, Audience } from '../dialogs/AnswerComposer.js';
+import type { RootDialog, TurnFacts } from '../dialogs/RootDialog.js';
+import type { BotMessages } from '../knowledge/BotMessages.js';
+import type { Locale } from '../knowledge/schema.js';
+import type { Clock } from './clock.js';
+import type { HandoffPort, SafetyPort, SafetyVerdict } from './ports.js';
+import { mduMessage } from './replies.js';
+
+/** What the bot keeps about a conversation: no message text. */
+export interface ConversationData {
+  locale?: Locale;
+  /** When the visitor last wrote something that screened as a crisis (ISO). */
+  crisisAt?: string;
+}
+
+/** A crisis within this time makes a request for a volunteer go first in the queue. */
+const CRISIS_PRIORITY_MS = 60 * 60 * 1000;
+
+export interface TurnPipelineDeps {
+  conversationState: ConversationState;
+  safety: SafetyPort;
+  handoff: HandoffPort;
+  composer: AnswerComposer;
+  messages: BotMessages;
+  rootDialog: RootDialog;
+  clock: Clock;
+  detectLocale: (text: string) => Locale;
+  maxTextChars: number;
+}
+
+export class TurnPipeline {
+  private readonly conversationData: StatePropertyAccessor<ConversationData>;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly dialogs: DialogSet;
+  private readonly facts = new WeakMap<TurnContext, TurnFacts>();
+
+  constructor(private readonly deps: TurnPipelineDeps) {
+    this.conversationData = deps.conversationState.createProperty<ConversationData>('conversation');
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogs');
+    this.dialogs = new DialogSet(this.dialogState).add(deps.rootDialog);
+  }
+
+  /** The facts of a turn, for the dialogs. */
+  factsOf = (context: TurnContext): TurnFacts => {
+    const facts = this.facts.get(context);
+    if (!facts) throw new Error('turn facts read outside a turn');
+    return facts;
+  };
+
+  async run(context: TurnContext): Promise<void> {
+    try {
+      await this.handle(context);
+    } finally {
+      await this.deps.conversationState.saveChanges(context);
+    }
+  }
+
+  private async handle(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const { composer, messages, handoff, safety } = this.deps;
+    const now = this.deps.clock.now();
+    const audience: Audience = activity.channelId === 'msteams' ? 'staff' : 'all';
+    const data = await this.conversationData.get(context, {});
+
+    // 1. Input guards.
+    if (activity.type === ActivityTypes.ConversationUpdate) {
+      const joined = (activity.membersAdded ?? []).some((m) => m.id !== activity.recipient?.id);
+      if (joined) await context.sendActivity(composer.welcome(localeOfActivity(activity.locale) ?? 'fr', audience));
+      return;
+    }
+    if (activity.type !== ActivityTypes.Message) return;
+    const text = (activity.text ?? '').trim();
+    const locale = localeOfActivity(activity.locale) ?? (text ? this.deps.detectLocale(text) : data.locale) ?? 'fr';
+    data.locale = locale;
+    if (!text && activity.value === undefined) {
+      await context.sendActivity(mduMessage(messages.get('notText', locale), { intent: 'fallback', locale }));
+      return;
+    }
+    if (text.length > this.deps.maxTextChars) {
+      await context.sendActivity(mduMessage(messages.get('tooLong', locale, { limit: this.deps.maxTextChars }), { intent: 'fallback', locale }));
+      return;
+    }
+
+    // 2. Safety screen: on every message, whatever the state of the conversation.
+    const verdict: SafetyVerdict = text ? safety.assess(text) : { kind: 'none' };
+    const conversationId = activity.conversation.id;
+    const status = await handoff.status(conversationId);
+    if (verdict.kind === 'crisis') {
+      data.crisisAt = now.toISOString();
+      const onDuty = status === 'bot' && (await handoff.onDuty(now));
+      await context.sendActivity(composer.crisis(locale, onDuty));
+      // Queued or live: the desk moves the visitor up and alerts the volunteer.
+      if (status !== 'bot') await handoff.handleVisitorMessage(context, { locale, safety: verdict });
+      return;
+    }
+
+    // 3. Live handoff: while queued or with a volunteer, the desk decides (the bot never answers in a volunteer's place).
+    if (status !== 'bot' && (await handoff.handleVisitorMessage(context, { locale, safety: verdict }))) return;
+
+    // 4. Medical advice: never given.
+    if (verdict.kind === 'medical') {
+      await context.sendActivity(composer.medical(locale));
+      return;
+    }
+
+    // 5. Dialogs.
+    const recentCrisis = data.crisisAt !== undefined && now.getTime() - Date.parse(data.crisisAt) < CRISIS_PRIORITY_MS;
+    this.facts.set(context, { locale, audience, now, recentCrisis });
+    if (verdict.kind === 'help_info') {
+      const topic = composer.topic('help.emergency');
+      if (topic) {
+        await context.sendActivity(composer.answer(topic, { locale, audience, now, question: text, confidence: 1, volunteerOnDuty: await handoff.onDuty(now) }));
+        return;
+      }
+    }
+    const dialogContext = await this.dialogs.createContext(context);
+    const result = await dialogContext.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.deps.rootDialog.id);
+  }
+
+  /** Forgets the conversation's bot state (dialog and data). */
+  async clearState(context: TurnContext): Promise<void> {
+    await this.deps.conversationState.clear(context);
+    await this.deps.conversationState.delete(context);
+  }
+}
+
+export function localeOfActivity(locale: string | undefined): Locale | undefined {
+  if (!locale) return undefined;
+  const lower = locale.toLowerCase();
+  if (lower.startsWith('fr')) return 'fr';
+  if (lower.startsWith('en')) return 'en';
+  return undefined;
+}

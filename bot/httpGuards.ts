@@ -1,0 +1,44 @@
+/**
+ * Guards in front of the JSON routes: content type (415), body size (413), malformed JSON (400).
+ * Error bodies say what is wrong in general words: never a stack, never the request's text.
+ */
+import restify, { type Next, type Request, type Response } from 'restify';
+
+export interface HttpErrorBody {
+  error: { code: string; message: string };
+}
+
+export function sendError(res: Response, status: number, code: string, message: string): void {
+  if (res.headersSent) return;
+  res.status(status);
+  res.json({ error: { code, message } } satisfies HttpErrorBody);
+}
+
+function requireJsonContentType(req: Request, res: Response, next: Next): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    sendError(res, 415, 'unsupported_media_type', 'This route takes application/json.');
+    return next(false);
+  }
+  next();
+}
+
+function parseJsonBody(req: Request, res: Response, next: Next): void {
+  const raw = (req.body as Buffer | string | undefined)?.toString('utf8') ?? '';
+  if (raw.trim() === '') {
+    sendError(res, 400, 'empty_body', 'The request body is empty.');
+    return next(false);
+  }
+  try {
+    req.body = JSON.parse(raw) as unknown;
+  } catch {
+    sendError(res, 400, 'malformed_json', 'The request body is not valid JSON.');
+    return next(false);
+  }
+  next();
+}
+
+/** The handler chain that reads a JSON body of at most `maxBytes`. */
+export function jsonBody(maxBytes: number): restify.RequestHandler[] {
+  return [requireJsonContentType, restify.plugins.bodyReader({ maxBodySize: maxBytes }), parseJsonBody];
+}

@@ -1,0 +1,196 @@
+/**
+ * The composition root: builds config, data, store, knowledge, safety, dialogs, bot, adapter and
+ * server, and passes each through constructors. Nothing else wires anything.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
+import type restify from 'restify';
+import { AnswerComposer } from '../dialogs/AnswerComposer.js';
+import { ConversationIntents } from '../dialogs/ConversationIntents.js';
+import { RootDialog } from '../dialogs/RootDialog.js';
+import { NoVolunteerDesk } from '../handoff/NoVolunteerDesk.js';
+import { BotMessages } from '../knowledge/BotMessages.js';
+import { CurationStore } from '../knowledge/CurationStore.js';
+import { loadKnowledge, type KnowledgeBase } from '../knowledge/loadKnowledge.js';
+import type { Topic } from '../knowledge/schema.js';
+import { KnowledgeIndex, detectLocale } from '../knowledge/search/KnowledgeIndex.js';
+import { loadSynonyms } from '../knowledge/search/synonyms.js';
+import { SafetyScreen } from '../safety/SafetyScreen.js';
+import { ScheduleTexts } from '../schedule/describeSchedule.js';
+import { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
+import { LowdbStorage } from '../store/LowdbStorage.js';
+import { OffsetClock, systemClock, type Clock } from './clock.js';
+import { describeConfig, loadConfig, type Config } from './config.js';
+import { createLogger, pseudonymise, type Logger } from './log.js';
+import { KeyedSerialiser } from './KeyedSerialiser.js';
+import { MduBot } from './MduBot.js';
+import { CONVERSATION_STATE_PREFIX, PrefixedConversationState } from './PrefixedConversationState.js';
+import { mduMessage } from './replies.js';
+import { listen, makeServer } from './server.js';
+import { GuardedAuthentication, ServiceUrlPolicy } from './ServiceUrlGuard.js';
+import { TurnPipeline, localeOfActivity } from './TurnPipeline.js';
+
+export interface RunningBot {
+  url: string;
+  server: restify.Server;
+  store: LowdbStorage;
+  knowledge: KnowledgeBase;
+  index: KnowledgeIndex;
+  close(): Promise<void>;
+}
+
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Builds everything from the config and starts listening. */
+export async function startBot(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningBot> {
+  const clock: Clock = config.MDU_NOW ? new OffsetClock(config.MDU_NOW) : systemClock;
+  let ready = false;
+
+  // Data: refused at start-up, with the file and the field, if anything is broken.
+  const knowledge = loadKnowledge(config.knowledgeDir);
+  const schedule = PermanenceSchedule.fromFile(path.join(config.knowledgeDir, 'schedule.yaml'));
+  if (schedule.isExample && config.production && !config.ALLOW_EXAMPLE_SCHEDULE) {
+    log.warn('schedule.example_hidden', {
+      reason: 'knowledge/schedule.yaml is the shipped example: in production the bot will not present it as real; visitors are told to ask the MDU. Replace it and set example: false.',
+    });
+  }
+  const scheduleTexts = new ScheduleTexts(schedule, { showExample: !config.production || config.ALLOW_EXAMPLE_SCHEDULE });
+  const messages = BotMessages.fromFile(path.join(config.knowledgeDir, 'messages.yaml'));
+  const intents = ConversationIntents.fromFile(path.join(config.knowledgeDir, 'conversation.yaml'));
+  const synonyms = loadSynonyms(path.join(config.knowledgeDir, 'synonyms.yaml'));
+  const index = KnowledgeIndex.build(withAssociationNames(knowledge.topics, schedule), synonyms);
+  const safety = SafetyScreen.fromDirectory(config.safetyDir);
+
+  const store = await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production, now: () => clock.now() });
+  const conversationState = new PrefixedConversationState(store);
+  const curation = new CurationStore(store, () => clock.now());
+  const handoff = new NoVolunteerDesk(scheduleTexts, clock);
+  const composer = new AnswerComposer(knowledge, schedule, scheduleTexts, messages);
+
+  let pipeline: TurnPipeline | undefined;
+  const rootDialog = new RootDialog({
+    index,
+    composer,
+    intents,
+    curation,
+    handoff,
+    messages,
+    factsOf: (context) => pipeline!.factsOf(context),
+    erase: async (context: TurnContext) => {
+      await handoff.erase(context.activity.conversation.id);
+      await pipeline!.clearState(context);
+    },
+  });
+  pipeline = new TurnPipeline({
+    conversationState,
+    safety,
+    handoff,
+    composer,
+    messages,
+    rootDialog,
+    clock,
+    detectLocale,
+    maxTextChars: config.MAX_TEXT_CHARS,
+  });
+  const bot = new MduBot(pipeline, new KeyedSerialiser());
+
+  let ownUrl: string | undefined;
+  const serviceUrls = new ServiceUrlPolicy(() => ownUrl, config.SERVICE_URL_ALLOWLIST);
+  const auth = new GuardedAuthentication(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.MicrosoftAppId,
+      MicrosoftAppPassword: config.MicrosoftAppPassword,
+      MicrosoftAppType: config.MicrosoftAppType || undefined,
+      MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    } as ConfigurationBotFrameworkAuthenticationOptions),
+    serviceUrls,
+  );
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context, error) => {
+    // The stack, never the visitor's text; a kind message; the broken dialog state cleared.
+    log.error('turn.failed', error, { channel: context.activity.channelId, conversation: pseudonymise(context.activity.conversation?.id) });
+    const locale = localeOfActivity(context.activity.locale) ?? 'fr';
+    try {
+      await conversationState.delete(context);
+      await context.sendActivity(mduMessage(messages.get('error', locale), { intent: 'fallback', locale }));
+    } catch (secondary) {
+      log.error('turn.error_reply_failed', secondary);
+    }
+  };
+
+  const server = makeServer({
+    config,
+    adapter,
+    bot,
+    log,
+    serviceUrls,
+    readiness: () => ({ ready, details: { topics: knowledge.topics.length, store: ready ? 'open' : 'opening' } }),
+  });
+  const url = await listen(server, config.PORT, config.HOST);
+  ownUrl = config.PUBLIC_URL ?? url;
+
+  const purge = async () => {
+    const before = (days: number) => new Date(clock.now().getTime() - days * 86_400_000);
+    const unanswered = await curation.purge(config.UNANSWERED_RETENTION_DAYS);
+    const conversations = await store.purge(CONVERSATION_STATE_PREFIX, before(config.CONVERSATION_RETENTION_DAYS));
+    log.info('retention.purged', { unanswered, conversations });
+  };
+  await purge();
+  const purgeTimer = setInterval(() => void purge().catch((error) => log.error('retention.purge_failed', error)), PURGE_INTERVAL_MS);
+  purgeTimer.unref();
+
+  ready = true;
+  log.info('bot.started', { url, topics: knowledge.topics.length, exampleSchedule: schedule.isExample, localMode: config.localMode });
+
+  return {
+    url,
+    server,
+    store,
+    knowledge,
+    index,
+    async close() {
+      ready = false;
+      clearInterval(purgeTimer);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
+
+/** Association names and aliases are words that mean "the schedule of that association". */
+function withAssociationNames(topics: readonly Topic[], schedule: PermanenceSchedule): Topic[] {
+  const names = schedule.associations.flatMap((a) => [a.name, ...a.aliases]);
+  return topics.map((t) =>
+    t.id === 'schedule.permanences' ? { ...t, keywords: { fr: [...t.keywords.fr, ...names], en: [...t.keywords.en, ...names] } } : t,
+  );
+}
+
+async function main(): Promise<void> {
+  const log0 = createLogger('info');
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    log0.error('config.invalid', error);
+    process.exit(1);
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  log.info('config.loaded', describeConfig(config) as Record<string, string>);
+  let running: RunningBot;
+  try {
+    running = await startBot(config, log);
+  } catch (error) {
+    log.error('startup.failed', error);
+    process.exit(1);
+  }
+  const stop = async (signal: string) => {
+    log.info('bot.stopping', { signal });
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void main();

@@ -1,0 +1,116 @@
+/**
+ * The HTTP server: a configured restify server, not yet listening (`makeServer`), so tests and
+ * the composition root decide where it listens.
+ */
+import restify, { type Request, type Response } from 'restify';
+import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { pseudonymise } from './log.js';
+import { jsonBody, sendError } from './httpGuards.js';
+import type { ServiceUrlPolicy } from './ServiceUrlGuard.js';
+
+export interface Readiness {
+  ready: boolean;
+  details: Record<string, string | number | boolean>;
+}
+
+export interface ServerDeps {
+  config: Config;
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  log: Logger;
+  serviceUrls: ServiceUrlPolicy;
+  readiness: () => Readiness;
+  /** Other route groups (Direct Line, pages, console) register themselves here. */
+  routes?: ((server: restify.Server) => void)[];
+}
+
+export function makeServer(deps: ServerDeps): restify.Server {
+  const { config, adapter, bot, log } = deps;
+  const server = restify.createServer({ name: 'mdu-front-desk', handleUncaughtExceptions: false });
+  server.pre(restify.plugins.pre.sanitizePath());
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.on('restifyError', (req: Request, _res: Response, error: Error & { statusCode?: number }, callback: () => void) => {
+    // restify's own errors (413, 404, 405...) with a body that names no internals.
+    const status = error.statusCode ?? 500;
+    if (status >= 500) log.error('http.error', error, { route: req.getRoute()?.path?.toString() ?? '-' });
+    (error as unknown as { toJSON: () => unknown }).toJSON = () => ({
+      error: { code: error.name.replace(/Error$/, '').toLowerCase() || 'error', message: status >= 500 ? 'Internal error.' : publicMessage(status) },
+    });
+    callback();
+  });
+
+  server.get('/healthz', (_req: Request, res: Response) => {
+    const readiness = deps.readiness();
+    res.status(readiness.ready ? 200 : 503);
+    res.json({ status: readiness.ready ? 'ok' : 'starting', ...readiness.details });
+  });
+
+  server.post('/api/messages', ...jsonBody(config.MAX_BODY_BYTES), async (req: Request, res: Response) => {
+    const activity = req.body as Partial<Activity> | null;
+    if (!isActivityShaped(activity)) {
+      sendError(res, 400, 'invalid_activity', 'The body is not a Bot Framework activity (type, channelId, conversation.id and serviceUrl are required).');
+      return;
+    }
+    if (config.localMode && activity.deliveryMode !== 'expectReplies' && !deps.serviceUrls.allows(activity.serviceUrl)) {
+      log.warn('messages.service_url_refused', { channel: activity.channelId, conversation: pseudonymise(activity.conversation?.id) });
+      sendError(res, 403, 'service_url_refused', 'In local mode the bot only replies to its own Direct Line and to the allowed service URLs.');
+      return;
+    }
+    try {
+      await adapter.process(req, res, (context) => bot.run(context));
+    } catch (error) {
+      log.error('messages.process_failed', error, { channel: activity.channelId });
+      sendError(res, 500, 'internal', 'The message could not be processed.');
+    }
+  });
+
+  for (const register of deps.routes ?? []) register(server);
+  return server;
+}
+
+function isActivityShaped(a: Partial<Activity> | null): a is Partial<Activity> & { type: string; channelId: string; serviceUrl: string; conversation: { id: string } } {
+  return (
+    typeof a === 'object' &&
+    a !== null &&
+    !Array.isArray(a) &&
+    typeof a.type === 'string' &&
+    a.type.length > 0 &&
+    typeof a.channelId === 'string' &&
+    typeof a.serviceUrl === 'string' &&
+    typeof a.conversation === 'object' &&
+    a.conversation !== null &&
+    typeof a.conversation.id === 'string' &&
+    a.conversation.id.length > 0
+  );
+}
+
+function publicMessage(status: number): string {
+  switch (status) {
+    case 404:
+      return 'Not found.';
+    case 405:
+      return 'Method not allowed.';
+    case 413:
+      return 'The request body is too large.';
+    case 415:
+      return 'Unsupported media type.';
+    case 429:
+      return 'Too many requests.';
+    default:
+      return 'Bad request.';
+  }
+}
+
+/** Starts listening; resolves with the base URL. */
+export function listen(server: restify.Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.removeListener('error', reject);
+      const address = server.address();
+      resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}`);
+    });
+  });
+}

@@ -1,0 +1,158 @@
+/**
+ * Turns knowledge topics, schedule facts and contacts into the messages a visitor reads:
+ * the answer, where it comes from and when it was checked, follow-up buttons, feedback.
+ */
+import type { CardAction, Activity } from 'botbuilder';
+import type { BotMessages } from '../knowledge/BotMessages.js';
+import type { KnowledgeBase } from '../knowledge/loadKnowledge.js';
+import { fillPlaceholders, type Placeholder } from '../knowledge/loadKnowledge.js';
+import { renderContactGroup } from '../knowledge/renderContacts.js';
+import type { Locale, Topic } from '../knowledge/schema.js';
+import type { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
+import type { ScheduleTexts } from '../schedule/describeSchedule.js';
+import { WEEKDAYS, type Weekday } from '../schedule/scheduleSchema.js';
+import { foldText } from '../knowledge/foldText.js';
+import { button, mduMessage } from '../bot/replies.js';
+
+export type Audience = 'all' | 'staff';
+
+/** Topics offered when nothing fits, and on welcome: the MDU's main doors. */
+const STARTER_TOPICS = ['mdu.what', 'schedule.today', 'rights.record', 'peer.support', 'help.listening'] as const;
+
+const WEEKDAY_WORDS: Record<Weekday, string[]> = {
+  mon: ['lundi', 'monday'],
+  tue: ['mardi', 'tuesday'],
+  wed: ['mercredi', 'wednesday'],
+  thu: ['jeudi', 'thursday'],
+  fri: ['vendredi', 'friday'],
+  sat: ['samedi', 'saturday'],
+  sun: ['dimanche', 'sunday'],
+};
+
+export class AnswerComposer {
+  constructor(
+    private readonly knowledge: KnowledgeBase,
+    private readonly schedule: PermanenceSchedule,
+    private readonly scheduleTexts: ScheduleTexts,
+    private readonly messages: BotMessages,
+  ) {}
+
+  topic(id: string): Topic | undefined {
+    return this.knowledge.byId.get(id);
+  }
+
+  title(id: string, locale: Locale): string {
+    return this.knowledge.byId.get(id)?.title[locale] ?? id;
+  }
+
+  /** A knowledge answer, with its source line, related topics and feedback buttons. */
+  answer(
+    topic: Topic,
+    options: { locale: Locale; audience: Audience; now: Date; question: string; confidence: number; volunteerOnDuty: boolean },
+  ): Partial<Activity> {
+    const { locale } = options;
+    const staffVariant = options.audience === 'staff' ? topic.answers[`${locale}-staff`] : undefined;
+    const body = this.dynamicAnswer(topic, options) ?? this.fill(staffVariant ?? topic.answers[locale], locale, options.now);
+    const sources = topic.sources.map((s) => s.label).join(' ; ');
+    const source = this.messages.get('sourceLine', locale, { sources, checked: formatDate(topic.checked, locale) });
+    const buttons: CardAction[] = [
+      ...topic.related.map((id) => button(this.title(id, locale), { mdu: 'topic', id })),
+      button(this.messages.get('helpfulYes', locale), { mdu: 'feedback', topic: topic.id, helpful: true }),
+      button(this.messages.get('helpfulNo', locale), { mdu: 'feedback', topic: topic.id, helpful: false }),
+    ];
+    if (options.volunteerOnDuty) buttons.push(button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' }));
+    return mduMessage(`${body}\n\n${source}`, { intent: 'answer', topic: topic.id, confidence: round(options.confidence), locale }, buttons);
+  }
+
+  clarify(candidates: { topicId: string; confidence: number }[], locale: Locale): Partial<Activity> {
+    return mduMessage(
+      this.messages.get('clarify', locale),
+      { intent: 'clarify', candidates: candidates.map((c) => c.topicId), confidence: round(candidates[0]?.confidence ?? 0), locale },
+      candidates.map((c) => button(this.title(c.topicId, locale), { mdu: 'topic', id: c.topicId })),
+    );
+  }
+
+  fallback(locale: Locale, volunteerOnDuty: boolean, confidence = 0): Partial<Activity> {
+    const lines = [this.messages.get('fallback', locale), ...STARTER_TOPICS.filter((id) => this.knowledge.byId.has(id)).map((id) => `- ${this.title(id, locale)}`)];
+    if (volunteerOnDuty) lines.push('', this.messages.get('fallbackVolunteer', locale));
+    const buttons = STARTER_TOPICS.filter((id) => this.knowledge.byId.has(id)).map((id) => button(this.title(id, locale), { mdu: 'topic', id }));
+    if (volunteerOnDuty) buttons.push(button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' }));
+    return mduMessage(lines.join('\n'), { intent: 'fallback', confidence: round(confidence), locale }, buttons);
+  }
+
+  welcome(locale: Locale, audience: Audience): Partial<Activity> {
+    const starters = STARTER_TOPICS.filter((id) => this.knowledge.byId.has(id));
+    return mduMessage(
+      this.messages.get(audience === 'staff' ? 'welcomeStaff' : 'welcome', locale),
+      { intent: 'welcome', locale },
+      (audience === 'staff' ? ['mdu.professionals', 'mdu.what', 'mdu.associations', 'peer.support'].filter((id) => this.knowledge.byId.has(id)) : starters).map((id) =>
+        button(this.title(id, locale), { mdu: 'topic', id }),
+      ),
+    );
+  }
+
+  smalltalk(key: 'greeting' | 'thanks' | 'goodbye' | 'feedbackThanks', locale: Locale): Partial<Activity> {
+    return mduMessage(this.messages.get(key, locale), { intent: 'smalltalk', locale });
+  }
+
+  /** The crisis reply: the numbers first, warmly, then (when someone is on duty) a volunteer. */
+  crisis(locale: Locale, volunteerOnDuty: boolean): Partial<Activity> {
+    const parts = [this.messages.get('crisisIntro', locale), renderContactGroup(this.knowledge.contacts, 'emergency', locale), this.messages.get('crisisAfter', locale)];
+    if (volunteerOnDuty) parts.push(this.messages.get('crisisVolunteer', locale));
+    const buttons = volunteerOnDuty ? [button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' })] : [];
+    return mduMessage(parts.join('\n\n'), { intent: 'crisis', locale }, buttons);
+  }
+
+  /** The kind refusal of medical advice, pointing to who can answer and to what the MDU can do. */
+  medical(locale: Locale): Partial<Activity> {
+    const offers = ['rights.information', 'mdu.associations', 'peer.support'].filter((id) => this.knowledge.byId.has(id));
+    return mduMessage(this.messages.get('medical', locale), { intent: 'medical', locale }, offers.map((id) => button(this.title(id, locale), { mdu: 'topic', id })));
+  }
+
+  /** Schedule topics answer from the schedule itself, for the association or day the visitor named. */
+  private dynamicAnswer(topic: Topic, options: { locale: Locale; now: Date; question: string }): string | undefined {
+    const { locale, now, question } = options;
+    if (topic.id === 'schedule.permanences') {
+      const [association] = this.schedule.findAssociations(question);
+      if (association) return this.scheduleTexts.forAssociation(association, now, locale);
+      const weekday = weekdayNamed(question);
+      if (weekday) return this.scheduleTexts.onWeekday(weekday, locale);
+    }
+    return undefined;
+  }
+
+  private fill(text: string, locale: Locale, now: Date): string {
+    return fillPlaceholders(text, (name: Placeholder) => {
+      switch (name) {
+        case 'schedule.hours':
+          return this.scheduleTexts.hours(locale);
+        case 'schedule.today':
+          return this.scheduleTexts.today(now, locale);
+        case 'schedule.permanences':
+          return this.scheduleTexts.permanences(locale);
+        case 'schedule.associations':
+          return this.scheduleTexts.associations(locale);
+        case 'contacts.emergency':
+          return renderContactGroup(this.knowledge.contacts, 'emergency', locale);
+        case 'contacts.listening':
+          return renderContactGroup(this.knowledge.contacts, 'listening', locale);
+        case 'contacts.mdu':
+          return renderContactGroup(this.knowledge.contacts, 'mdu', locale);
+      }
+    });
+  }
+}
+
+function weekdayNamed(text: string): Weekday | undefined {
+  const words = ` ${foldText(text)} `;
+  return WEEKDAYS.find((d) => WEEKDAY_WORDS[d].some((w) => words.includes(` ${w} `)));
+}
+
+function formatDate(iso: string, locale: Locale): string {
+  const [y, m, d] = iso.split('-');
+  return locale === 'fr' ? `${d}/${m}/${y}` : `${y}-${m}-${d}`;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

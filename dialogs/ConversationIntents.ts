@@ -1,0 +1,52 @@
+/**
+ * Conversational intents that are not knowledge topics (asking for a person, greetings, thanks,
+ * erasing one's data), from the patterns in `knowledge/conversation.yaml`.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DataFileError, ErrorCodes, describeIssues } from '../bot/errors.js';
+import { foldText } from '../knowledge/foldText.js';
+
+export const CONVERSATION_INTENTS = ['handoff_request', 'erase_data', 'greeting', 'thanks', 'goodbye'] as const;
+export type ConversationIntent = (typeof CONVERSATION_INTENTS)[number];
+
+const IntentsFile = z
+  .object({
+    intents: z.array(z.object({ id: z.enum(CONVERSATION_INTENTS), patterns: z.array(z.string().min(2)).min(1) }).strict()),
+  })
+  .strict();
+
+export class ConversationIntents {
+  private constructor(private readonly rules: readonly { id: ConversationIntent; patterns: RegExp[] }[]) {}
+
+  static fromFile(file: string): ConversationIntents {
+    let raw: unknown;
+    try {
+      raw = parseYaml(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, '(file)', (error as Error).message.split('\n')[0] ?? 'unreadable');
+    }
+    const parsed = IntentsFile.safeParse(raw);
+    if (!parsed.success) {
+      const { field, problem } = describeIssues(parsed.error.issues);
+      throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, field, problem);
+    }
+    const rules = parsed.data.intents.map((intent, i) => ({
+      id: intent.id,
+      patterns: intent.patterns.map((p, j) => {
+        try {
+          return new RegExp(p);
+        } catch (error) {
+          throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, `intents.${i}.patterns.${j}`, (error as Error).message);
+        }
+      }),
+    }));
+    return new ConversationIntents(rules);
+  }
+
+  classify(text: string): ConversationIntent | undefined {
+    const folded = foldText(text);
+    return this.rules.find((rule) => rule.patterns.some((p) => p.test(folded)))?.id;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The conversation with the bot itself: knowledge answers, clarifying questions, feedback,
+ * conversational intents (asking for a person, greetings, erasing one's data).
+ *
+ * One waterfall: `route` answers at once, or asks which topic was meant and waits; `choose`
+ * takes the choice (a button or typed text) and, if the visitor wrote something else instead,
+ * treats it as a new question.
+ */
+import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
+import type { HandoffPort } from '../bot/ports.js';
+import { buttonValueOf, mduMessage } from '../bot/replies.js';
+import type { CurationStore } from '../knowledge/CurationStore.js';
+import type { BotMessages } from '../knowledge/BotMessages.js';
+import type { Locale } from '../knowledge/schema.js';
+import type { KnowledgeIndex } from '../knowledge/search/KnowledgeIndex.js';
+import { foldText } from '../knowledge/foldText.js';
+import { button } from '../bot/replies.js';
+import type { AnswerComposer, Audience } from './AnswerComposer.js';
+import type { ConversationIntents } from './ConversationIntents.js';
+
+/** What the pipeline tells the dialog about this turn. */
+export interface TurnFacts {
+  locale: Locale;
+  audience: Audience;
+  now: Date;
+  /** True when the visitor recently wrote something that screened as a crisis: a request for a person then goes first. */
+  recentCrisis: boolean;
+}
+
+export interface RootDialogDeps {
+  index: KnowledgeIndex;
+  composer: AnswerComposer;
+  intents: ConversationIntents;
+  curation: CurationStore;
+  handoff: HandoffPort;
+  messages: BotMessages;
+  /** Erases everything kept about a conversation. */
+  erase: (context: TurnContext) => Promise<void>;
+  /** Where the pipeline leaves this turn's facts for the dialog to read. */
+  factsOf: (context: TurnContext) => TurnFacts;
+}
+
+interface ClarifyOptions {
+  candidates: string[];
+}
+
+const ROUTE = 'route';
+const CHOICE_PROMPT = 'clarifyChoice';
+
+export class RootDialog extends ComponentDialog {
+  constructor(private readonly deps: RootDialogDeps) {
+    super('root');
+    this.addDialog(new TextPrompt(CHOICE_PROMPT));
+    this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.choose.bind(this)]));
+    this.initialDialogId = ROUTE;
+  }
+
+  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const clarify = await this.respond(step.context);
+    if (!clarify) return step.endDialog();
+    (step.values as { candidates?: string[] }).candidates = clarify.candidates;
+    // The clarifying question was sent by `respond`; the prompt only waits for the answer.
+    return step.prompt(CHOICE_PROMPT, {});
+  }
+
+  private async choose(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const candidates = (step.values as { candidates?: string[] }).candidates ?? [];
+    const facts = this.deps.factsOf(step.context);
+    const chosen = pickCandidate(step.context, candidates, (id) => [this.deps.composer.title(id, 'fr'), this.deps.composer.title(id, 'en')]);
+    if (chosen) {
+      await this.sendTopic(step.context, chosen, facts, 1);
+      return step.endDialog();
+    }
+    // Not a choice: a new question. Answer it afresh (it may ask again).
+    return step.replaceDialog(ROUTE);
+  }
+
+  /** Answers one message. Returns the candidates when it asked the visitor to choose. */
+  private async respond(context: TurnContext): Promise<ClarifyOptions | undefined> {
+    const { index, composer, intents, curation, handoff, messages } = this.deps;
+    const facts = this.deps.factsOf(context);
+    const { locale } = facts;
+    const value = buttonValueOf(context.activity);
+    if (value) {
+      switch (value.mdu) {
+        case 'topic':
+          if (composer.topic(value.id)) await this.sendTopic(context, value.id, facts, 1);
+          else await context.sendActivity(composer.fallback(locale, await handoff.onDuty(facts.now)));
+          return undefined;
+        case 'feedback':
+          if (composer.topic(value.topic)) await curation.countFeedback(value.topic, value.helpful);
+          await context.sendActivity(composer.smalltalk('feedbackThanks', locale));
+          return undefined;
+        case 'handoff':
+          if (value.action === 'request') await handoff.request(context, { locale, priority: facts.recentCrisis ? 'crisis' : 'normal' });
+          else await handoff.handleVisitorMessage(context, { locale, safety: { kind: 'none' } });
+          return undefined;
+        case 'erase':
+          if (value.confirm) {
+            await this.deps.erase(context);
+            await context.sendActivity(mduMessage(messages.get('eraseDone', locale), { intent: 'smalltalk', locale }));
+          } else {
+            await context.sendActivity(mduMessage(messages.get('eraseKept', locale), { intent: 'smalltalk', locale }));
+          }
+          return undefined;
+      }
+    }
+
+    const text = (context.activity.text ?? '').trim();
+    switch (intents.classify(text)) {
+      case 'handoff_request':
+        await handoff.request(context, { locale, priority: facts.recentCrisis ? 'crisis' : 'normal' });
+        return undefined;
+      case 'erase_data':
+        await context.sendActivity(
+          mduMessage(messages.get('eraseConfirm', locale), { intent: 'smalltalk', locale }, [
+            button(messages.get('eraseYes', locale), { mdu: 'erase', confirm: true }),
+            button(messages.get('eraseNo', locale), { mdu: 'erase', confirm: false }),
+          ]),
+        );
+        return undefined;
+      case 'greeting':
+        await context.sendActivity(composer.smalltalk('greeting', locale));
+        return undefined;
+      case 'thanks':
+        await context.sendActivity(composer.smalltalk('thanks', locale));
+        return undefined;
+      case 'goodbye':
+        await context.sendActivity(composer.smalltalk('goodbye', locale));
+        return undefined;
+      case undefined:
+        break;
+    }
+
+    const result = index.search(text, { locale, audience: facts.audience });
+    const best = result.hits[0];
+    if (result.decision === 'answer' && best) {
+      await this.sendTopic(context, best.topicId, facts, best.confidence);
+      return undefined;
+    }
+    if (result.decision === 'clarify' && result.hits.length >= 2) {
+      const candidates = result.hits.slice(0, 3);
+      await context.sendActivity(composer.clarify(candidates, locale));
+      return { candidates: candidates.map((c) => c.topicId) };
+    }
+    await curation.keepUnanswered(text, locale);
+    await context.sendActivity(composer.fallback(locale, await handoff.onDuty(facts.now), best?.confidence ?? 0));
+    return undefined;
+  }
+
+  private async sendTopic(context: TurnContext, topicId: string, facts: TurnFacts, confidence: number): Promise<void> {
+    const topic = this.deps.composer.topic(topicId);
+    if (!topic) return;
+    await this.deps.curation.countAsked(topicId);
+    const volunteerOnDuty = await this.deps.handoff.onDuty(facts.now);
+    await context.sendActivity(
+      this.deps.composer.answer(topic, {
+        locale: facts.locale,
+        audience: facts.audience,
+        now: facts.now,
+        question: context.activity.text ?? '',
+        confidence,
+        volunteerOnDuty,
+      }),
+    );
+  }
+}
+
+/** A choice among candidates: a topic button, the number of the option, or its title typed out. */
+function pickCandidate(context: TurnContext, candidates: string[], titlesOf: (id: string) => string[]): string | undefined {
+  const value = buttonValueOf(context.activity);
+  if (value?.mdu === 'topic' && candidates.includes(value.id)) return value.id;
+  if (value) return undefined;
+  const typed = foldText(context.activity.text ?? '');
+  if (!typed) return undefined;
+  const number = Number.parseInt(typed, 10);
+  if (String(number) === typed && number >= 1 && number <= candidates.length) return candidates[number - 1];
+  return candidates.find((id) => titlesOf(id).some((title) => foldText(title) === typed));
+}

@@ -1,0 +1,12 @@
+/**
+ * Types for the few `natural` submodules the search engine imports directly. Importing the
+ * package root costs about 400 ms and prints a banner; the submodules load in a few milliseconds.
+ */
+declare module 'natural/lib/natural/stemmers/porter_stemmer_fr.js' {
+  const stemmer: { stem(word: string): string };
+  export default stemmer;
+}
+declare module 'natural/lib/natural/stemmers/porter_stemmer.js' {
+  const stemmer: { stem(word: string): string };
+  export default stemmer;
+}

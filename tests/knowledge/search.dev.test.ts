@@ -1,0 +1,83 @@
+/**
+ * The dev evaluation set (`../shared/eval/dev.jsonl` from the repository root): the `answer:` and
+ * `fallback` lines are the search engine's job (medical, crisis and handoff lines are screened
+ * before search and are left out here).
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { parse as parseYaml } from 'yaml';
+import { parseTopicFile } from '../../knowledge/loadKnowledge.js';
+import { KnowledgeIndex, loadSynonyms, type IndexableTopic } from '../../knowledge/search/KnowledgeIndex.js';
+import type { Locale } from '../../knowledge/schema.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const devFile = path.resolve(root, '../shared/eval/dev.jsonl');
+
+interface DevLine {
+  text: string;
+  expect: string;
+  locale?: string;
+}
+
+/** Topics of `knowledge/topics`, with association names from the schedule (as the composition root does). */
+function loadRealTopics(): IndexableTopic[] {
+  const dir = path.join(root, 'knowledge/topics');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).sort() : [];
+  const topics: IndexableTopic[] = files.map((f) => parseTopicFile(path.join(dir, f), readFileSync(path.join(dir, f), 'utf8')));
+  const scheduleFile = path.join(root, 'knowledge/schedule.yaml');
+  const permanences = topics.find((t) => t.id === 'schedule.permanences');
+  if (permanences && existsSync(scheduleFile)) {
+    const schedule = parseYaml(readFileSync(scheduleFile, 'utf8')) as { associations?: { name?: string; aliases?: string[] }[] };
+    const names = (schedule.associations ?? []).flatMap((a) => [a.name ?? '', ...(a.aliases ?? [])]).filter((s) => s.length >= 2);
+    const extended = { ...permanences, keywords: { fr: [...permanences.keywords.fr, ...names], en: [...permanences.keywords.en, ...names] } };
+    topics.splice(topics.indexOf(permanences), 1, extended);
+  }
+  return topics;
+}
+
+function localeOf(line: DevLine): Locale | undefined {
+  const l = line.locale?.slice(0, 2);
+  return l === 'fr' || l === 'en' ? l : undefined;
+}
+
+describe('knowledge search: dev set', function () {
+  const topics = loadRealTopics();
+  const lines: DevLine[] = existsSync(devFile)
+    ? readFileSync(devFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as DevLine)
+    : [];
+  before(function () {
+    if (topics.length === 0 || lines.length === 0) this.skip();
+  });
+
+  it('gets >= 95 % of the answer lines right with decision "answer", and every fallback line', function () {
+    const index = KnowledgeIndex.build(topics, loadSynonyms(path.join(root, 'knowledge/synonyms.yaml')));
+    const known = new Set(topics.map((t) => t.id));
+    const answers = lines.filter((l) => l.expect.startsWith('answer:'));
+    const fallbacks = lines.filter((l) => l.expect === 'fallback');
+    const missing = answers.filter((l) => !known.has(l.expect.slice('answer:'.length)));
+    const misses: string[] = [];
+    let right = 0;
+    for (const line of answers) {
+      const expected = line.expect.slice('answer:'.length);
+      const r = index.search(line.text, { locale: localeOf(line) });
+      if (r.decision === 'answer' && r.hits[0]?.topicId === expected) right += 1;
+      else misses.push(`  ${JSON.stringify(line.text)} expected ${expected}, got ${r.decision} ${r.hits.slice(0, 3).map((h) => `${h.topicId}:${h.confidence}`).join(' ')}`);
+    }
+    const fallbackMisses: string[] = [];
+    for (const line of fallbacks) {
+      const r = index.search(line.text, { locale: localeOf(line) });
+      if (r.decision !== 'fallback') fallbackMisses.push(`  ${JSON.stringify(line.text)} expected fallback, got ${r.decision} ${r.hits.slice(0, 2).map((h) => `${h.topicId}:${h.confidence}`).join(' ')}`);
+    }
+    const accuracy = right / Math.max(1, answers.length);
+    console.log(`      dev: ${right}/${answers.length} answers right (${(accuracy * 100).toFixed(1)} %), ${fallbacks.length - fallbackMisses.length}/${fallbacks.length} fallbacks right`);
+    if (missing.length > 0) console.log(`      topics not written yet: ${[...new Set(missing.map((l) => l.expect))].join(', ')}`);
+    if (misses.length + fallbackMisses.length > 0) console.log([...misses, ...fallbackMisses].join('\n'));
+    expect(accuracy).to.be.at.least(0.95);
+    expect(fallbackMisses).to.deep.equal([]);
+  });
+});

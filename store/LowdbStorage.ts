@@ -102,6 +102,18 @@ export class LowdbStorage implements DocumentStore {
     }
   }
 
+  /**
+   * Reads the items of a prefix from a store file without taking the lock: for read-only tools
+   * (curators' listings) that run while the bot holds the store.
+   */
+  static async snapshot(dataDir: string, prefix: string, fileName = 'store.json'): Promise<Record<string, Record<string, unknown>>> {
+    const adapter = new DurableJsonFile<StoreFile>(path.join(path.resolve(dataDir), fileName), (raw) => StoreFile.parse(raw));
+    const data = await adapter.read();
+    const result: Record<string, Record<string, unknown>> = {};
+    for (const [key, item] of Object.entries(data?.items ?? {})) if (key.startsWith(prefix)) result[key] = item.value;
+    return result;
+  }
+
   async read(keys: string[]): Promise<StoreItems> {
     if (!keys) throw new ReferenceError('Keys are required when reading.');
     const result: StoreItems = {};

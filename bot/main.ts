@@ -19,13 +19,14 @@ import { loadSynonyms } from '../knowledge/search/synonyms.js';
 import { SafetyScreen } from '../safety/SafetyScreen.js';
 import { ScheduleTexts } from '../schedule/describeSchedule.js';
 import { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
-import { LowdbStorage } from '../store/LowdbStorage.js';
+import { LowdbStorage, type DocumentStore } from '../store/LowdbStorage.js';
 import { OffsetClock, systemClock, type Clock } from './clock.js';
 import { describeConfig, loadConfig, type Config } from './config.js';
 import { createLogger, pseudonymise, type Logger } from './log.js';
 import { KeyedSerialiser } from './KeyedSerialiser.js';
 import { MduBot } from './MduBot.js';
 import { CONVERSATION_STATE_PREFIX, PrefixedConversationState } from './PrefixedConversationState.js';
+import type { HandoffPort } from './ports.js';
 import { mduMessage } from './replies.js';
 import { listen, makeServer } from './server.js';
 import { GuardedAuthentication, ServiceUrlPolicy } from './ServiceUrlGuard.js';
@@ -42,12 +43,22 @@ export interface RunningBot {
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** Builds everything from the config and starts listening. */
-export async function startBot(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningBot> {
-  const clock: Clock = config.MDU_NOW ? new OffsetClock(config.MDU_NOW) : systemClock;
-  let ready = false;
+/** What the bot is made of, before any HTTP: shared by the server and the TestAdapter tests. */
+export interface BotParts {
+  bot: MduBot;
+  pipeline: TurnPipeline;
+  conversationState: PrefixedConversationState;
+  knowledge: KnowledgeBase;
+  index: KnowledgeIndex;
+  schedule: PermanenceSchedule;
+  scheduleTexts: ScheduleTexts;
+  messages: BotMessages;
+  curation: CurationStore;
+  handoff: HandoffPort;
+}
 
-  // Data: refused at start-up, with the file and the field, if anything is broken.
+/** Loads the data (refused at start-up, with the file and the field, if anything is broken) and builds the bot. */
+export function composeBot(config: Config, store: DocumentStore, clock: Clock, log: Logger): BotParts {
   const knowledge = loadKnowledge(config.knowledgeDir);
   const schedule = PermanenceSchedule.fromFile(path.join(config.knowledgeDir, 'schedule.yaml'));
   if (schedule.isExample && config.production && !config.ALLOW_EXAMPLE_SCHEDULE) {
@@ -62,10 +73,9 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   const index = KnowledgeIndex.build(withAssociationNames(knowledge.topics, schedule), synonyms);
   const safety = SafetyScreen.fromDirectory(config.safetyDir);
 
-  const store = await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production, now: () => clock.now() });
   const conversationState = new PrefixedConversationState(store);
   const curation = new CurationStore(store, () => clock.now());
-  const handoff = new NoVolunteerDesk(scheduleTexts, clock);
+  const handoff: HandoffPort = new NoVolunteerDesk(scheduleTexts, clock);
   const composer = new AnswerComposer(knowledge, schedule, scheduleTexts, messages);
 
   let pipeline: TurnPipeline | undefined;
@@ -94,6 +104,22 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     maxTextChars: config.MAX_TEXT_CHARS,
   });
   const bot = new MduBot(pipeline, new KeyedSerialiser());
+  return { bot, pipeline, conversationState, knowledge, index, schedule, scheduleTexts, messages, curation, handoff };
+}
+
+/** Builds everything from the config and starts listening. */
+export async function startBot(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningBot> {
+  const clock: Clock = config.MDU_NOW ? new OffsetClock(config.MDU_NOW) : systemClock;
+  let ready = false;
+  const store = await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production, now: () => clock.now() });
+  let parts: BotParts;
+  try {
+    parts = composeBot(config, store, clock, log);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const { bot, conversationState, knowledge, index, messages, curation, schedule } = parts;
 
   let ownUrl: string | undefined;
   const serviceUrls = new ServiceUrlPolicy(() => ownUrl, config.SERVICE_URL_ALLOWLIST);

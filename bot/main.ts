@@ -8,7 +8,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Configurati
 import type restify from 'restify';
 import { AnswerComposer } from '../dialogs/AnswerComposer.js';
 import { ConversationIntents } from '../dialogs/ConversationIntents.js';
-import { RootDialog } from '../dialogs/RootDialog.js';
+import { RootDialog, type KnowledgeSearch } from '../dialogs/RootDialog.js';
 import { NoVolunteerDesk } from '../handoff/NoVolunteerDesk.js';
 import { BotMessages } from '../knowledge/BotMessages.js';
 import { CurationStore } from '../knowledge/CurationStore.js';
@@ -58,7 +58,7 @@ export interface BotParts {
 }
 
 /** Loads the data (refused at start-up, with the file and the field, if anything is broken) and builds the bot. */
-export function composeBot(config: Config, store: DocumentStore, clock: Clock, log: Logger): BotParts {
+export function composeBot(config: Config, store: DocumentStore, clock: Clock, log: Logger, overrides: { search?: KnowledgeSearch } = {}): BotParts {
   const knowledge = loadKnowledge(config.knowledgeDir);
   const schedule = PermanenceSchedule.fromFile(path.join(config.knowledgeDir, 'schedule.yaml'));
   if (schedule.isExample && config.production && !config.ALLOW_EXAMPLE_SCHEDULE) {
@@ -80,7 +80,7 @@ export function composeBot(config: Config, store: DocumentStore, clock: Clock, l
 
   let pipeline: TurnPipeline | undefined;
   const rootDialog = new RootDialog({
-    index,
+    index: overrides.search ?? index,
     composer,
     intents,
     curation,

@@ -14,6 +14,9 @@ import type { CurationStore } from '../knowledge/CurationStore.js';
 import type { BotMessages } from '../knowledge/BotMessages.js';
 import type { Locale } from '../knowledge/schema.js';
 import type { KnowledgeIndex } from '../knowledge/search/KnowledgeIndex.js';
+
+/** What the dialog needs of the search engine. */
+export type KnowledgeSearch = Pick<KnowledgeIndex, 'search'>;
 import { foldText } from '../knowledge/foldText.js';
 import { button } from '../bot/replies.js';
 import type { AnswerComposer, Audience } from './AnswerComposer.js';
@@ -29,7 +32,7 @@ export interface TurnFacts {
 }
 
 export interface RootDialogDeps {
-  index: KnowledgeIndex;
+  index: KnowledgeSearch;
   composer: AnswerComposer;
   intents: ConversationIntents;
   curation: CurationStore;

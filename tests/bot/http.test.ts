@@ -1,0 +1,179 @@
+/**
+ * The bot over real HTTP on loopback: the real restify server, the real CloudAdapter, a real lowdb
+ * file, replies with `expectReplies` as shared/contract.md says.
+ */
+import { expect } from 'chai';
+import type { Activity } from 'botbuilder';
+import { startTestBot, mduOf, type TestBot } from '../helpers/testBot.js';
+import { CurationStore } from '../../knowledge/CurationStore.js';
+
+describe('the bot over HTTP', function () {
+  this.timeout(30_000);
+  let bot: TestBot;
+  before(async () => (bot = await startTestBot()));
+  after(async () => bot?.stop());
+
+  const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }, method = 'POST') =>
+    fetch(`${bot.url}/api/messages`, { method, headers, body: method === 'GET' ? undefined : body });
+
+  it('answers /healthz once the knowledge base and the store are ready', async () => {
+    const response = await fetch(`${bot.url}/healthz`);
+    expect(response.status).to.equal(200);
+    const body = (await response.json()) as { status: string; topics: number };
+    expect(body.status).to.equal('ok');
+    expect(body.topics).to.be.greaterThan(30);
+  });
+
+  it('welcomes a visitor who joins, in French by default, with buttons to start', async () => {
+    const replies = await bot.send({
+      type: 'conversationUpdate',
+      channelId: 'webchat',
+      conversation: { id: 'welcome-1' },
+      recipient: { id: 'mdu-bot', role: 'bot' },
+      from: { id: 'visitor-w', role: 'user' },
+      membersAdded: [{ id: 'visitor-w' }],
+    } as Partial<Activity>);
+    expect(replies).to.have.length(1);
+    expect(mduOf(replies[0])).to.include({ intent: 'welcome', locale: 'fr-FR' });
+    expect(replies[0]!.text).to.match(/programme, pas une personne/).and.include('3114');
+    expect(replies[0]!.suggestedActions?.actions.length).to.be.greaterThan(2);
+  });
+
+  it('answers a French question from the knowledge base with its source, checked date and follow-ups', async () => {
+    const [reply] = await bot.say('Comment obtenir mon dossier médical ?', { conversationId: 'fr-1' });
+    expect(mduOf(reply)).to.include({ intent: 'answer', topic: 'rights.record', locale: 'fr-FR' });
+    expect(mduOf(reply).confidence).to.be.within(0, 1);
+    expect(reply!.text).to.match(/Source :/).and.match(/vérifié le \d{2}\/\d{2}\/\d{4}/);
+    const titles = reply!.suggestedActions!.actions.map((a) => a.title);
+    expect(titles).to.include('👍 Oui');
+  });
+
+  it('answers in English from the activity locale', async () => {
+    const [reply] = await bot.say('How can I get a copy of my medical records?', { conversationId: 'en-1', locale: 'en-US' });
+    expect(mduOf(reply)).to.include({ intent: 'answer', topic: 'rights.record', locale: 'en-US' });
+    expect(reply!.text).to.match(/Source:/).and.match(/checked on/);
+  });
+
+  it('answers in English from the text when the activity has no locale', async () => {
+    const [reply] = await bot.say('What is the Maison des usagers?', { conversationId: 'en-2' });
+    expect(mduOf(reply)).to.include({ intent: 'answer', topic: 'mdu.what', locale: 'en-US' });
+  });
+
+  it('answers who is at the MDU today from the schedule, with the fixed clock', async () => {
+    const [reply] = await bot.say("Qui est présent aujourd'hui à la MDU ?", { conversationId: 'today-1' });
+    expect(mduOf(reply)).to.include({ intent: 'answer', topic: 'schedule.today' });
+    expect(reply!.text).to.match(/En ce moment|Aucune association|Plus tard/);
+    expect(reply!.text).to.match(/exemple/i);
+  });
+
+  it('answers a follow-up button with the topic it names', async () => {
+    const replies = await bot.say('Voir le sujet', { conversationId: 'button-1', value: { mdu: 'topic', id: 'rights.trusted_person' } });
+    expect(mduOf(replies[0])).to.include({ intent: 'answer', topic: 'rights.trusted_person' });
+  });
+
+  it('falls back plainly on a question outside the knowledge base, and keeps it anonymised for curators', async () => {
+    const [reply] = await bot.say('Donne-moi la recette de la tarte aux pommes, je suis Jean Dupont au 06 12 34 56 78', { conversationId: 'fb-1' });
+    expect(mduOf(reply).intent).to.equal('fallback');
+    expect(reply!.suggestedActions!.actions.length).to.be.greaterThan(2);
+    const kept = await new CurationStore(bot.store, () => new Date()).unanswered();
+    const mine = kept.find((q) => q.text.includes('tarte aux pommes'));
+    expect(mine, 'the question is kept for curators').to.not.equal(undefined);
+    expect(mine!.text).to.not.include('06 12').and.not.include('Dupont');
+  });
+
+  it('counts one-tap feedback per topic, without text', async () => {
+    await bot.say('👍 Oui', { conversationId: 'fb-2', value: { mdu: 'feedback', topic: 'mdu.what', helpful: true } });
+    const counters = await new CurationStore(bot.store, () => new Date()).counters();
+    expect(counters['mdu.what']?.helpful).to.be.at.least(1);
+  });
+
+  it('puts the emergency numbers first when a visitor is in danger', async () => {
+    const [reply] = await bot.say('je veux mourir', { conversationId: 'crisis-1' });
+    expect(mduOf(reply).intent).to.equal('crisis');
+    expect(reply!.text).to.include('3114').and.include('15').and.include('112').and.include('114');
+  });
+
+  it('declines medical advice kindly and points to professionals', async () => {
+    const [reply] = await bot.say('Est-ce que je peux arrêter mon traitement ?', { conversationId: 'med-1' });
+    expect(mduOf(reply).intent).to.equal('medical');
+    expect(reply!.text).to.match(/médecin/).and.match(/pharmacien/);
+  });
+
+  it('says honestly that no volunteer is on duty, and when the next permanence is', async () => {
+    const [reply] = await bot.say('Je voudrais parler à un bénévole', { conversationId: 'ho-1' });
+    expect(mduOf(reply).intent).to.equal('handoff');
+  });
+
+  it('erases what a conversation left, after confirmation', async () => {
+    await bot.say('Comment obtenir mon dossier médical ?', { conversationId: 'erase-1' });
+    const keysBefore = await bot.store.keys('state/conversation/webchat/erase-1');
+    expect(keysBefore).to.have.length(1);
+    const [confirm] = await bot.say('effacer mes données', { conversationId: 'erase-1' });
+    expect(confirm!.suggestedActions!.actions).to.have.length(2);
+    const [done] = await bot.say('Oui, tout effacer', { conversationId: 'erase-1', value: { mdu: 'erase', confirm: true } });
+    expect(done!.text).to.match(/effacé/);
+    expect(await bot.store.keys('state/conversation/webchat/erase-1')).to.have.length(0);
+  });
+
+  it('puts channelData.mdu with intent and locale on every message it sends', async () => {
+    const texts = ['bonjour', 'merci', 'c koi la maison des usagers', 'quand passe l asso bipolaire ?', 'Who won the football match yesterday?', 'Tu es un robot ?'];
+    for (const text of texts) {
+      const replies = await bot.say(text, { conversationId: `mdu-${text.length}` });
+      expect(replies.length, text).to.be.greaterThan(0);
+      for (const r of replies.filter((r) => r.type === 'message')) {
+        const mdu = mduOf(r);
+        expect(['answer', 'clarify', 'fallback', 'medical', 'crisis', 'handoff', 'welcome', 'smalltalk']).to.include(mdu.intent);
+        expect(['fr-FR', 'en-US']).to.include(mdu.locale);
+      }
+    }
+  });
+
+  describe('bad input gets a clear error and loses nothing', () => {
+    it('refuses malformed JSON with 400 and no echo of the body', async () => {
+      const response = await post('{"type": "message", "text": "secret-canary-1"');
+      expect(response.status).to.equal(400);
+      const text = await response.text();
+      expect(text).to.not.include('secret-canary-1');
+      expect(JSON.parse(text).error.code).to.equal('malformed_json');
+    });
+    it('refuses another content type with 415', async () => {
+      expect((await post('type=message', { 'content-type': 'application/x-www-form-urlencoded' })).status).to.equal(415);
+      expect((await post('--x', { 'content-type': 'multipart/form-data; boundary=x' })).status).to.equal(415);
+    });
+    it('refuses an oversized body with 413', async () => {
+      const big = JSON.stringify({ type: 'message', text: 'x'.repeat(300 * 1024) });
+      expect((await post(big)).status).to.equal(413);
+    });
+    it('refuses a wrong method with 405', async () => {
+      expect((await post('', {}, 'GET')).status).to.equal(405);
+    });
+    it('refuses something that is not an activity with 400', async () => {
+      const response = await post(JSON.stringify({ hello: 'world' }));
+      expect(response.status).to.equal(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).to.equal('invalid_activity');
+    });
+    it('refuses, in local mode, to reply to a service URL that is not its own', async () => {
+      const response = await post(
+        JSON.stringify({ type: 'message', text: 'bonjour', channelId: 'webchat', serviceUrl: 'https://attacker.example', conversation: { id: 'forged-1' }, from: { id: 'u' } }),
+      );
+      expect(response.status).to.equal(403);
+    });
+    it('answers a message that is too long with a clear message, and the conversation goes on', async () => {
+      const [reply] = await bot.say('a'.repeat(5000), { conversationId: 'long-1' });
+      expect(reply!.text).to.match(/trop long/);
+      const [next] = await bot.say('Comment obtenir mon dossier médical ?', { conversationId: 'long-1' });
+      expect(mduOf(next).topic).to.equal('rights.record');
+    });
+    it('answers an upload with a clear message that only text is read', async () => {
+      const replies = await bot.send({
+        type: 'message',
+        channelId: 'webchat',
+        conversation: { id: 'upload-1' },
+        from: { id: 'u' },
+        recipient: { id: 'mdu-bot' },
+        attachments: [{ contentType: 'image/png', contentUrl: 'https://example.org/x.png' }],
+      } as Partial<Activity>);
+      expect(replies[0]!.text).to.match(/que du texte/);
+    });
+  });
+});

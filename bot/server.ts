@@ -41,7 +41,7 @@ export function makeServer(deps: ServerDeps): restify.Server {
     callback();
   });
 
-  server.get('/healthz', (_req: Request, res: Response) => {
+  server.get('/healthz', async (_req: Request, res: Response) => {
     const readiness = deps.readiness();
     res.status(readiness.ready ? 200 : 503);
     res.json({ status: readiness.ready ? 'ok' : 'starting', ...readiness.details });

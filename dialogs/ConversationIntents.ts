@@ -13,12 +13,14 @@ export type ConversationIntent = (typeof CONVERSATION_INTENTS)[number];
 
 const IntentsFile = z
   .object({
-    intents: z.array(z.object({ id: z.enum(CONVERSATION_INTENTS), patterns: z.array(z.string().min(2)).min(1) }).strict()),
+    intents: z.array(
+      z.object({ id: z.enum(CONVERSATION_INTENTS), patterns: z.array(z.string().min(2)).min(1), unless: z.array(z.string().min(2)).default([]) }).strict(),
+    ),
   })
   .strict();
 
 export class ConversationIntents {
-  private constructor(private readonly rules: readonly { id: ConversationIntent; patterns: RegExp[] }[]) {}
+  private constructor(private readonly rules: readonly { id: ConversationIntent; patterns: RegExp[]; unless: RegExp[] }[]) {}
 
   static fromFile(file: string): ConversationIntents {
     let raw: unknown;
@@ -32,21 +34,24 @@ export class ConversationIntents {
       const { field, problem } = describeIssues(parsed.error.issues);
       throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, field, problem);
     }
-    const rules = parsed.data.intents.map((intent, i) => ({
-      id: intent.id,
-      patterns: intent.patterns.map((p, j) => {
+    const compile = (list: string[], field: string) =>
+      list.map((p, j) => {
         try {
           return new RegExp(p);
         } catch (error) {
-          throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, `intents.${i}.patterns.${j}`, (error as Error).message);
+          throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, `${field}.${j}`, (error as Error).message);
         }
-      }),
+      });
+    const rules = parsed.data.intents.map((intent, i) => ({
+      id: intent.id,
+      patterns: compile(intent.patterns, `intents.${i}.patterns`),
+      unless: compile(intent.unless, `intents.${i}.unless`),
     }));
     return new ConversationIntents(rules);
   }
 
   classify(text: string): ConversationIntent | undefined {
     const folded = foldText(text);
-    return this.rules.find((rule) => rule.patterns.some((p) => p.test(folded)))?.id;
+    return this.rules.find((rule) => rule.patterns.some((p) => p.test(folded)) && !rule.unless.some((p) => p.test(folded)))?.id;
   }
 }

@@ -159,7 +159,7 @@ describe('the bot over HTTP', function () {
       expect(response.status).to.equal(403);
     });
     it('answers a message that is too long with a clear message, and the conversation goes on', async () => {
-      const [reply] = await bot.say('a'.repeat(5000), { conversationId: 'long-1' });
+      const [reply] = await bot.say('a'.repeat(5000), { conversationId: 'long-1', locale: 'fr-FR' });
       expect(reply!.text).to.match(/trop long/);
       const [next] = await bot.say('Comment obtenir mon dossier médical ?', { conversationId: 'long-1' });
       expect(mduOf(next).topic).to.equal('rights.record');

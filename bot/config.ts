@@ -49,6 +49,13 @@ const ConfigFields = z.object({
     HANDOFF_ACCEPT_TIMEOUT_SECONDS: Seconds(600),
     HANDOFF_INACTIVITY_SECONDS: Seconds(900),
     HANDOFF_MAX_CONVERSATIONS_PER_VOLUNTEER: z.coerce.number().int().positive().max(20).default(2),
+    /** How often the handoff desk looks for expired requests and silent conversations. */
+    HANDOFF_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+    /** Volunteers' console: session lifetime, how long a closed console still counts as present, sign-in lockout. */
+    CONSOLE_SESSION_HOURS: z.coerce.number().positive().max(24).default(10),
+    CONSOLE_PRESENCE_SECONDS: Seconds(90),
+    CONSOLE_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(2).max(50).default(5),
+    CONSOLE_LOCKOUT_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(15),
 
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
     MAX_TEXT_CHARS: z.coerce.number().int().positive().default(2000),

@@ -145,7 +145,9 @@ export class ScheduleTexts {
         ? `**${association.name}** (${association.about.fr}) tient sa permanence ${weekly.map((w) => describeWeekly(w, locale)).join(' ; ')}.`
         : `**${association.name}** (${association.about.en}) holds its permanence ${weekly.map((w) => describeWeekly(w, locale)).join('; ')}.`;
     const nextText =
-      next.length > 0 ? `\n\n${locale === 'fr' ? 'Prochaines dates' : 'Next dates'} :\n${next.map((s) => `- ${describeSlot(s, now, this.schedule, locale)}`).join('\n')}` : '';
+      next.length > 0
+        ? `\n\n${locale === 'fr' ? 'Prochaines dates' : 'Next dates'} :\n${next.map((s) => `- ${capitalise(dateLabel(s, now, this.schedule, locale))}, ${range(s.from, s.to, locale)}`).join('\n')}`
+        : '';
     return this.marked(head + (locale === 'en' ? nextText.replace(' :', ':') : nextText), locale);
   }
 

@@ -9,6 +9,10 @@ import type restify from 'restify';
 import { AnswerComposer } from '../dialogs/AnswerComposer.js';
 import { ConversationIntents } from '../dialogs/ConversationIntents.js';
 import { RootDialog, type KnowledgeSearch } from '../dialogs/RootDialog.js';
+import { LocalDirectLine } from '../directline/LocalDirectLine.js';
+import { AzureTokenSource, LocalTokenSource, type DirectLineTokenSource } from '../directline/DirectLineTokenSource.js';
+import { registerChatPage } from '../directline/registerChatPage.js';
+import { registerDirectLineRoutes } from '../directline/registerDirectLineRoutes.js';
 import { NoVolunteerDesk } from '../handoff/NoVolunteerDesk.js';
 import { BotMessages } from '../knowledge/BotMessages.js';
 import { CurationStore } from '../knowledge/CurationStore.js';
@@ -58,7 +62,13 @@ export interface BotParts {
 }
 
 /** Loads the data (refused at start-up, with the file and the field, if anything is broken) and builds the bot. */
-export function composeBot(config: Config, store: DocumentStore, clock: Clock, log: Logger, overrides: { search?: KnowledgeSearch } = {}): BotParts {
+export function composeBot(
+  config: Config,
+  store: DocumentStore,
+  clock: Clock,
+  log: Logger,
+  overrides: { search?: KnowledgeSearch; /** Other data of a conversation the visitor's "erase my data" removes (e.g. the Direct Line history). */ alsoErase?: (conversationId: string) => Promise<void> } = {},
+): BotParts {
   const knowledge = loadKnowledge(config.knowledgeDir);
   const schedule = PermanenceSchedule.fromFile(path.join(config.knowledgeDir, 'schedule.yaml'));
   if (schedule.isExample && config.production && !config.ALLOW_EXAMPLE_SCHEDULE) {
@@ -89,6 +99,7 @@ export function composeBot(config: Config, store: DocumentStore, clock: Clock, l
     factsOf: (context) => pipeline!.factsOf(context),
     erase: async (context: TurnContext) => {
       await handoff.erase(context.activity.conversation.id);
+      await overrides.alsoErase?.(context.activity.conversation.id);
       await pipeline!.clearState(context);
     },
   });
@@ -112,16 +123,19 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   const clock: Clock = config.MDU_NOW ? new OffsetClock(config.MDU_NOW) : systemClock;
   let ready = false;
   const store = await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production, now: () => clock.now() });
+  let ownUrl: string | undefined;
   let parts: BotParts;
+  let directLine: LocalDirectLine | undefined;
   try {
-    parts = composeBot(config, store, clock, log);
+    // Local mode: the bot serves its own Direct Line for the website chat (see directline/).
+    directLine = config.localMode ? await LocalDirectLine.open({ store, now: () => clock.now(), log, serviceUrl: () => ownUrl }) : undefined;
+    parts = composeBot(config, store, clock, log, { alsoErase: directLine && ((id) => directLine!.erase(id)) });
   } catch (error) {
     await store.close();
     throw error;
   }
   const { bot, conversationState, knowledge, index, messages, curation, schedule } = parts;
 
-  let ownUrl: string | undefined;
   const serviceUrls = new ServiceUrlPolicy(() => ownUrl, config.SERVICE_URL_ALLOWLIST);
   const auth = new GuardedAuthentication(
     new ConfigurationBotFrameworkAuthentication({
@@ -145,6 +159,12 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     }
   };
 
+  // The page's token: our own Direct Line, or the Azure one when a Direct Line secret is configured.
+  const publicUrl = () => (config.PUBLIC_URL ?? ownUrl ?? '').replace(/\/+$/, '');
+  const tokenSource: DirectLineTokenSource | undefined = config.DIRECT_LINE_SECRET
+    ? new AzureTokenSource({ secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN })
+    : directLine && new LocalTokenSource(directLine, () => `${publicUrl()}/v3/directline`);
+
   const server = makeServer({
     config,
     adapter,
@@ -152,15 +172,21 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     log,
     serviceUrls,
     readiness: () => ({ ready, details: { topics: knowledge.topics.length, store: ready ? 'open' : 'opening' } }),
+    routes: [
+      (s) => registerDirectLineRoutes(s, { local: directLine, tokenSource, maxBodyBytes: config.MAX_BODY_BYTES, log }),
+      (s) => registerChatPage(s, { pageDir: path.resolve('web/chat'), retentionDays: config.CONVERSATION_RETENTION_DAYS, directLineDomain: () => tokenSource?.domain() }),
+    ],
   });
   const url = await listen(server, config.PORT, config.HOST);
-  ownUrl = config.PUBLIC_URL ?? url;
+  // The bot's own Direct Line reaches it on the address it listens on (PUBLIC_URL is what browsers see).
+  ownUrl = url;
 
   const purge = async () => {
     const before = (days: number) => new Date(clock.now().getTime() - days * 86_400_000);
     const unanswered = await curation.purge(config.UNANSWERED_RETENTION_DAYS);
     const conversations = await store.purge(CONVERSATION_STATE_PREFIX, before(config.CONVERSATION_RETENTION_DAYS));
-    log.info('retention.purged', { unanswered, conversations });
+    const directLineConversations = directLine ? await directLine.purge(before(config.CONVERSATION_RETENTION_DAYS)) : 0;
+    log.info('retention.purged', { unanswered, conversations, directLineConversations });
   };
   await purge();
   const purgeTimer = setInterval(() => void purge().catch((error) => log.error('retention.purge_failed', error)), PURGE_INTERVAL_MS);

@@ -1,0 +1,199 @@
+/**
+ * The conversations of the local Direct Line, kept in the store (`directline/conversations/<id>`):
+ * every activity the client may read, numbered in order, so a watermark is simply the number of
+ * the last activity read. They survive a restart, are purged with the other conversation data
+ * after the retention time, and can be erased on the visitor's request.
+ */
+import { randomBytes } from 'node:crypto';
+import { KeyedSerialiser } from '../bot/KeyedSerialiser.js';
+import type { DocumentStore } from '../store/LowdbStorage.js';
+
+/** Store prefix of the Direct Line conversations: retention purges and erasure go by it. */
+export const DIRECT_LINE_CONVERSATION_PREFIX = 'directline/conversations/';
+
+/** An activity as the bot or the client gives it: plain JSON fields. */
+export type ActivityFields = { type?: string } & Record<string, unknown>;
+
+/** An activity as the Direct Line client reads it. */
+export type DirectLineActivity = ActivityFields & { id: string; timestamp: string; channelId: 'directline'; conversation: { id: string } };
+
+interface StoredConversation {
+  conversationId: string;
+  createdAt: string;
+  /** Set once the client has started the conversation (the bot got its conversationUpdate). */
+  started: boolean;
+  /** The user id the conversation was started for (from the start request, or generated). */
+  userId: string;
+  locale?: string;
+  /** Number of the last activity appended (0 when none). */
+  lastSeq: number;
+  activities: DirectLineActivity[];
+  erasedAt?: string;
+}
+
+export interface ConversationSummary {
+  conversationId: string;
+  started: boolean;
+  userId: string;
+  locale?: string;
+  count: number;
+}
+
+export interface ActivityPage {
+  activities: DirectLineActivity[];
+  /** Always a string: the number of the last activity returned, or the one given when nothing is new. */
+  watermark: string;
+}
+
+export class ConversationFullError extends Error {
+  override readonly name = 'ConversationFullError';
+}
+
+export interface DirectLineConversationsOptions {
+  now: () => Date;
+  /** Visitor activities are refused once a conversation holds this many activities. */
+  maxActivities?: number;
+  /** How many activities one GET returns at most (the client pages on with the watermark). */
+  pageSize?: number;
+}
+
+export class DirectLineConversations {
+  private readonly serialiser = new KeyedSerialiser();
+  private readonly maxActivities: number;
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly options: DirectLineConversationsOptions,
+  ) {
+    this.maxActivities = options.maxActivities ?? 500;
+    this.pageSize = options.pageSize ?? 100;
+  }
+
+  /** A fresh, unguessable conversation id (URL-safe). */
+  static newConversationId(): string {
+    return randomBytes(18).toString('base64url');
+  }
+
+  async get(conversationId: string): Promise<ConversationSummary | undefined> {
+    const c = await this.load(conversationId);
+    return c && { conversationId: c.conversationId, started: c.started, userId: c.userId, locale: c.locale, count: c.activities.length };
+  }
+
+  /**
+   * Marks the conversation started (creating it if needed). Returns true the first time only,
+   * which is when the bot must get its `conversationUpdate`.
+   */
+  start(conversationId: string, user: { id?: string; locale?: string }): Promise<{ first: boolean; userId: string; locale?: string }> {
+    return this.serialiser.run(conversationId, async () => {
+      const existing = await this.load(conversationId);
+      if (existing?.started) return { first: false, userId: existing.userId, locale: existing.locale };
+      const conversation: StoredConversation = existing ?? {
+        conversationId,
+        createdAt: this.options.now().toISOString(),
+        started: false,
+        userId: user.id ?? `dl_${randomBytes(12).toString('base64url')}`,
+        lastSeq: 0,
+        activities: [],
+      };
+      conversation.started = true;
+      if (user.locale) conversation.locale = user.locale;
+      await this.save(conversation);
+      return { first: true, userId: conversation.userId, locale: conversation.locale };
+    });
+  }
+
+  /**
+   * Appends an activity, giving it its id (`<conversationId>|0000001`), timestamp and channel.
+   * `from: 'visitor'` activities are refused once the conversation is full; the bot's replies
+   * are always kept (the oldest activities make room).
+   */
+  append(conversationId: string, activity: ActivityFields, from: 'visitor' | 'bot'): Promise<DirectLineActivity | undefined> {
+    return this.serialiser.run(conversationId, async () => {
+      const conversation = await this.load(conversationId);
+      if (!conversation) return undefined;
+      if (from === 'visitor' && conversation.activities.length >= this.maxActivities) {
+        throw new ConversationFullError('The conversation holds the most activities allowed.');
+      }
+      const seq = conversation.lastSeq + 1;
+      const stored: DirectLineActivity = {
+        ...activity,
+        id: `${conversationId}|${String(seq).padStart(7, '0')}`,
+        timestamp: this.options.now().toISOString(),
+        channelId: 'directline',
+        conversation: { id: conversationId },
+      };
+      conversation.lastSeq = seq;
+      conversation.activities.push(stored);
+      const overflow = conversation.activities.length - Math.ceil(this.maxActivities * 1.2);
+      if (overflow > 0) conversation.activities.splice(0, overflow);
+      await this.save(conversation);
+      return stored;
+    });
+  }
+
+  /** Replaces a stored activity (the connector's update). Clients that already read it keep their copy. */
+  replace(conversationId: string, activityId: string, activity: ActivityFields): Promise<boolean> {
+    return this.serialiser.run(conversationId, async () => {
+      const conversation = await this.load(conversationId);
+      const index = conversation?.activities.findIndex((a) => a.id === activityId) ?? -1;
+      if (!conversation || index < 0) return false;
+      const old = conversation.activities[index]!;
+      conversation.activities[index] = { ...activity, id: old.id, timestamp: old.timestamp, channelId: 'directline', conversation: { id: conversationId } };
+      await this.save(conversation);
+      return true;
+    });
+  }
+
+  /** The activities after `watermark` (all when empty), at most one page. */
+  async since(conversationId: string, watermark: number): Promise<ActivityPage | undefined> {
+    const conversation = await this.load(conversationId);
+    if (!conversation) return undefined;
+    const newer = conversation.activities.filter((a) => seqOf(a.id) > watermark).slice(0, this.pageSize);
+    const last = newer.at(-1);
+    return { activities: newer, watermark: String(last ? seqOf(last.id) : Math.min(watermark, conversation.lastSeq)) };
+  }
+
+  /**
+   * The visitor's "erase my data": drops every activity of the conversation. The conversation
+   * itself stays (empty), so the client and the bot can go on, and the numbering continues.
+   */
+  erase(conversationId: string): Promise<boolean> {
+    return this.serialiser.run(conversationId, async () => {
+      const conversation = await this.load(conversationId);
+      if (!conversation) return false;
+      conversation.activities = [];
+      conversation.erasedAt = this.options.now().toISOString();
+      await this.save(conversation);
+      return true;
+    });
+  }
+
+  /** Deletes the conversations with no activity since `before`. Returns how many. */
+  purge(before: Date): Promise<number> {
+    return this.store.purge(DIRECT_LINE_CONVERSATION_PREFIX, before);
+  }
+
+  private async load(conversationId: string): Promise<StoredConversation | undefined> {
+    const key = keyOf(conversationId);
+    const items = await this.store.read([key]);
+    const item = items[key] as (StoredConversation & { eTag?: string }) | undefined;
+    if (!item) return undefined;
+    const { eTag: _eTag, ...conversation } = item;
+    void _eTag;
+    return conversation;
+  }
+
+  private async save(conversation: StoredConversation): Promise<void> {
+    // Writes of one conversation are serialised above, so a plain overwrite is safe.
+    await this.store.write({ [keyOf(conversation.conversationId)]: { ...conversation, eTag: '*' } });
+  }
+}
+
+function keyOf(conversationId: string): string {
+  return DIRECT_LINE_CONVERSATION_PREFIX + conversationId;
+}
+
+function seqOf(activityId: string): number {
+  return Number.parseInt(activityId.slice(activityId.lastIndexOf('|') + 1), 10);
+}

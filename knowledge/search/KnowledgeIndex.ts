@@ -14,6 +14,7 @@
  */
 import type { Locale } from '../schema.js';
 import { Analyzer } from './analyzer.js';
+import { tokenize } from './normalize.js';
 import { detectLocale, localeCues } from './detectLocale.js';
 import type { Synonyms } from './synonyms.js';
 import { FuzzyVocabulary } from './typo.js';
@@ -61,20 +62,28 @@ export const RANKING = {
   bTopic: 0.3,
   /** Weight of the best example question in the blend; the topic document gets the rest. */
   questionShare: 0.6,
+  /** How much of a question's score depends on its similarity (Dice) with the message. */
+  questionCoverageShare: 0.5,
+  /** How much of a topic's score depends on the share of the message the topic matched. */
+  queryCoverageShare: 0.5,
   /** Field weights in the topic document. */
   titleWeight: 2,
   keywordWeight: 2,
   questionWeight: 1,
   /** Documents in the other language than the message. */
   otherLanguageFactor: 0.85,
+  /** Two neighbouring content words ("peer support", "personne [de] confiance") matched together. */
+  pairFactor: 0.5,
   /** Where, when, who, not...: kept for ranking, with this weight. */
-  weakWordFactor: 0.35,
+  weakWordFactor: 0.6,
   /** A word matched through a typo correction, by edit distance. */
   typoWeight: [1, 0.8, 0.6] as readonly number[],
   /** At most this many vocabulary words stand for one misspelt word. */
   maxTypoCandidates: 3,
-  /** Staff topics when a member of staff asks. */
+  /** Staff topics when a member of staff asks... */
   staffBoost: 1.1,
+  /** ...and when a visitor asks (or nobody says who asks): visitors' topics come first on a near tie. */
+  visitorStaffFactor: 0.92,
 } as const;
 
 /**
@@ -88,24 +97,35 @@ export const RANKING = {
  */
 export const SEARCH_THRESHOLDS = {
   /** The best hit is answered at or above this confidence. */
-  answer: 0.45,
+  answer: 0.5,
   /** Below this, even the best hit is not offered. */
   clarify: 0.3,
   /** The second hit's score is at least this share of the first: the two are close. */
   clarifyRatio: 0.92,
 } as const;
 
-/** Weight of a query word the topics never use, as if it were an idf (counts against coverage). */
-const UNKNOWN_WORD_IDF = 1.6;
 const MAX_HITS = 5;
 
 interface Slot {
   /** Alternatives: term ids and their weights (1 exact, less for typo corrections). */
   terms: number[];
   weights: number[];
-  weak: boolean;
-  /** What the slot weighs in the query's coverage (0 for weak words). */
+  /** A content word, a weak word (where, when, not...) or two neighbouring words (a bonus for phrases). */
+  kind: 'word' | 'weak' | 'pair';
+  /** Found as such (not through a typo correction). */
+  exact: boolean;
+  /** What the slot weighs in the query's coverage (0 for weak words and pairs). */
   mass: number;
+}
+
+/** How much a slot's matches count in the ranking. */
+function slotFactor(slot: Slot): number {
+  return slot.kind === 'weak' ? RANKING.weakWordFactor : slot.kind === 'pair' ? RANKING.pairFactor : 1;
+}
+
+/** The term of two neighbouring words. */
+function pairKey(a: string, b: string): string {
+  return `${a} ${b}`;
 }
 
 interface TopicPosting {
@@ -137,22 +157,32 @@ export class KnowledgeIndex {
   private readonly staff: Uint8Array;
   private readonly analyzers: Record<Locale, Analyzer>;
   private readonly termIds: Map<string, number>;
+  private readonly termNames: string[];
   private readonly idf: Float64Array;
   private readonly termLocales: Uint8Array;
   private readonly topicPostings: TopicPosting[];
   private readonly questionPostings: QuestionPosting[];
   private readonly questionTopic: Int32Array;
   private readonly questionLocale: Uint8Array;
+  /** Idf mass of each question's terms, for the share of the question the message matched. */
+  private readonly questionMass: Float64Array;
   private readonly surface: Map<string, number[]>;
-  private readonly fuzzy: FuzzyVocabulary;
+  private fuzzyVocabulary: FuzzyVocabulary | undefined;
+  /**
+   * What a query word the topics never use weighs against coverage: as much as a word found in
+   * a single topic. Unknown words are the best sign that a message is about something else.
+   */
+  private readonly unknownIdf: number;
 
   // Scratch buffers reused by every search (searches are synchronous, so they never overlap).
   private readonly qAcc: Float64Array;
+  private readonly qMatched: Float64Array;
   private readonly tAcc: Float64Array;
   private readonly cAcc: Float64Array;
   private readonly slotBest: Float64Array;
   private readonly slotCover: Float64Array;
   private readonly bestQuestion: Float64Array;
+  private readonly bestShare: Float64Array;
   /** 0: topic untouched in this search, 1: touched, 2: touched by the current query word. */
   private readonly mark: Uint8Array;
 
@@ -167,6 +197,7 @@ export class KnowledgeIndex {
     questionPostings: QuestionPosting[];
     questionTopic: Int32Array;
     questionLocale: Uint8Array;
+    questionMass: Float64Array;
     surface: Map<string, number[]>;
   }) {
     this.topicIds = parts.topicIds;
@@ -180,15 +211,20 @@ export class KnowledgeIndex {
     this.questionPostings = parts.questionPostings;
     this.questionTopic = parts.questionTopic;
     this.questionLocale = parts.questionLocale;
+    this.questionMass = parts.questionMass;
     this.surface = parts.surface;
-    this.fuzzy = new FuzzyVocabulary([...parts.surface.keys()].sort());
+    this.termNames = [];
+    for (const [name, id] of parts.termIds) this.termNames[id] = name;
+    this.unknownIdf = Math.log(1 + (this.size - 0.5) / 1.5);
     const n = this.size;
     this.qAcc = new Float64Array(parts.questionTopic.length);
+    this.qMatched = new Float64Array(parts.questionTopic.length);
     this.tAcc = new Float64Array(n);
     this.cAcc = new Float64Array(n);
     this.slotBest = new Float64Array(n);
     this.slotCover = new Float64Array(n);
     this.bestQuestion = new Float64Array(n);
+    this.bestShare = new Float64Array(n);
     this.mark = new Uint8Array(n);
   }
 
@@ -203,6 +239,8 @@ export class KnowledgeIndex {
     const questionDocs: DocBuilder[] = [];
     const topicDocs: DocBuilder[] = [];
     const seen = new Set<string>();
+    const weakTerms = new Set<number>();
+    const pairTerms = new Set<number>();
 
     const termOf = (stem: string, word: string, locale: Locale): number => {
       let id = termIds.get(stem);
@@ -217,14 +255,35 @@ export class KnowledgeIndex {
       else surface.set(word, new Set([id]));
       return id;
     };
+    const pairOf = (key: string, locale: Locale): number => {
+      let id = termIds.get(key);
+      if (id === undefined) {
+        id = termIds.size;
+        termIds.set(key, id);
+        termLocalesList.push(0);
+        pairTerms.add(id);
+      }
+      termLocalesList[id] = (termLocalesList[id] as number) | LOCALE_BIT[locale];
+      return id;
+    };
     const addText = (doc: DocBuilder, text: string, weight: number): number => {
       const analyzer = analyzers[doc.locale];
       let count = 0;
+      let previous: string | undefined;
       for (const { word, term } of analyzer.terms(text)) {
         const id = termOf(term, word, doc.locale);
         doc.tf.set(id, (doc.tf.get(id) ?? 0) + weight);
         doc.length += weight;
         count += 1;
+        if (analyzer.kind(word) === 'weak') {
+          weakTerms.add(id);
+          continue;
+        }
+        if (previous !== undefined && previous !== term) {
+          const pair = pairOf(pairKey(previous, term), doc.locale);
+          doc.tf.set(pair, (doc.tf.get(pair) ?? 0) + weight);
+        }
+        previous = term;
       }
       return count;
     };
@@ -238,11 +297,11 @@ export class KnowledgeIndex {
         const doc: DocBuilder = { topic: t, locale, tf: new Map(), length: 0 };
         addText(doc, topic.title[locale], RANKING.titleWeight);
         for (const keyword of topic.keywords[locale]) addText(doc, keyword, RANKING.keywordWeight);
-        // The title is also a question of sorts ("Droit d'accès au dossier médical").
-        for (const text of [topic.title[locale], ...topic.questions[locale]]) {
+        for (const text of topic.questions[locale]) addText(doc, text, RANKING.questionWeight);
+        // The title and each keyword are also questions of sorts ("Accès au dossier médical", "no diagnosis").
+        for (const text of [topic.title[locale], ...topic.questions[locale], ...topic.keywords[locale]]) {
           const q: DocBuilder = { topic: t, locale, tf: new Map(), length: 0 };
           if (addText(q, text, 1) > 0) questionDocs.push(q);
-          if (text !== topic.title[locale]) addText(doc, text, RANKING.questionWeight);
         }
         topicDocs.push(doc);
       }
@@ -289,9 +348,13 @@ export class KnowledgeIndex {
     const questionLists: { questions: number[]; parts: number[] }[] = Array.from({ length: nTerms }, () => ({ questions: [], parts: [] }));
     const questionTopic = new Int32Array(questionDocs.length);
     const questionLocale = new Uint8Array(questionDocs.length);
+    const questionMass = new Float64Array(questionDocs.length);
     questionDocs.forEach((doc, q) => {
       questionTopic[q] = doc.topic;
       questionLocale[q] = LOCALE_BIT[doc.locale];
+      for (const id of doc.tf.keys()) {
+        if (!pairTerms.has(id)) questionMass[q] = (questionMass[q] as number) + (idf[id] as number) * (weakTerms.has(id) ? RANKING.weakWordFactor : 1);
+      }
       for (const [id, tf] of doc.tf) {
         const list = questionLists[id] as { questions: number[]; parts: number[] };
         list.questions.push(q);
@@ -310,39 +373,53 @@ export class KnowledgeIndex {
       questionPostings: questionLists.map((l) => ({ questions: Int32Array.from(l.questions), parts: Float32Array.from(l.parts) })),
       questionTopic,
       questionLocale,
+      questionMass,
       surface: new Map([...surface].map(([w, ids]) => [w, [...ids].sort((a, b) => a - b)])),
     });
   }
 
   /** Ranks the topics for a visitor's message and decides whether to answer, clarify or fall back. */
   search(text: string, options: SearchOptions = {}): SearchResult {
-    const locale = options.locale ?? this.guessLocale(text);
-    const slots = this.analyze(text, locale);
-    const knownMass = slots.reduce((s, slot) => s + (slot.terms.length > 0 ? slot.mass : 0), 0);
-    const queryMass = slots.reduce((s, slot) => s + slot.mass, 0);
-    if (knownMass === 0) return { locale, decision: 'fallback', hits: [] };
-
-    const touched = this.score(slots, locale);
-    const boost = options.audience === 'staff' ? RANKING.staffBoost : 1;
-    const perfect = slots.reduce((s, slot) => s + (slot.terms.length > 0 ? this.slotWeight(slot) : 0), 0);
-
-    const ranked = touched.map(({ t, question, topic, covered }) => {
-      const score = (RANKING.questionShare * question + (1 - RANKING.questionShare) * topic) * (this.staff[t] ? boost : 1);
-      return { t, score, coverage: covered / queryMass };
-    });
-    ranked.sort((a, b) => b.score - a.score || ((this.topicIds[a.t] as string) < (this.topicIds[b.t] as string) ? -1 : 1));
+    const { locale, ranked } = this.rank(text, options);
     const top = ranked.slice(0, MAX_HITS);
-
     const hits: SearchHit[] = [];
     let previous = 1;
     top.forEach((h, i) => {
-      const next = top[i + 1]?.score ?? 0;
-      const rival = i === 0 ? next : (top[0] as { score: number }).score;
-      const confidence = Math.min(previous, confidenceOf({ coverage: h.coverage, strength: h.score / perfect, score: h.score, rival, rank: i }));
+      const rival = i === 0 ? (top[1]?.score ?? 0) : (top[0] as RankedTopic).score;
+      const margin = i === 0 ? (h.score - rival) / h.score : (h.score - rival) / rival;
+      // Confidences never grow down the list.
+      const confidence = Math.min(previous, confidenceOf({ coverage: h.coverage, share: h.share, margin }));
       previous = confidence;
       hits.push({ topicId: this.topicIds[h.t] as string, score: round(h.score), confidence: round(confidence) });
     });
     return { locale, decision: decide(hits), hits };
+  }
+
+  /**
+   * The ranking behind `search`, with the features of every topic touched (for calibration and
+   * diagnostics; not part of the interface the bot uses).
+   */
+  rank(text: string, options: SearchOptions = {}): { locale: Locale; ranked: RankedTopic[] } {
+    const locale = options.locale ?? this.guessLocale(text);
+    const slots = this.analyze(text, locale);
+    const knownMass = slots.reduce((s, slot) => s + (slot.terms.length > 0 ? slot.mass : 0), 0);
+    const queryMass = slots.reduce((s, slot) => s + slot.mass, 0);
+    if (knownMass === 0) return { locale, ranked: [] };
+    const boost = options.audience === 'staff' ? RANKING.staffBoost : RANKING.visitorStaffFactor;
+    const gamma = RANKING.queryCoverageShare;
+    const ranked = this.score(slots, locale).map(({ t, question, share, topic, covered }) => {
+      const coverage = covered / queryMass;
+      const score = (RANKING.questionShare * question + (1 - RANKING.questionShare) * topic) * (1 - gamma + gamma * coverage) * (this.staff[t] ? boost : 1);
+      return { t, topicId: this.topicIds[t] as string, score, coverage, share };
+    });
+    ranked.sort((a, b) => b.score - a.score || (a.topicId < b.topicId ? -1 : 1));
+    return { locale, ranked };
+  }
+
+  /** The typo index, built on the first misspelt word (most searches need none). */
+  private fuzzy(): FuzzyVocabulary {
+    this.fuzzyVocabulary ??= new FuzzyVocabulary([...this.surface.keys()].sort());
+    return this.fuzzyVocabulary;
   }
 
   /** Detected language, with the topics' vocabulary as a tie-breaker when the cues say nothing. */
@@ -362,37 +439,35 @@ export class KnowledgeIndex {
     return en > fr ? 'en' : 'fr';
   }
 
-  private slotWeight(slot: Slot): number {
-    let best = 0;
-    slot.terms.forEach((id, k) => {
-      best = Math.max(best, (slot.weights[k] as number) * (this.idf[id] as number));
-    });
-    return best * (slot.weak ? RANKING.weakWordFactor : 1);
-  }
-
   /** Query words -> slots of alternative terms. */
   private analyze(text: string, locale: Locale): Slot[] {
     const analyzer = this.analyzers[locale];
     const other = this.analyzers[locale === 'fr' ? 'en' : 'fr'];
-    const words = this.repairSpacing(analyzer.words(text), analyzer);
+    const words = analyzer.synonyms.applyGrouped(this.repairSpacing(tokenize(text), analyzer));
+    // Content words per replacement: an abbreviation expanded into n words weighs about sqrt(n) words.
+    const contentPerGroup = new Map<number, number>();
+    for (const { word, group } of words) {
+      if (analyzer.kind(word) === 'word') contentPerGroup.set(group, (contentPerGroup.get(group) ?? 0) + 1);
+    }
     const slots: Slot[] = [];
     const seen = new Set<string>();
-    for (const word of words) {
+    for (const { word, group } of words) {
       const kind = analyzer.kind(word);
       if (kind === 'stop') continue;
       const weak = kind === 'weak';
+      const share = weak ? 1 : 1 / Math.sqrt(contentPerGroup.get(group) ?? 1);
       let terms: number[] = [];
       let weights: number[] = [];
       const exact = this.termIds.get(analyzer.stem(word)) ?? this.termIds.get(other.stem(word));
       if (exact !== undefined) {
         terms = [exact];
-        weights = [1];
+        weights = [share];
       } else if (this.surface.has(word)) {
         terms = [...(this.surface.get(word) as number[])];
-        weights = terms.map(() => 1);
+        weights = terms.map(() => share);
       } else if (!weak) {
-        const near = this.fuzzy.nearest(word);
-        const weight = RANKING.typoWeight[near.distance] ?? 0;
+        const near = this.fuzzy().nearest(word);
+        const weight = (RANKING.typoWeight[near.distance] ?? 0) * share;
         for (const candidate of near.words.slice(0, RANKING.maxTypoCandidates)) {
           for (const id of this.surface.get(candidate) ?? []) {
             if (!terms.includes(id)) {
@@ -402,20 +477,33 @@ export class KnowledgeIndex {
           }
         }
       }
-      if (terms.length === 0 && (weak || word.length < 3)) continue;
+      if (terms.length === 0 && (weak || word.length < 3 || /^\d+$/.test(word))) continue;
       const key = terms.length > 0 ? terms.join(',') : `?${word}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const slot: Slot = { terms, weights, weak, mass: 0 };
-      slot.mass = weak ? 0 : terms.length > 0 ? Math.max(...terms.map((id) => this.idf[id] as number)) : UNKNOWN_WORD_IDF;
+      const slot: Slot = { terms, weights, kind: weak ? 'weak' : 'word', exact: exact !== undefined, mass: 0 };
+      slot.mass = weak ? 0 : share * (terms.length > 0 ? Math.max(...terms.map((id) => this.idf[id] as number)) : this.unknownIdf);
       slots.push(slot);
     }
-    return slots;
+    // Neighbouring words the topics also use side by side.
+    const pairs: Slot[] = [];
+    let previous: string | undefined;
+    for (const slot of slots) {
+      if (slot.kind === 'weak') continue;
+      const term = slot.exact ? this.termNames[slot.terms[0] as number] : undefined;
+      if (previous !== undefined && term !== undefined) {
+        const id = this.termIds.get(pairKey(previous, term));
+        if (id !== undefined) pairs.push({ terms: [id], weights: [1], kind: 'pair', exact: true, mass: 0 });
+      }
+      previous = term;
+    }
+    return [...slots, ...pairs];
   }
 
   /** Glued words ("pairaidant") are split and split words ("bene voles") glued, when the topics know the result. */
   private repairSpacing(words: string[], analyzer: Analyzer): string[] {
-    const known = (w: string): boolean => analyzer.kind(w) !== 'content' || this.surface.has(w) || this.termIds.has(analyzer.stem(w));
+    const known = (w: string): boolean =>
+      analyzer.kind(w) !== 'word' || analyzer.synonyms.has(w) || this.surface.has(w) || this.termIds.has(analyzer.stem(w));
     const out: string[] = [];
     for (let i = 0; i < words.length; i++) {
       const word = words[i] as string;
@@ -430,7 +518,7 @@ export class KnowledgeIndex {
         continue;
       }
       const previous = out[out.length - 1];
-      if (previous !== undefined && analyzer.kind(previous) === 'content' && this.surface.has(previous + word)) {
+      if (previous !== undefined && analyzer.kind(previous) === 'word' && this.surface.has(previous + word)) {
         out[out.length - 1] = previous + word;
         continue;
       }
@@ -450,27 +538,35 @@ export class KnowledgeIndex {
 
   /** Accumulates BM25 scores over the postings of the query's terms; leaves the buffers clean. */
   private score(slots: readonly Slot[], locale: Locale): ScoredTopic[] {
-    const { qAcc, tAcc, cAcc, slotBest, slotCover, bestQuestion, mark } = this;
+    const { qAcc, qMatched, tAcc, cAcc, slotBest, slotCover, bestQuestion, bestShare, mark } = this;
     const touchedTopics: number[] = [];
     const touchedQuestions: number[] = [];
     const lf = RANKING.otherLanguageFactor;
     const frFactor = locale === 'fr' ? 1 : lf;
     const enFactor = locale === 'en' ? 1 : lf;
     const bit = LOCALE_BIT[locale];
+    // The message's own mass, on the same scale as a question's, for the Dice similarity.
+    let messageMass = 0;
+    for (const slot of slots) {
+      if (slot.kind === 'word') messageMass += slot.mass;
+      else if (slot.kind === 'weak') messageMass += Math.max(...slot.terms.map((id) => this.idf[id] as number)) * RANKING.weakWordFactor;
+    }
 
     for (const slot of slots) {
       if (slot.terms.length === 0) continue;
       const slotTopics: number[] = [];
-      const weakFactor = slot.weak ? RANKING.weakWordFactor : 1;
+      const factor = slotFactor(slot);
+      const matchedFactor = slot.kind === 'pair' ? 0 : factor;
       slot.terms.forEach((id, k) => {
         const base = (slot.weights[k] as number) * (this.idf[id] as number);
-        const w = base * weakFactor;
-        const cover = slot.weak ? 0 : base;
+        const w = base * factor;
+        const cover = slot.kind === 'word' ? base : 0;
         const qp = this.questionPostings[id] as QuestionPosting;
         for (let j = 0; j < qp.questions.length; j++) {
           const q = qp.questions[j] as number;
           if (qAcc[q] === 0) touchedQuestions.push(q);
           qAcc[q] = (qAcc[q] as number) + w * (qp.parts[j] as number) * (this.questionLocale[q] === bit ? 1 : lf);
+          qMatched[q] = (qMatched[q] as number) + base * matchedFactor;
         }
         const tp = this.topicPostings[id] as TopicPosting;
         for (let j = 0; j < tp.topics.length; j++) {
@@ -493,14 +589,25 @@ export class KnowledgeIndex {
         mark[t] = 1;
       }
     }
+    const beta = RANKING.questionCoverageShare;
     for (const q of touchedQuestions) {
       const t = this.questionTopic[q] as number;
-      if ((qAcc[q] as number) > (bestQuestion[t] as number)) bestQuestion[t] = qAcc[q] as number;
+      // Dice similarity of the message and the question (idf-weighted): a question the message
+      // matches entirely beats a longer one it matches in part, and a one-word keyword is no
+      // perfect match for a long message.
+      const share = Math.min(1, (2 * (qMatched[q] as number)) / ((this.questionMass[q] as number) + messageMass));
+      const value = (qAcc[q] as number) * (1 - beta + beta * share);
+      if (value > (bestQuestion[t] as number)) {
+        bestQuestion[t] = value;
+        bestShare[t] = share;
+      }
       qAcc[q] = 0;
+      qMatched[q] = 0;
     }
     const out: ScoredTopic[] = touchedTopics.map((t) => {
-      const scored = { t, question: bestQuestion[t] as number, topic: tAcc[t] as number, covered: cAcc[t] as number };
+      const scored = { t, question: bestQuestion[t] as number, share: bestShare[t] as number, topic: tAcc[t] as number, covered: cAcc[t] as number };
       bestQuestion[t] = 0;
+      bestShare[t] = 0;
       tAcc[t] = 0;
       cAcc[t] = 0;
       mark[t] = 0;
@@ -510,9 +617,22 @@ export class KnowledgeIndex {
   }
 }
 
+/** A topic with its score and the features its confidence comes from. */
+export interface RankedTopic {
+  t: number;
+  topicId: string;
+  score: number;
+  /** Share of the message's meaningful words (idf-weighted) that the topic contains. */
+  coverage: number;
+  /** Dice similarity (idf-weighted, 0..1) of the message and the topic's best-matching question, title or keyword. */
+  share: number;
+}
+
 interface ScoredTopic {
   t: number;
   question: number;
+  /** Share of the best question's terms that the message matched. */
+  share: number;
   topic: number;
   covered: number;
 }
@@ -523,20 +643,25 @@ function round(x: number): number {
 
 /** Features of one hit, from which its confidence is computed. */
 export interface ConfidenceFeatures {
-  /** Share of the message's meaningful words (idf-weighted) that the topic contains. */
+  /** Share of the message's meaningful words (idf-weighted) that the topic contains, 0..1. */
   coverage: number;
-  /** The score relative to a perfect match of the known words (about 0..1.5). */
-  strength: number;
-  score: number;
-  /** For the best hit, the second's score; for the others, the best's. */
-  rival: number;
-  rank: number;
+  /** Dice similarity (idf-weighted) of the message and the topic's best-matching question, 0..1. */
+  share: number;
+  /** For the best hit, how far ahead of the second it is (0..1); for the others, how far behind the best (-1..0). */
+  margin: number;
 }
+
+/**
+ * Logistic calibration of the confidence, fitted by `knowledge/search/calibrate.ts` on
+ * leave-one-question-out searches over the topics (is the best hit the topic the question was
+ * taken from?) and on out-of-domain messages (never right).
+ */
+export const CONFIDENCE_MODEL = { bias: -3.75, coverage: 1.93, share: 4.18, margin: 1.67 } as const;
 
 /** Calibrated confidence of a hit (0..1). */
 export function confidenceOf(f: ConfidenceFeatures): number {
-  const margin = f.rank === 0 ? (f.score - f.rival) / f.score : (f.score - f.rival) / Math.max(f.rival, 1e-9);
-  const z = -4 + 5 * f.coverage + 1.5 * Math.min(1.5, f.strength) + 3 * margin;
+  const m = CONFIDENCE_MODEL;
+  const z = m.bias + m.coverage * f.coverage + m.share * f.share + m.margin * f.margin;
   return 1 / (1 + Math.exp(-z));
 }
 

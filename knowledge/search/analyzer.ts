@@ -10,13 +10,16 @@ import { tokenize } from './normalize.js';
 import { STOP_WORDS_EN, STOP_WORDS_FR, WEAK_WORDS } from './stopwords.js';
 import { SynonymTable, type Synonyms } from './synonyms.js';
 
-export type WordKind = 'stop' | 'weak' | 'content';
+/** Stems are pure functions of the word: one memo per language, shared by every index. */
+const STEM_CACHES: Record<Locale, Map<string, string>> = { fr: new Map(), en: new Map() };
+
+export type WordKind = 'stop' | 'weak' | 'word';
 
 /** Language-specific analysis: synonyms, stop words and a memoised stemmer. */
 export class Analyzer {
   readonly synonyms: SynonymTable;
   private readonly stopWords: ReadonlySet<string>;
-  private readonly stemCache = new Map<string, string>();
+  private readonly stemCache: Map<string, string>;
   private readonly stemmer: { stem(word: string): string };
 
   constructor(
@@ -26,12 +29,13 @@ export class Analyzer {
     this.synonyms = new SynonymTable(synonyms, locale);
     this.stopWords = locale === 'fr' ? STOP_WORDS_FR : STOP_WORDS_EN;
     this.stemmer = locale === 'fr' ? frStemmer : enStemmer;
+    this.stemCache = STEM_CACHES[locale];
   }
 
   kind(word: string): WordKind {
     if (WEAK_WORDS.has(word)) return 'weak';
     if (this.stopWords.has(word) || word.length < 2) return 'stop';
-    return 'content';
+    return 'word';
   }
 
   /** The stem of a normalised word. French plurals lose their "s" first: the Snowball stemmer cuts "usager" and "usagers" differently. */
@@ -42,7 +46,7 @@ export class Analyzer {
       if (this.locale === 'fr' && base.length > 4 && base.endsWith('s') && !base.endsWith('ss')) base = base.slice(0, -1);
       stem = /^\d+$/.test(base) ? base : this.stemmer.stem(base);
       if (stem.length === 0) stem = base;
-      if (this.stemCache.size > 20000) this.stemCache.clear();
+      if (this.stemCache.size > 50000) this.stemCache.clear();
       this.stemCache.set(word, stem);
     }
     return stem;

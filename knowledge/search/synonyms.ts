@@ -105,7 +105,16 @@ export class SynonymTable {
 
   /** Replaces every matching phrase, longest first, scanning left to right (no re-expansion). */
   apply(words: readonly string[]): string[] {
-    const out: string[] = [];
+    return this.applyGrouped(words).map((w) => w.word);
+  }
+
+  /**
+   * Like `apply`, and tells which words came from the same replacement (`group`, the same
+   * number; `size`, how many words the replacement has), so that one abbreviation expanded into
+   * three words does not weigh three words.
+   */
+  applyGrouped(words: readonly string[]): { word: string; group: number; size: number }[] {
+    const out: { word: string; group: number; size: number }[] = [];
     let i = 0;
     while (i < words.length) {
       const rules = this.byFirstWord.get(words[i] as string);
@@ -119,10 +128,10 @@ export class SynonymTable {
         }
       }
       if (matched) {
-        out.push(...matched.to);
+        for (const word of matched.to) out.push({ word, group: i, size: matched.to.length });
         i += matched.from.length;
       } else {
-        out.push(words[i] as string);
+        out.push({ word: words[i] as string, group: i, size: 1 });
         i += 1;
       }
     }

@@ -172,7 +172,15 @@ const CASES: Case[] = [
 function loadRealTopics(): IndexableTopic[] {
   const dir = path.join(root, 'knowledge/topics');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).sort() : [];
-  const topics: IndexableTopic[] = files.map((f) => parseTopicFile(path.join(dir, f), readFileSync(path.join(dir, f), 'utf8')));
+  const topics: IndexableTopic[] = [];
+  for (const f of files) {
+    // A topic file being written may be invalid for a moment: the knowledge lint reports it, search skips it.
+    try {
+      topics.push(parseTopicFile(path.join(dir, f), readFileSync(path.join(dir, f), 'utf8')));
+    } catch (error) {
+      console.warn(`      skipped ${f}: ${(error as Error).message.slice(0, 160)}`);
+    }
+  }
   const scheduleFile = path.join(root, 'knowledge/schedule.yaml');
   const permanences = topics.find((t) => t.id === 'schedule.permanences');
   if (permanences && existsSync(scheduleFile)) {

@@ -135,7 +135,7 @@ describe('knowledge search: stemming, stop words and synonyms', function () {
     expect(en.kind('when')).to.equal('weak');
     expect(fr.kind('pas')).to.equal('weak');
     expect(fr.kind('le')).to.equal('stop');
-    expect(en.kind('record')).to.equal('content');
+    expect(en.kind('record')).to.equal('word');
   });
 
   const searches: [string, string][] = [

@@ -13,7 +13,7 @@ import { LocalDirectLine } from '../directline/LocalDirectLine.js';
 import { AzureTokenSource, LocalTokenSource, type DirectLineTokenSource } from '../directline/DirectLineTokenSource.js';
 import { registerChatPage } from '../directline/registerChatPage.js';
 import { registerDirectLineRoutes } from '../directline/registerDirectLineRoutes.js';
-import { NoVolunteerDesk } from '../handoff/NoVolunteerDesk.js';
+import { createLiveHandoff, type LiveHandoff } from '../handoff/LiveHandoff.js';
 import { BotMessages } from '../knowledge/BotMessages.js';
 import { CurationStore } from '../knowledge/CurationStore.js';
 import { loadKnowledge, type KnowledgeBase } from '../knowledge/loadKnowledge.js';
@@ -59,6 +59,8 @@ export interface BotParts {
   messages: BotMessages;
   curation: CurationStore;
   handoff: HandoffPort;
+  /** The live handoff's parts (desk, volunteers, console routes). */
+  liveHandoff: LiveHandoff;
 }
 
 /** Loads the data (refused at start-up, with the file and the field, if anything is broken) and builds the bot. */
@@ -85,7 +87,8 @@ export function composeBot(
 
   const conversationState = new PrefixedConversationState(store);
   const curation = new CurationStore(store, () => clock.now());
-  const handoff: HandoffPort = new NoVolunteerDesk(scheduleTexts, clock);
+  const liveHandoff = createLiveHandoff({ config, store, clock, log, schedule, scheduleTexts });
+  const handoff: HandoffPort = liveHandoff.desk;
   const composer = new AnswerComposer(knowledge, schedule, scheduleTexts, messages);
 
   let pipeline: TurnPipeline | undefined;
@@ -115,7 +118,7 @@ export function composeBot(
     maxTextChars: config.MAX_TEXT_CHARS,
   });
   const bot = new MduBot(pipeline, new KeyedSerialiser());
-  return { bot, pipeline, conversationState, knowledge, index, schedule, scheduleTexts, messages, curation, handoff };
+  return { bot, pipeline, conversationState, knowledge, index, schedule, scheduleTexts, messages, curation, handoff, liveHandoff };
 }
 
 /** Builds everything from the config and starts listening. */
@@ -134,7 +137,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     await store.close();
     throw error;
   }
-  const { bot, conversationState, knowledge, index, messages, curation, schedule } = parts;
+  const { bot, conversationState, knowledge, index, messages, curation, schedule, liveHandoff } = parts;
 
   const serviceUrls = new ServiceUrlPolicy(() => ownUrl, config.SERVICE_URL_ALLOWLIST);
   const auth = new GuardedAuthentication(
@@ -147,6 +150,8 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     serviceUrls,
   );
   const adapter = new CloudAdapter(auth);
+  // Volunteers' messages reach visitors proactively, only where replies may go.
+  liveHandoff.connect({ proactive: adapter, botAppId: config.MicrosoftAppId, canReach: (serviceUrl) => !config.localMode || serviceUrls.allows(serviceUrl) });
   adapter.onTurnError = async (context, error) => {
     // The stack, never the visitor's text; a kind message; the broken dialog state cleared.
     log.error('turn.failed', error, { channel: context.activity.channelId, conversation: pseudonymise(context.activity.conversation?.id) });
@@ -175,6 +180,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     routes: [
       (s) => registerDirectLineRoutes(s, { local: directLine, tokenSource, maxBodyBytes: config.MAX_BODY_BYTES, log }),
       (s) => registerChatPage(s, { pageDir: path.resolve('web/chat'), retentionDays: config.CONVERSATION_RETENTION_DAYS, directLineDomain: () => tokenSource?.domain() }),
+      liveHandoff.routes,
     ],
   });
   const url = await listen(server, config.PORT, config.HOST);
@@ -186,12 +192,14 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     const unanswered = await curation.purge(config.UNANSWERED_RETENTION_DAYS);
     const conversations = await store.purge(CONVERSATION_STATE_PREFIX, before(config.CONVERSATION_RETENTION_DAYS));
     const directLineConversations = directLine ? await directLine.purge(before(config.CONVERSATION_RETENTION_DAYS)) : 0;
-    log.info('retention.purged', { unanswered, conversations, directLineConversations });
+    const handoffs = await liveHandoff.desk.purge(before(config.TRANSCRIPT_RETENTION_DAYS));
+    log.info('retention.purged', { unanswered, conversations, directLineConversations, handoffs });
   };
   await purge();
   const purgeTimer = setInterval(() => void purge().catch((error) => log.error('retention.purge_failed', error)), PURGE_INTERVAL_MS);
   purgeTimer.unref();
 
+  await liveHandoff.start();
   ready = true;
   log.info('bot.started', { url, topics: knowledge.topics.length, exampleSchedule: schedule.isExample, localMode: config.localMode });
 
@@ -204,6 +212,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     async close() {
       ready = false;
       clearInterval(purgeTimer);
+      await liveHandoff.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

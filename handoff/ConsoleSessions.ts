@@ -1,0 +1,174 @@
+/**
+ * Console sessions and volunteers' presence.
+ *
+ * A session is a random token (in an HttpOnly cookie, or a bearer header for tools) whose SHA-256
+ * names a store document (`handoff/session/<hash>`): the login, a CSRF token, when it expires, and
+ * whether the volunteer said they are available. Sessions survive a restart.
+ *
+ * Presence: a volunteer counts as available when a live session says so **and** their console was
+ * seen recently (its event stream, or any API call, within `presenceMs`). A closed tab therefore
+ * stops counting after a short while, instead of leaving visitors waiting for nobody. After a
+ * restart every available session gets `presenceMs` to reconnect.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../bot/clock.js';
+import type { DocumentStore } from '../store/LowdbStorage.js';
+import type { VolunteerAccounts } from './VolunteerAccounts.js';
+
+export const SESSION_PREFIX = 'handoff/session/';
+
+const SessionDoc = z.object({
+  login: z.string(),
+  csrfToken: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  available: z.boolean(),
+});
+export type SessionDoc = z.infer<typeof SessionDoc>;
+
+export interface Session extends SessionDoc {
+  /** The store key (a hash of the token): what identifies the session server-side. */
+  id: string;
+  displayName: string;
+}
+
+export interface AvailableVolunteer {
+  login: string;
+  name: string;
+}
+
+export interface SessionRules {
+  lifetimeMs: number;
+  presenceMs: number;
+}
+
+export class ConsoleSessions {
+  private readonly lastSeen = new Map<string, number>();
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly accounts: VolunteerAccounts,
+    private readonly clock: Clock,
+    private readonly rules: SessionRules,
+  ) {}
+
+  /** After a restart: volunteers who were available get `presenceMs` to reconnect. */
+  async seedPresence(): Promise<void> {
+    const now = this.clock.now().getTime();
+    for (const session of await this.all()) if (session.available) this.lastSeen.set(session.login, now);
+  }
+
+  async create(login: string): Promise<{ token: string; session: Session }> {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.clock.now();
+    const doc: SessionDoc = {
+      login,
+      csrfToken: randomBytes(24).toString('base64url'),
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.rules.lifetimeMs).toISOString(),
+      available: false,
+    };
+    const id = sessionKey(token);
+    await this.store.write({ [id]: { ...doc, eTag: '*' } });
+    this.touch(login);
+    const account = await this.accounts.get(login);
+    return { token, session: { ...doc, id, displayName: account?.displayName ?? login } };
+  }
+
+  /** The live session of a token, or undefined (unknown, expired, or its account removed). */
+  async get(token: string | undefined): Promise<Session | undefined> {
+    if (!token || token.length > 200) return undefined;
+    const id = sessionKey(token);
+    const doc = SessionDoc.safeParse((await this.store.read([id]))[id]);
+    if (!doc.success) return undefined;
+    if (Date.parse(doc.data.expiresAt) <= this.clock.now().getTime()) {
+      await this.store.delete([id]);
+      return undefined;
+    }
+    const account = await this.accounts.get(doc.data.login);
+    if (!account) {
+      await this.store.delete([id]);
+      return undefined;
+    }
+    return { ...doc.data, id, displayName: account.displayName };
+  }
+
+  /** A session by its id (the store key), as the event stream re-reads it. */
+  async byId(id: string): Promise<Session | undefined> {
+    if (!id.startsWith(SESSION_PREFIX)) return undefined;
+    const doc = SessionDoc.safeParse((await this.store.read([id]))[id]);
+    if (!doc.success || Date.parse(doc.data.expiresAt) <= this.clock.now().getTime()) return undefined;
+    const account = await this.accounts.get(doc.data.login);
+    return account ? { ...doc.data, id, displayName: account.displayName } : undefined;
+  }
+
+  /** Notes that the volunteer's console is there (an API call or the event stream). */
+  touch(login: string): void {
+    this.lastSeen.set(login, this.clock.now().getTime());
+  }
+
+  async setAvailable(session: Session, available: boolean): Promise<void> {
+    const { id, displayName: _name, ...doc } = session;
+    void _name;
+    await this.store.write({ [id]: { ...doc, available, eTag: '*' } });
+    session.available = available;
+    this.touch(session.login);
+  }
+
+  async destroy(session: Session): Promise<void> {
+    await this.store.delete([session.id]);
+  }
+
+  /** Volunteers available now: an available, unexpired session and a console seen recently. */
+  async available(): Promise<AvailableVolunteer[]> {
+    const now = this.clock.now().getTime();
+    const logins = new Set<string>();
+    for (const session of await this.all()) {
+      if (!session.available || Date.parse(session.expiresAt) <= now) continue;
+      const seen = this.lastSeen.get(session.login);
+      if (seen === undefined || now - seen > this.rules.presenceMs) continue;
+      logins.add(session.login);
+    }
+    const result: AvailableVolunteer[] = [];
+    for (const login of logins) {
+      const account = await this.accounts.get(login);
+      if (account) result.push({ login, name: account.displayName });
+    }
+    return result;
+  }
+
+  /** Deletes expired sessions. */
+  async purgeExpired(): Promise<number> {
+    const now = this.clock.now().getTime();
+    const keys = await this.store.keys(SESSION_PREFIX);
+    const items = await this.store.read(keys);
+    const expired = keys.filter((k) => {
+      const doc = SessionDoc.safeParse(items[k]);
+      return !doc.success || Date.parse(doc.data.expiresAt) <= now;
+    });
+    await this.store.delete(expired);
+    return expired.length;
+  }
+
+  private async all(): Promise<SessionDoc[]> {
+    const keys = await this.store.keys(SESSION_PREFIX);
+    const items = await this.store.read(keys);
+    return keys.flatMap((k) => {
+      const doc = SessionDoc.safeParse(items[k]);
+      return doc.success ? [doc.data] : [];
+    });
+  }
+}
+
+/** Compares a CSRF token from a request with the session's, in constant time. */
+export function csrfMatches(session: Session, given: string | undefined): boolean {
+  if (!given) return false;
+  const a = Buffer.from(session.csrfToken);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function sessionKey(token: string): string {
+  return SESSION_PREFIX + createHash('sha256').update(token).digest('hex');
+}

@@ -97,7 +97,7 @@ export class AnswerComposer {
 
   /** The crisis reply: the numbers first, warmly, then (when someone is on duty) a volunteer. */
   crisis(locale: Locale, volunteerOnDuty: boolean): Partial<Activity> {
-    const parts = [this.messages.get('crisisIntro', locale), renderContactGroup(this.knowledge.contacts, 'emergency', locale), this.messages.get('crisisAfter', locale)];
+    const parts = [this.messages.get('crisisIntro', locale), renderContactGroup(this.knowledge.contacts, 'emergency', locale, true), this.messages.get('crisisAfter', locale)];
     if (volunteerOnDuty) parts.push(this.messages.get('crisisVolunteer', locale));
     const buttons = volunteerOnDuty ? [button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' })] : [];
     return mduMessage(parts.join('\n\n'), { intent: 'crisis', locale }, buttons);

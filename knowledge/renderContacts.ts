@@ -2,16 +2,17 @@
 import type { Contact } from './contactsSchema.js';
 import type { Locale } from './schema.js';
 
-export function renderContact(c: Contact, locale: Locale): string {
-  const reach = [c.number ? `**${c.number}**` : undefined, c.address].filter(Boolean).join(', ');
+/** `compact` leaves out notes and addresses: for the crisis reply, where every line must be read at a glance. */
+export function renderContact(c: Contact, locale: Locale, compact = false): string {
+  const reach = [c.number ? `**${c.number}**` : undefined, compact ? undefined : c.address].filter(Boolean).join(', ');
   const hours = c.hours ? ` (${c.hours[locale]})` : '';
-  const note = c.note ? ` ${c.note[locale]}` : '';
+  const note = c.note && !compact ? ` ${c.note[locale]}` : '';
   return `- ${reach} — ${c.name[locale]}${hours}.${note}`;
 }
 
-export function renderContactGroup(contacts: readonly Contact[], group: Contact['group'], locale: Locale): string {
+export function renderContactGroup(contacts: readonly Contact[], group: Contact['group'], locale: Locale, compact = false): string {
   return contacts
     .filter((c) => c.group === group)
-    .map((c) => renderContact(c, locale))
+    .map((c) => renderContact(c, locale, compact))
     .join('\n');
 }

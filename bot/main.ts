@@ -199,7 +199,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   const purgeTimer = setInterval(() => void purge().catch((error) => log.error('retention.purge_failed', error)), PURGE_INTERVAL_MS);
   purgeTimer.unref();
 
-  await liveHandoff.start();
+  await liveHandoff.start(url);
   ready = true;
   log.info('bot.started', { url, topics: knowledge.topics.length, exampleSchedule: schedule.isExample, localMode: config.localMode });
 

@@ -13,6 +13,7 @@ import type { Logger } from '../bot/log.js';
 import type { ScheduleTexts } from '../schedule/describeSchedule.js';
 import type { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
 import type { DocumentStore } from '../store/LowdbStorage.js';
+import { AdminDoor } from './adminRoute.js';
 import { ConsoleHub } from './ConsoleHub.js';
 import { consoleRoutes } from './consoleRoutes.js';
 import { ConsoleSessions } from './ConsoleSessions.js';
@@ -48,8 +49,8 @@ export interface LiveHandoff {
   connect(delivery: Delivery): void;
   /** Registers `/console` and `/console/api/*` (a `routes` entry of `makeServer`). */
   routes: (server: restify.Server) => void;
-  /** Restores presence after a restart and starts the timer. */
-  start(): Promise<void>;
+  /** Restores presence after a restart, starts the timer, opens the coordinator's door (`url`: where the server listens). */
+  start(url: string): Promise<void>;
   /** Stops the timer and ends the consoles' streams (before the server closes). */
   stop(): Promise<void>;
 }
@@ -86,7 +87,8 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
     },
   });
   const hub = new ConsoleHub(desk, sessions, log);
-  const routes = consoleRoutes({
+  const admin = new AdminDoor(config.dataDir, accounts, log, config.MAX_BODY_BYTES);
+  const pageRoutes = consoleRoutes({
     desk,
     sessions,
     accounts,
@@ -98,6 +100,10 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
     sessionLifetimeMs,
     secureCookies: config.PUBLIC_URL?.startsWith('https://') ?? false,
   });
+  const routes = (server: restify.Server) => {
+    pageRoutes(server);
+    admin.register(server);
+  };
   return {
     desk,
     queue,
@@ -108,13 +114,15 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
     connect(d) {
       delivery = d;
     },
-    async start() {
+    async start(url) {
       await sessions.seedPresence();
       desk.start();
+      await admin.open(url);
     },
     async stop() {
       hub.close();
       await desk.stop();
+      await admin.close();
     },
   };
 }

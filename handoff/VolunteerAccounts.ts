@@ -11,6 +11,8 @@ import { KeyedSerialiser } from '../bot/KeyedSerialiser.js';
 import type { DocumentStore } from '../store/LowdbStorage.js';
 
 export const VOLUNTEER_PREFIX = 'handoff/volunteer/';
+/** Where the running bot leaves the token `volunteer:add` uses to reach it (see `adminRoute.ts`). */
+export const ADMIN_FILE = 'console-admin.json';
 
 export const LOGIN_PATTERN = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 export const MIN_PASSWORD_CHARS = 10;

@@ -1,0 +1,172 @@
+/**
+ * Loads and validates `safety/lexicons/*.yaml` at start-up and compiles their patterns.
+ * A broken file stops start-up with a `DataFileError` naming the file and the field
+ * (for a rule: its index and id, e.g. `rules.4 (crisis.fr.want_to_die).patterns.1`).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { DataFileError, ErrorCodes, describeIssues } from '../bot/errors.js';
+import { LexiconFile, type CrisisRule, type HelpInfoRule, type MedicalRule } from './lexiconSchema.js';
+import { buildRegExp, compilePatternSource, undouble, type Macros, type SpellingTable } from './normalise.js';
+
+export type RuleKind = 'crisis' | 'medical' | 'help_info';
+
+export interface CompiledRule {
+  readonly kind: RuleKind;
+  readonly id: string;
+  readonly category: string;
+  readonly language: 'fr' | 'en' | 'any';
+  readonly file: string;
+  readonly pattern: RegExp;
+  readonly requires: readonly RegExp[];
+  /** Global regex: its matches are blanked before `pattern` and `requires` are tried. */
+  readonly except: RegExp | null;
+  readonly examples: readonly string[];
+  readonly counterexamples: readonly string[];
+}
+
+export interface CompiledLexicons {
+  readonly spelling: SpellingTable;
+  /** Per kind: spans blanked before any rule of that kind is tried (topic names, idioms). */
+  readonly masks: Readonly<Record<RuleKind, RegExp | null>>;
+  readonly rules: Readonly<Record<RuleKind, readonly CompiledRule[]>>;
+  readonly files: readonly string[];
+}
+
+function invalid(file: string, field: string, problem: string): DataFileError {
+  return new DataFileError(ErrorCodes.LEXICON_FILE_INVALID, file, field, problem);
+}
+
+interface ParsedFile {
+  file: string;
+  data: LexiconFile;
+  /** The raw parsed YAML, to name a rule by its id in zod errors. */
+  raw: unknown;
+}
+
+function readLexiconFile(file: string): ParsedFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw invalid(file, '(file)', `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const parsed = LexiconFile.safeParse(raw);
+  if (!parsed.success) {
+    const { field, problem } = describeIssues(parsed.error.issues);
+    throw invalid(file, nameField(raw, field), problem);
+  }
+  return { file, data: parsed.data, raw };
+}
+
+/** "rules.3.patterns" -> "rules.3 (crisis.fr.x).patterns" when rule 3 has an id. */
+function nameField(raw: unknown, field: string): string {
+  const m = /^(rules|masks)\.(\d+)(.*)$/.exec(field);
+  if (!m || typeof raw !== 'object' || raw === null) return field;
+  const list = (raw as Record<string, unknown>)[m[1] ?? ''];
+  const item = Array.isArray(list) ? list[Number(m[2])] : undefined;
+  const id = typeof item === 'object' && item !== null ? (item as Record<string, unknown>)['id'] : undefined;
+  return typeof id === 'string' ? `${m[1]}.${m[2]} (${id})${m[3] ?? ''}` : field;
+}
+
+function compileOne(file: string, field: string, sources: readonly string[], macros: Macros, flags = '', gluedWords = true): RegExp {
+  const compiled: string[] = [];
+  sources.forEach((p, i) => {
+    try {
+      const source = compilePatternSource(p, macros, gluedWords);
+      new RegExp(source);
+      compiled.push(source);
+    } catch (error) {
+      throw invalid(file, `${field}.${i}`, `pattern ${JSON.stringify(p)}: ${(error as Error).message}`);
+    }
+  });
+  return buildRegExp(compiled, flags);
+}
+
+export function loadLexicons(dir: string): CompiledLexicons {
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+      .sort();
+  } catch (error) {
+    throw invalid(dir, '(folder)', `cannot read the lexicon folder: ${(error as Error).message}`);
+  }
+  if (names.length === 0) throw invalid(dir, '(folder)', 'no lexicon file (*.yaml) found');
+  const parsed = names.map((n) => readLexiconFile(path.join(dir, n)));
+
+  // Macros first: every pattern may use them.
+  const macroSource = new Map<string, { file: string; body: string }>();
+  for (const { file, data } of parsed) {
+    if (data.kind !== 'macros') continue;
+    for (const [name, value] of Object.entries(data.macros)) {
+      const previous = macroSource.get(name);
+      if (previous) throw invalid(file, `macros.${name}`, `already defined in ${path.basename(previous.file)}`);
+      const body = Array.isArray(value) ? value.map((v) => `(?:${v})`).join('|') : value;
+      macroSource.set(name, { file, body });
+    }
+  }
+  const macros: Macros = new Map([...macroSource].map(([k, v]) => [k, v.body]));
+  for (const [name, { file }] of macroSource) {
+    try {
+      new RegExp(compilePatternSource(`@${name}`, macros));
+    } catch (error) {
+      throw invalid(file, `macros.${name}`, (error as Error).message);
+    }
+  }
+
+  const words = new Map<string, string>();
+  const phrases: { from: RegExp; to: string }[] = [];
+  for (const { file, data } of parsed) {
+    if (data.kind !== 'normalisation') continue;
+    for (const [from, to] of Object.entries(data.words)) words.set(undouble(from), to);
+    (data.phrases ?? []).forEach((p, i) => {
+      phrases.push({ from: compileOne(file, `phrases.${i}.from`, [p.from], macros, 'g', false), to: p.to === '' ? ' ' : ` ${p.to} ` });
+    });
+  }
+
+  const rules: Record<RuleKind, CompiledRule[]> = { crisis: [], medical: [], help_info: [] };
+  const maskSources: Record<RuleKind, string[]> = { crisis: [], medical: [], help_info: [] };
+  const seenIds = new Map<string, string>();
+  for (const { file, data } of parsed) {
+    if (data.kind === 'macros' || data.kind === 'normalisation') continue;
+    const kind: RuleKind = data.kind;
+    (data.masks ?? []).forEach((mask, i) => {
+      claimId(seenIds, mask.id, file, `masks.${i} (${mask.id}).id`);
+      compileOne(file, `masks.${i} (${mask.id}).pattern`, [mask.pattern], macros);
+      maskSources[kind].push(compilePatternSource(mask.pattern, macros));
+    });
+    const list: readonly (CrisisRule | MedicalRule | HelpInfoRule)[] = data.rules;
+    list.forEach((rule, i) => {
+      const where = `rules.${i} (${rule.id})`;
+      claimId(seenIds, rule.id, file, `${where}.id`);
+      rules[kind].push({
+        kind,
+        id: rule.id,
+        category: rule.category,
+        language: rule.language,
+        file,
+        pattern: compileOne(file, `${where}.patterns`, rule.patterns, macros),
+        requires: (rule.requires ?? []).map((r, j) => compileOne(file, `${where}.requires.${j}`, [r], macros)),
+        except: rule.except && rule.except.length > 0 ? compileOne(file, `${where}.except`, rule.except, macros, 'g') : null,
+        examples: rule.examples ?? [],
+        counterexamples: rule.counterexamples ?? [],
+      });
+    });
+  }
+  const masks = {
+    crisis: maskSources.crisis.length ? buildRegExp(maskSources.crisis, 'g') : null,
+    medical: maskSources.medical.length ? buildRegExp(maskSources.medical, 'g') : null,
+    help_info: maskSources.help_info.length ? buildRegExp(maskSources.help_info, 'g') : null,
+  };
+  if (rules.crisis.length === 0) throw invalid(dir, '(folder)', 'no crisis rule found: the screen would miss people in danger');
+  if (rules.medical.length === 0) throw invalid(dir, '(folder)', 'no medical rule found');
+  return { spelling: { words, phrases }, masks, rules, files: parsed.map((p) => p.file) };
+}
+
+function claimId(seen: Map<string, string>, id: string, file: string, field: string): void {
+  const previous = seen.get(id);
+  if (previous) throw invalid(file, field, `the id "${id}" is already used in ${path.basename(previous)}`);
+  seen.set(id, file);
+}

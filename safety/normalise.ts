@@ -1,0 +1,98 @@
+/**
+ * Normalisation of a visitor's message before the safety patterns are tried, and the compiler of
+ * the small pattern language the lexicons are written in (see `safety/lexicons/README.md`).
+ *
+ * Normalised text holds only a-z, 0-9, "?" and single spaces; no letter is ever doubled
+ * ("frappe" -> "frape", "mourrir" -> "mourir"), so patterns are compiled the same way.
+ */
+
+/** The spelling table of `normalisation.yaml`, compiled. */
+export interface SpellingTable {
+  /** Key: a word with doubled letters collapsed. Value: its standard form. */
+  readonly words: ReadonlyMap<string, string>;
+  readonly phrases: readonly { from: RegExp; to: string }[];
+}
+
+export const EMPTY_SPELLING: SpellingTable = { words: new Map(), phrases: [] };
+
+const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b' };
+
+/** Collapses every run of the same letter to one letter ("mourrir" -> "mourir", "noooon" -> "non"). */
+export function undouble(text: string): string {
+  return text.replace(/([a-z])\1+/g, '$1');
+}
+
+/** Lower case, no accents, ligatures opened, quotes and punctuation to spaces ("?" kept as a word). */
+export function fold(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/ß/g, 'ss')
+    .replace(/(?<=[a-z])[@](?=[a-z])/g, 'a')
+    .replace(/(?<=[a-z])[$](?=[a-z])/g, 's')
+    .replace(/\?+/g, ' ? ')
+    .replace(/[^a-z0-9?]+/g, ' ')
+    .trim();
+}
+
+/** Digits standing for letters inside a word that starts with a letter ("m0urir", "su1c1de"); numbers stay numbers. */
+function unleet(word: string): string {
+  if (!/^[a-z]/.test(word) || !/[0-9]/.test(word)) return word;
+  // "mg" units glued to a number are left alone: "lithium400" is rare, "x2" harmless either way.
+  return word.replace(/[0134578]/g, (d) => LEET[d] ?? d);
+}
+
+/**
+ * The full normalisation: fold, digits for letters, repeated letters, SMS and misspelled words,
+ * several-word forms, then doubled letters collapsed. Deterministic and allocation-light.
+ */
+export function normalise(text: string, table: SpellingTable = EMPTY_SPELLING): string {
+  const folded = fold(text);
+  if (folded === '') return '';
+  const words = folded.split(' ');
+  const out: string[] = [];
+  for (const raw of words) {
+    const word = undouble(unleet(raw));
+    out.push(table.words.get(word) ?? word);
+  }
+  let joined = undouble(out.join(' '));
+  for (const { from, to } of table.phrases) joined = joined.replace(from, to);
+  return undouble(joined).replace(/ +/g, ' ').trim();
+}
+
+/** A macro table: name -> compiled regex fragment (without the outer group). */
+export type Macros = ReadonlyMap<string, string>;
+
+const GAP_MARK = '\u0001';
+
+/**
+ * Compiles one pattern of the lexicon language to regex source (not yet anchored):
+ * `@name` inserts a macro, `~` (or `~N`) skips up to 3 (or N) words, a space also matches
+ * no space (glued words), doubled letters are collapsed as in the text.
+ * Throws an Error with a readable message when a macro is unknown.
+ */
+export function compilePatternSource(pattern: string, macros: Macros, gluedWords = true): string {
+  let source = pattern.trim();
+  for (let depth = 0; depth < 6 && /@[a-z]/.test(source); depth++) {
+    source = source.replace(/@([a-z][a-z0-9_]*)/g, (_m, name: string) => {
+      const body = macros.get(name);
+      if (body === undefined) throw new Error(`unknown macro @${name}`);
+      return `(?:${body})`;
+    });
+  }
+  if (/@[a-z]/.test(source)) throw new Error('macros nested too deeply (a macro may refer to itself)');
+  source = source.replace(/ *~([1-9])? */g, (_m, n: string | undefined) => `${GAP_MARK}${n ?? '3'}${GAP_MARK}`);
+  source = source.replace(/ +/g, gluedWords ? ' ?' : ' ');
+  source = source.replace(new RegExp(`${GAP_MARK}([1-9])${GAP_MARK}`, 'g'), (_m, n: string) => ` (?:[a-z0-9?]+ ){0,${n}}`);
+  // Doubled letters are collapsed in the text, so they are in the pattern too (not after a backslash: "\ss").
+  source = source.replace(/(?<!\\)([a-z])\1+/g, '$1');
+  return source;
+}
+
+/** Wraps compiled alternatives in word boundaries and builds the RegExp (throws SyntaxError when invalid). */
+export function buildRegExp(sources: readonly string[], flags = ''): RegExp {
+  return new RegExp(`(?<![a-z0-9])(?:${sources.map((s) => `(?:${s})`).join('|')})(?![a-z0-9])`, flags);
+}

@@ -235,7 +235,8 @@ describe('Direct Line (local mode), with botframework-directlinejs', function ()
     let calls = 0;
     const trap: Server = createServer((_req, res) => {
       calls++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"x"}');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"x"}');
     });
     await new Promise<void>((resolve) => trap.listen(0, '127.0.0.1', resolve));
     const forged = `http://127.0.0.1:${(trap.address() as AddressInfo).port}`;

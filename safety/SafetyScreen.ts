@@ -114,6 +114,7 @@ export class SafetyScreen {
 function matches(rule: CompiledRule, text: string): boolean {
   const t = rule.except ? text.replace(rule.except, ' # ') : text;
   if (!rule.pattern.test(t)) return false;
+  if (rule.unless && rule.unless.test(t)) return false;
   for (const r of rule.requires) if (!r.test(t)) return false;
   return true;
 }

@@ -45,9 +45,15 @@ const RuleBase = z.strictObject({
   counterexamples: z.array(z.string().min(1)).optional(),
 });
 
+/**
+ * Crisis rules have no `unless`: nothing elsewhere in a message may silence a sign of danger
+ * (their `except` only blanks the exact span it matches).
+ */
 export const CrisisRule = RuleBase.extend({ category: z.enum(CRISIS_CATEGORIES) });
-export const MedicalRule = RuleBase.extend({ category: z.enum(MEDICAL_CATEGORIES) });
-export const HelpInfoRule = RuleBase.extend({ category: z.literal('help_info') });
+/** `unless`: the rule stays silent when one of these is found anywhere in the message. Use sparingly. */
+const Unless = z.array(Pattern).optional();
+export const MedicalRule = RuleBase.extend({ category: z.enum(MEDICAL_CATEGORIES), unless: Unless });
+export const HelpInfoRule = RuleBase.extend({ category: z.literal('help_info'), unless: Unless });
 
 const Mask = z.strictObject({ id: Id, pattern: Pattern, comment: Comment });
 

@@ -22,6 +22,8 @@ export interface CompiledRule {
   readonly requires: readonly RegExp[];
   /** Global regex: its matches are blanked before `pattern` and `requires` are tried. */
   readonly except: RegExp | null;
+  /** When this matches anywhere, the rule stays silent (medical and help_info rules only). */
+  readonly unless: RegExp | null;
   readonly examples: readonly string[];
   readonly counterexamples: readonly string[];
 }
@@ -150,6 +152,7 @@ export function loadLexicons(dir: string): CompiledLexicons {
         pattern: compileOne(file, `${where}.patterns`, rule.patterns, macros),
         requires: (rule.requires ?? []).map((r, j) => compileOne(file, `${where}.requires.${j}`, [r], macros)),
         except: rule.except && rule.except.length > 0 ? compileOne(file, `${where}.except`, rule.except, macros, 'g') : null,
+        unless: 'unless' in rule && rule.unless && rule.unless.length > 0 ? compileOne(file, `${where}.unless`, rule.unless, macros) : null,
         examples: rule.examples ?? [],
         counterexamples: rule.counterexamples ?? [],
       });

@@ -61,6 +61,11 @@ const ConfigFields = z.object({
     MAX_TEXT_CHARS: z.coerce.number().int().positive().default(2000),
 
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+    /** When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`; when empty, loopback callers only (see bot/metrics.ts). */
+    METRICS_TOKEN: z.string().default(''),
+    /** On SIGTERM: how long turns in flight may take to finish before the store is flushed and the process exits. */
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().positive().max(300).default(20),
     ALLOW_EXAMPLE_SCHEDULE: Bool,
 });
 
@@ -110,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-const SECRET_KEYS = ['MicrosoftAppPassword', 'DIRECT_LINE_SECRET'] as const;
+const SECRET_KEYS = ['MicrosoftAppPassword', 'DIRECT_LINE_SECRET', 'METRICS_TOKEN'] as const;
 
 /** What the start-up line prints: the settings, secrets blanked. */
 export function describeConfig(c: Config): Record<string, unknown> {

@@ -28,6 +28,7 @@ import { OffsetClock, systemClock, type Clock } from './clock.js';
 import { describeConfig, loadConfig, type Config } from './config.js';
 import { createLogger, pseudonymise, type Logger } from './log.js';
 import { KeyedSerialiser } from './KeyedSerialiser.js';
+import { BotMetrics, OperationsMiddleware, TurnTracker, operationsRoutes, type LifecyclePhase } from './metrics.js';
 import { MduBot } from './MduBot.js';
 import { CONVERSATION_STATE_PREFIX, PrefixedConversationState } from './PrefixedConversationState.js';
 import type { HandoffPort } from './ports.js';
@@ -124,7 +125,8 @@ export function composeBot(
 /** Builds everything from the config and starts listening. */
 export async function startBot(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningBot> {
   const clock: Clock = config.MDU_NOW ? new OffsetClock(config.MDU_NOW) : systemClock;
-  let ready = false;
+  // starting -> ready -> draining (SIGTERM: no new requests, turns in flight finish) -> stopped.
+  let phase: LifecyclePhase = 'starting';
   const store = await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production, now: () => clock.now() });
   let ownUrl: string | undefined;
   let parts: BotParts;
@@ -152,6 +154,14 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   const adapter = new CloudAdapter(auth);
   // Volunteers' messages reach visitors proactively, only where replies may go.
   liveHandoff.connect({ proactive: adapter, botAppId: config.MicrosoftAppId, canReach: (serviceUrl) => !config.localMode || serviceUrls.allows(serviceUrl) });
+  // Operations (bot/metrics.ts): one middleware times and tracks every turn, proactive ones too,
+  // and counts the intents of what the bot sends; /metrics shows counts only, never content or ids.
+  const turns = new TurnTracker();
+  const metrics = new BotMetrics(new Set(knowledge.topics.map((t) => t.id)), turns);
+  adapter.use(new OperationsMiddleware(metrics, turns));
+  liveHandoff.desk.subscribe((event) => metrics.countHandoffEvent(event));
+  metrics.gauge('mdu_handoff_queue_length', 'Visitors waiting for a volunteer.', async () => (await liveHandoff.queue.queue()).length);
+  metrics.gauge('mdu_handoff_live', 'Conversations held by a volunteer now.', async () => (await liveHandoff.queue.open()).filter((r) => r.state === 'live').length);
   adapter.onTurnError = async (context, error) => {
     // The stack, never the visitor's text; a kind message; the broken dialog state cleared.
     log.error('turn.failed', error, { channel: context.activity.channelId, conversation: pseudonymise(context.activity.conversation?.id) });
@@ -176,8 +186,10 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     bot,
     log,
     serviceUrls,
-    readiness: () => ({ ready, details: { topics: knowledge.topics.length, store: ready ? 'open' : 'opening' } }),
+    // Liveness: the store stays open while draining, so /healthz stays 200 until the very end.
+    readiness: () => ({ ready: phase === 'ready' || phase === 'draining', details: { topics: knowledge.topics.length, store: phase === 'starting' ? 'opening' : phase === 'stopped' ? 'closed' : 'open' } }),
     routes: [
+      operationsRoutes({ metrics, phase: () => phase, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined }),
       (s) => registerDirectLineRoutes(s, { local: directLine, tokenSource, maxBodyBytes: config.MAX_BODY_BYTES, log }),
       (s) => registerChatPage(s, { pageDir: path.resolve('web/chat'), retentionDays: config.CONVERSATION_RETENTION_DAYS, directLineDomain: () => tokenSource?.domain() }),
       liveHandoff.routes,
@@ -200,7 +212,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   purgeTimer.unref();
 
   await liveHandoff.start(url);
-  ready = true;
+  phase = 'ready';
   log.info('bot.started', { url, topics: knowledge.topics.length, exampleSchedule: schedule.isExample, localMode: config.localMode });
 
   return {
@@ -210,11 +222,20 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     knowledge,
     index,
     async close() {
-      ready = false;
+      if (phase === 'draining' || phase === 'stopped') return;
+      // Graceful: stop accepting (new connections refused, new requests on open ones answered 503),
+      // let the turns in flight finish, then flush the store. Every acknowledged turn is on disk.
+      phase = 'draining';
       clearInterval(purgeTimer);
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await liveHandoff.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!(await turns.idle(config.SHUTDOWN_TIMEOUT_SECONDS * 1000))) log.warn('shutdown.turns_unfinished', { inFlight: turns.inFlight });
       await store.close();
+      phase = 'stopped';
+      server.server.closeIdleConnections();
+      const lingering = setTimeout(() => server.server.closeAllConnections(), 2000);
+      await serverClosed;
+      clearTimeout(lingering);
     },
   };
 }
@@ -247,7 +268,13 @@ async function main(): Promise<void> {
   }
   const stop = async (signal: string) => {
     log.info('bot.stopping', { signal });
-    await running.close();
+    try {
+      await running.close();
+    } catch (error) {
+      log.error('bot.stop_failed', error);
+      process.exit(1);
+    }
+    log.info('bot.stopped', { signal });
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -88,7 +88,7 @@ export function composeBot(
 
   const conversationState = new PrefixedConversationState(store);
   const curation = new CurationStore(store, () => clock.now());
-  const liveHandoff = createLiveHandoff({ config, store, clock, log, schedule, scheduleTexts });
+  const liveHandoff = createLiveHandoff({ config, store, clock, log, schedule, scheduleTexts, isHandoffRequest: (text) => intents.classify(text) === 'handoff_request' });
   const handoff: HandoffPort = liveHandoff.desk;
   const composer = new AnswerComposer(knowledge, schedule, scheduleTexts, messages);
 

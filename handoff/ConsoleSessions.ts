@@ -62,12 +62,14 @@ export class ConsoleSessions {
   async create(login: string): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
+    // Availability belongs to the volunteer: a new sign-in keeps what their other sessions say.
+    const available = (await this.all()).some((s) => s.login === login && s.available && Date.parse(s.expiresAt) > now.getTime());
     const doc: SessionDoc = {
       login,
       csrfToken: randomBytes(24).toString('base64url'),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.rules.lifetimeMs).toISOString(),
-      available: false,
+      available,
     };
     const id = sessionKey(token);
     await this.store.write({ [id]: { ...doc, eTag: '*' } });
@@ -108,10 +110,16 @@ export class ConsoleSessions {
     this.lastSeen.set(login, this.clock.now().getTime());
   }
 
+  /** Available or away: a volunteer's choice, for all their sessions (tabs, devices) at once. */
   async setAvailable(session: Session, available: boolean): Promise<void> {
-    const { id, displayName: _name, ...doc } = session;
-    void _name;
-    await this.store.write({ [id]: { ...doc, available, eTag: '*' } });
+    const keys = await this.store.keys(SESSION_PREFIX);
+    const items = await this.store.read(keys);
+    const changes: Record<string, SessionDoc & { eTag: string }> = {};
+    for (const key of keys) {
+      const doc = SessionDoc.safeParse(items[key]);
+      if (doc.success && doc.data.login === session.login) changes[key] = { ...doc.data, available, eTag: '*' };
+    }
+    if (Object.keys(changes).length > 0) await this.store.write(changes);
     session.available = available;
     this.touch(session.login);
   }

@@ -62,6 +62,8 @@ export interface HandoffDeskDeps {
   /** Whether proactive messages can reach a service URL (local mode allows only some). */
   canReach: (serviceUrl: string | undefined) => boolean;
   settings: HandoffSettings;
+  /** True when a visitor's text asks for a person (the conversation intents): while waiting, it is not a message for the volunteer. */
+  isHandoffRequest?: (text: string) => boolean;
 }
 
 /** One conversation as the console shows it. */
@@ -174,7 +176,7 @@ export class HandoffDesk implements HandoffPort {
     const conversationId = activity.conversation.id;
     const value = buttonValueOf(activity);
     const text = (activity.text ?? '').trim();
-    const command = value?.mdu === 'handoff' ? value.action : value ? undefined : visitorCommand(text);
+    const command = value?.mdu === 'handoff' ? value.action : value ? undefined : (visitorCommand(text) ?? this.requestCommand(text));
     const record = await queue.get(conversationId);
 
     if (!record || record.state === 'closed') {
@@ -192,8 +194,8 @@ export class HandoffDesk implements HandoffPort {
       await this.tellClosed(left, context);
       return true;
     }
-    if (command === 'request') {
-      await this.request(context, { locale: info.locale, priority: 'normal' });
+    if (command === 'request' && (record.state === 'queued' || value)) {
+      await this.request(context, { locale: info.locale, priority: info.safety.kind === 'crisis' ? 'crisis' : 'normal' });
       return true;
     }
     if (value) return false;
@@ -358,6 +360,10 @@ export class HandoffDesk implements HandoffPort {
   }
 
   // ---- inside ---------------------------------------------------------------------------------
+
+  private requestCommand(text: string): 'request' | undefined {
+    return text && this.deps.isHandoffRequest?.(text) ? 'request' : undefined;
+  }
 
   /** Tells a visitor their request or conversation is closed, in their turn or proactively. */
   private async tellClosed(record: HandoffRecord, context?: TurnContext): Promise<void> {

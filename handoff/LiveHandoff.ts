@@ -28,6 +28,8 @@ export interface LiveHandoffDeps {
   log: Logger;
   schedule: PermanenceSchedule;
   scheduleTexts: ScheduleTexts;
+  /** True when a visitor's text asks for a person (see `HandoffDeskDeps.isHandoffRequest`). */
+  isHandoffRequest?: (text: string) => boolean;
 }
 
 export interface Delivery {
@@ -79,6 +81,7 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
       },
     },
     canReach: (serviceUrl) => delivery !== undefined && delivery.canReach(serviceUrl),
+    isHandoffRequest: deps.isHandoffRequest,
     settings: {
       acceptTimeoutMs: config.HANDOFF_ACCEPT_TIMEOUT_SECONDS * 1000,
       inactivityMs: config.HANDOFF_INACTIVITY_SECONDS * 1000,

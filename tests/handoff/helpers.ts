@@ -18,6 +18,8 @@ export interface Sent {
  */
 export class ConnectorRecorder {
   readonly sent: Sent[] = [];
+  /** Requests that were not shaped like the connector API. */
+  readonly refused: string[] = [];
   private readonly waiters = new Set<() => void>();
   private server!: http.Server;
   url = '';
@@ -30,12 +32,15 @@ export class ConnectorRecorder {
       req.on('data', (chunk) => (body += String(chunk)));
       req.on('end', () => {
         if (req.method !== 'POST' || !match) {
-          res.writeHead(404).end();
+          this.refused.push(`${req.method} ${req.url}`);
+          res.writeHead(404);
+          res.end();
           return;
         }
         this.sent.push({ conversationId: decodeURIComponent(match[1]!), activity: JSON.parse(body) as Partial<Activity> });
         for (const wake of this.waiters) wake();
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sent-${++counter}` }));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: `sent-${++counter}` }));
       });
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));

@@ -6,10 +6,13 @@
  *
  * Content-Security-Policy, and why each part is what it is:
  * - `script-src 'nonce-…'`: only our two script elements run; no inline script, no eval.
- * - `style-src 'self' 'nonce-…'`: our stylesheet, and the style elements Web Chat injects, which
- *   carry the same nonce because the page passes it to Web Chat (`nonce` prop: Web Chat hands it to
- *   its style injector). No 'unsafe-inline'. Inline `style` properties set from script (React) are
- *   not governed by CSP.
+ * - `style-src 'self' 'nonce-…' 'sha256-<empty>'`: our stylesheet, and the style elements Web Chat
+ *   injects (emotion), which carry the same nonce because the page passes it to Web Chat (`nonce`
+ *   prop). One injector inside Web Chat 4.18 (react-scroll-to-bottom's) does not get the nonce; it
+ *   creates an *empty* style element and fills it through the CSSOM (`insertRule`, which CSP does
+ *   not govern), so the hash of the empty string admits exactly that and no CSS text. No
+ *   'unsafe-inline' (it would be ignored next to a nonce anyway). Inline `style` properties set
+ *   from script (React) are not governed by CSP either.
  * - `connect-src 'self'` plus the Direct Line origin in Azure mode (https and wss).
  * - `img-src 'self' data: blob:` (Web Chat's icons are data URLs), `frame-ancestors 'none'`,
  *   `base-uri 'none'`, `form-action 'none'`, `object-src 'none'`, `default-src 'none'`.
@@ -92,6 +95,9 @@ export function registerChatPage(server: restify.Server, deps: ChatPageDeps): vo
   });
 }
 
+/** sha256 of the empty string: an empty style element, filled through the CSSOM (see above). */
+const EMPTY_STYLE_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+
 export function contentSecurityPolicy(nonce: string, directLineDomain: string | undefined): string {
   const connect = ["'self'"];
   const origin = directLineDomain ? new URL(directLineDomain).origin : undefined;
@@ -99,7 +105,7 @@ export function contentSecurityPolicy(nonce: string, directLineDomain: string | 
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    `style-src 'self' 'nonce-${nonce}' '${EMPTY_STYLE_HASH}'`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src ${connect.join(' ')}`,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DataFileError, ErrorCodes, describeIssues } from '../bot/errors.js';
 import { LexiconFile, type CrisisRule, type HelpInfoRule, type MedicalRule } from './lexiconSchema.js';
-import { buildRegExp, compilePatternSource, undouble, type Macros, type SpellingTable } from './normalise.js';
+import { buildRegExp, compilePatternSource, listToRegex, undouble, type Macros, type SpellingTable } from './normalise.js';
 
 export type RuleKind = 'crisis' | 'medical' | 'help_info';
 
@@ -105,7 +105,7 @@ export function loadLexicons(dir: string): CompiledLexicons {
     for (const [name, value] of Object.entries(data.macros)) {
       const previous = macroSource.get(name);
       if (previous) throw invalid(file, `macros.${name}`, `already defined in ${path.basename(previous.file)}`);
-      const body = Array.isArray(value) ? value.map((v) => `(?:${v})`).join('|') : value;
+      const body = Array.isArray(value) ? listToRegex(value) : value;
       macroSource.set(name, { file, body });
     }
   }

@@ -71,7 +71,8 @@ const GAP_MARK = '\u0001';
 /**
  * Compiles one pattern of the lexicon language to regex source (not yet anchored):
  * `@name` inserts a macro, `~` (or `~N`) skips up to 3 (or N) words, a space also matches
- * no space (glued words), doubled letters are collapsed as in the text.
+ * no space (glued words) unless it follows a quantifier or a class, `\s` is exactly one space,
+ * doubled letters are collapsed as in the text.
  * Throws an Error with a readable message when a macro is unknown.
  */
 export function compilePatternSource(pattern: string, macros: Macros, gluedWords = true): string {
@@ -85,11 +86,55 @@ export function compilePatternSource(pattern: string, macros: Macros, gluedWords
   }
   if (/@[a-z]/.test(source)) throw new Error('macros nested too deeply (a macro may refer to itself)');
   source = source.replace(/ *~([1-9])? */g, (_m, n: string | undefined) => `${GAP_MARK}${n ?? '3'}${GAP_MARK}`);
-  source = source.replace(/ +/g, gluedWords ? ' ?' : ' ');
+  // A space also matches glued words ("me suicider" / "mesuicider"), except after a quantifier or a
+  // class ("(?:\\w+ )"): there it stays one real space, or a word could be split in many ways.
+  source = source.replace(/ +/g, (_m, offset: number) => (gluedWords && !/[+*}\]]/.test(source.charAt(offset - 1)) ? ' ?' : ' '));
   source = source.replace(new RegExp(`${GAP_MARK}([1-9])${GAP_MARK}`, 'g'), (_m, n: string) => ` (?:[a-z0-9?]+ ){0,${n}}`);
   // Doubled letters are collapsed in the text, so they are in the pattern too (not after a backslash: "\ss").
   source = source.replace(/(?<!\\)([a-z])\1+/g, '$1');
   return source;
+}
+
+/**
+ * Compiles a list of alternatives to one regex fragment. Plain words ("lithium", "mood stabilizer",
+ * "antidepresseurs?") go into a prefix trie, so the engine tries a handful of branches per
+ * position instead of hundreds; anything else is kept as its own alternative.
+ */
+export function listToRegex(items: readonly string[]): string {
+  interface Node {
+    next: Map<string, Node>;
+    end: boolean;
+  }
+  const root: Node = { next: new Map(), end: false };
+  const raw: string[] = [];
+  const insert = (word: string) => {
+    let node = root;
+    for (const ch of word) {
+      let child = node.next.get(ch);
+      if (!child) {
+        child = { next: new Map(), end: false };
+        node.next.set(ch, child);
+      }
+      node = child;
+    }
+    node.end = true;
+  };
+  for (const item of items) {
+    const t = item.trim();
+    if (/^[a-z0-9 ]+$/.test(t)) insert(undouble(t));
+    else if (/^[a-z0-9 ]*[a-z0-9]\?$/.test(t)) {
+      insert(undouble(t.slice(0, -2)));
+      insert(undouble(t.slice(0, -1)));
+    } else raw.push(`(?:${t})`);
+  }
+  const emit = (node: Node): string => {
+    const alts = [...node.next.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ch, child]) => ch + emit(child));
+    if (alts.length === 0) return '';
+    const body = alts.length === 1 ? (alts[0] as string) : `(?:${alts.join('|')})`;
+    return node.end ? `(?:${body})?` : body;
+  };
+  const trie = root.next.size > 0 ? emit(root) : '';
+  return [trie, ...raw].filter((x) => x !== '').join('|');
 }
 
 /** Wraps compiled alternatives in word boundaries and builds the RegExp (throws SyntaxError when invalid). */

@@ -254,7 +254,9 @@ for (const lang of LANGS) {
         view = (await alice.conversation(waiting.id)).body;
         expect(view.crisis).to.equal(true);
 
-        const [alreadyLive] = messagesOf(await h.say(conv, lang.locale, lang.ask));
+        // Asking for a person in words goes to the person; the button says who is already there.
+        expect(await h.say(conv, lang.locale, lang.ask)).to.deep.equal([]);
+        const [alreadyLive] = messagesOf(await h.say(conv, lang.locale, lang.ask, { mdu: 'handoff', action: 'request' }));
         expect(alreadyLive!.text).to.match(L.alreadyLive);
 
         const endReplies = await h.say(conv, lang.locale, lang.end);

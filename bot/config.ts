@@ -60,6 +60,23 @@ const ConfigFields = z.object({
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
     MAX_TEXT_CHARS: z.coerce.number().int().positive().default(2000),
 
+    /** How often the retention purge runs (it also runs at start-up). */
+    PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(3600),
+    /** Rate limits (see bot/rateLimit.ts), per window; 0 turns one off. `/api/messages`: activities per conversation. */
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    RATE_LIMIT_MESSAGES: z.coerce.number().int().min(0).default(60),
+    /** The website's routes (token, `/v3/directline`): requests per client address (Web Chat polls about once a second). */
+    RATE_LIMIT_PUBLIC: z.coerce.number().int().min(0).default(600),
+    /** Behind our reverse proxy: the client address is the last one of X-Forwarded-For (the one the proxy added). */
+    TRUST_PROXY: Bool,
+    /**
+     * Where Bot Framework tokens are checked against (the SDK's own setting names). Empty: the public
+     * Azure cloud. Tests point them at a local key server; refused in production.
+     */
+    ToBotFromChannelOpenIdMetadataUrl: z.string().url().optional(),
+    ToBotFromChannelTokenIssuer: z.string().min(1).optional(),
+    ToBotFromEmulatorOpenIdMetadataUrl: z.string().url().optional(),
+
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 
     /** When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`; when empty, loopback callers only (see bot/metrics.ts). */
@@ -72,6 +89,11 @@ const ConfigFields = z.object({
 export const ConfigSchema = ConfigFields.superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.MDU_NOW) {
       ctx.addIssue({ code: 'custom', path: ['MDU_NOW'], message: 'MDU_NOW fixes the clock for tests; it is refused in production' });
+    }
+    for (const key of ['ToBotFromChannelOpenIdMetadataUrl', 'ToBotFromChannelTokenIssuer', 'ToBotFromEmulatorOpenIdMetadataUrl'] as const) {
+      if (c.NODE_ENV === 'production' && c[key]) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'the Bot Framework token endpoints are fixed in production (the public Azure cloud); this setting is for tests' });
+      }
     }
     if (c.MicrosoftAppId === '' && !LOOPBACK.test(c.HOST)) {
       ctx.addIssue({

@@ -42,3 +42,30 @@ function parseJsonBody(req: Request, res: Response, next: Next): void {
 export function jsonBody(maxBytes: number): restify.RequestHandler[] {
   return [requireJsonContentType, restify.plugins.bodyReader({ maxBodySize: maxBytes }), parseJsonBody];
 }
+
+/**
+ * Security headers on every response, pages, JSON and errors alike. Each is set when the response
+ * starts and only if the route has not set its own (pages set their CSP with a nonce), so a route
+ * never ends up with two policies.
+ */
+export const DEFAULT_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+  // JSON and errors: nothing to load, nothing to frame. Pages replace it with their own.
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+};
+
+export function securityHeaders(_req: Request, res: Response, next: Next): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
+    for (const [name, value] of Object.entries(DEFAULT_SECURITY_HEADERS)) {
+      if (!this.headersSent && this.getHeader(name) === undefined) this.setHeader(name, value);
+    }
+    return writeHead.apply(this, args);
+  } as Response['writeHead'];
+  next();
+}

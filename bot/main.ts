@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
 import { AnswerComposer } from '../dialogs/AnswerComposer.js';
 import { ConversationIntents } from '../dialogs/ConversationIntents.js';
@@ -24,6 +25,7 @@ import { SafetyScreen } from '../safety/SafetyScreen.js';
 import { ScheduleTexts } from '../schedule/describeSchedule.js';
 import { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
 import { LowdbStorage, type DocumentStore } from '../store/LowdbStorage.js';
+import { ProcessedActivities } from '../store/ProcessedActivities.js';
 import { OffsetClock, systemClock, type Clock } from './clock.js';
 import { describeConfig, loadConfig, type Config } from './config.js';
 import { createLogger, pseudonymise, type Logger } from './log.js';
@@ -46,8 +48,6 @@ export interface RunningBot {
   close(): Promise<void>;
 }
 
-const PURGE_INTERVAL_MS = 60 * 60 * 1000;
-
 /** What the bot is made of, before any HTTP: shared by the server and the TestAdapter tests. */
 export interface BotParts {
   bot: MduBot;
@@ -62,6 +62,8 @@ export interface BotParts {
   handoff: HandoffPort;
   /** The live handoff's parts (desk, volunteers, console routes). */
   liveHandoff: LiveHandoff;
+  /** Activity ids already handled, per conversation (a channel's retry is handled once). */
+  processed: ProcessedActivities;
 }
 
 /** Loads the data (refused at start-up, with the file and the field, if anything is broken) and builds the bot. */
@@ -92,6 +94,7 @@ export function composeBot(
   const handoff: HandoffPort = liveHandoff.desk;
   const composer = new AnswerComposer(knowledge, schedule, scheduleTexts, messages);
 
+  const processed = new ProcessedActivities(store, { now: () => clock.now() });
   let pipeline: TurnPipeline | undefined;
   const rootDialog = new RootDialog({
     index: overrides.search ?? index,
@@ -104,6 +107,7 @@ export function composeBot(
     erase: async (context: TurnContext) => {
       await handoff.erase(context.activity.conversation.id);
       await overrides.alsoErase?.(context.activity.conversation.id);
+      await processed.erase(context.activity.channelId, context.activity.conversation.id);
       await pipeline!.clearState(context);
     },
   });
@@ -118,8 +122,8 @@ export function composeBot(
     detectLocale,
     maxTextChars: config.MAX_TEXT_CHARS,
   });
-  const bot = new MduBot(pipeline, new KeyedSerialiser());
-  return { bot, pipeline, conversationState, knowledge, index, schedule, scheduleTexts, messages, curation, handoff, liveHandoff };
+  const bot = new MduBot(pipeline, new KeyedSerialiser(), processed);
+  return { bot, pipeline, conversationState, knowledge, index, schedule, scheduleTexts, messages, curation, handoff, liveHandoff, processed };
 }
 
 /** Builds everything from the config and starts listening. */
@@ -148,6 +152,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       MicrosoftAppPassword: config.MicrosoftAppPassword,
       MicrosoftAppType: config.MicrosoftAppType || undefined,
       MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+      ...tokenEndpoints(config),
     } as ConfigurationBotFrameworkAuthenticationOptions),
     serviceUrls,
   );
@@ -205,10 +210,11 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     const conversations = await store.purge(CONVERSATION_STATE_PREFIX, before(config.CONVERSATION_RETENTION_DAYS));
     const directLineConversations = directLine ? await directLine.purge(before(config.CONVERSATION_RETENTION_DAYS)) : 0;
     const handoffs = await liveHandoff.desk.purge(before(config.TRANSCRIPT_RETENTION_DAYS));
-    log.info('retention.purged', { unanswered, conversations, directLineConversations, handoffs });
+    const deliveries = await parts.processed.purge(before(1));
+    log.info('retention.purged', { unanswered, conversations, directLineConversations, handoffs, deliveries });
   };
   await purge();
-  const purgeTimer = setInterval(() => void purge().catch((error) => log.error('retention.purge_failed', error)), PURGE_INTERVAL_MS);
+  const purgeTimer = setInterval(() => void purge().catch((error) => log.error('retention.purge_failed', error)), config.PURGE_INTERVAL_SECONDS * 1000);
   purgeTimer.unref();
 
   await liveHandoff.start(url);
@@ -237,6 +243,25 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       await serverClosed;
       clearTimeout(lingering);
     },
+  };
+}
+
+/**
+ * Where incoming Bot Framework tokens are checked: the public Azure cloud unless the (test-only)
+ * endpoints are set. Setting one makes the SDK take every endpoint from here, so the outbound ones
+ * stay the public cloud's.
+ */
+function tokenEndpoints(config: Config): Partial<ConfigurationBotFrameworkAuthenticationOptions> {
+  if (!config.ToBotFromChannelOpenIdMetadataUrl && !config.ToBotFromChannelTokenIssuer && !config.ToBotFromEmulatorOpenIdMetadataUrl) return {};
+  return {
+    ToBotFromChannelOpenIdMetadataUrl: config.ToBotFromChannelOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: config.ToBotFromChannelTokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    ToBotFromEmulatorOpenIdMetadataUrl: config.ToBotFromEmulatorOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+    ValidateAuthority: true,
   };
 }
 

@@ -7,7 +7,8 @@ import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { pseudonymise } from './log.js';
-import { jsonBody, sendError } from './httpGuards.js';
+import { jsonBody, securityHeaders, sendError } from './httpGuards.js';
+import { RateLimit, allowActivity, publicRoutesLimit } from './rateLimit.js';
 import type { ServiceUrlPolicy } from './ServiceUrlGuard.js';
 
 export interface Readiness {
@@ -30,6 +31,10 @@ export function makeServer(deps: ServerDeps): restify.Server {
   const { config, adapter, bot, log } = deps;
   const server = restify.createServer({ name: 'mdu-front-desk', handleUncaughtExceptions: false });
   server.pre(restify.plugins.pre.sanitizePath());
+  server.pre(securityHeaders);
+  const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
+  server.pre(publicRoutesLimit(new RateLimit({ limit: config.RATE_LIMIT_PUBLIC, windowMs }), config.TRUST_PROXY));
+  const activityLimit = new RateLimit({ limit: config.RATE_LIMIT_MESSAGES, windowMs });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.on('restifyError', (req: Request, _res: Response, error: Error & { statusCode?: number }, callback: () => void) => {
     // restify's own errors (413, 404, 405...) with a body that names no internals.
@@ -53,6 +58,7 @@ export function makeServer(deps: ServerDeps): restify.Server {
       sendError(res, 400, 'invalid_activity', 'The body is not a Bot Framework activity (type, channelId, conversation.id and serviceUrl are required).');
       return;
     }
+    if (!allowActivity(activityLimit, req, res, config.TRUST_PROXY)) return;
     if (config.localMode && activity.deliveryMode !== 'expectReplies' && !deps.serviceUrls.allows(activity.serviceUrl)) {
       log.warn('messages.service_url_refused', { channel: activity.channelId, conversation: pseudonymise(activity.conversation?.id) });
       sendError(res, 403, 'service_url_refused', 'In local mode the bot only replies to its own Direct Line and to the allowed service URLs.');

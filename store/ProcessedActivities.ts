@@ -1,0 +1,131 @@
+/**
+ * Remembers which activities of a conversation were already handled, so an activity delivered
+ * twice (a channel retrying after a slow answer or a lost connection: Teams, Direct Line) is
+ * handled once. The retry gets an empty success and no second reply.
+ *
+ * Bounded: at most `perConversation` ids a conversation, kept `ttlMs`; at most
+ * `conversationsInMemory` conversations cached in memory (the least recently used go first).
+ * Persisted in the store (`dedupe/<channel>/<conversation>`), so a retry storm across a restart
+ * is still recognised; the documents hold activity ids and times only, and are purged with
+ * `purge` after the time to live.
+ */
+import type { DocumentStore } from './LowdbStorage.js';
+
+/** Store prefix of the remembered activity ids. */
+export const PROCESSED_ACTIVITIES_PREFIX = 'dedupe/';
+
+export interface ProcessedActivitiesOptions {
+  now: () => Date;
+  /** How long an activity id is remembered. Default: one day. */
+  ttlMs?: number;
+  /** How many ids a conversation remembers. Default: 100. */
+  perConversation?: number;
+  /** How many conversations are cached in memory. Default: 5000. */
+  conversationsInMemory?: number;
+}
+
+/** What identifies a delivery: where it comes from and its id. */
+export interface Delivery {
+  type?: string;
+  id?: string;
+  channelId?: string;
+  conversation?: { id?: string };
+}
+
+type Seen = Map<string, number>;
+
+export class ProcessedActivities {
+  private readonly cache = new Map<string, Seen>();
+  private readonly loading = new Map<string, Promise<Seen>>();
+  private readonly ttlMs: number;
+  private readonly perConversation: number;
+  private readonly conversationsInMemory: number;
+  private lastWrite: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly options: ProcessedActivitiesOptions,
+  ) {
+    this.ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
+    this.perConversation = options.perConversation ?? 100;
+    this.conversationsInMemory = options.conversationsInMemory ?? 5000;
+  }
+
+  /**
+   * Records a delivery; true the first time, false for a repeat. Activities without an id,
+   * `typing` (not kept, and Direct Line reuses its id) and `invoke` (whose caller waits for a
+   * response body) always count as first deliveries.
+   *
+   * Call it where the conversation's turns are serialised. The id is marked in memory before this
+   * resolves; its copy on disk joins the store's next group commit (which the turn's own state
+   * write waits for), so a turn costs no extra flush.
+   */
+  async firstDelivery(activity: Delivery): Promise<boolean> {
+    const { id, type, channelId } = activity;
+    const conversationId = activity.conversation?.id;
+    if (!id || !channelId || !conversationId || type === 'typing' || type === 'invoke') return true;
+    const key = `${PROCESSED_ACTIVITIES_PREFIX}${channelId}/${conversationId}`;
+    const seen = await this.seenOf(key);
+    const now = this.options.now().getTime();
+    const at = seen.get(id);
+    if (at !== undefined && now - at < this.ttlMs) return false;
+    seen.delete(id);
+    seen.set(id, now);
+    for (const [oldId, oldAt] of seen) {
+      if (seen.size <= this.perConversation && now - oldAt < this.ttlMs) break;
+      seen.delete(oldId);
+    }
+    // Not awaited: the store applies the change at once and flushes it with the turn's state.
+    this.lastWrite = this.store.write({ [key]: { ids: [...seen], eTag: '*' } }).catch(() => undefined);
+    return true;
+  }
+
+  /** Resolves when the last id recorded is on disk. */
+  flush(): Promise<void> {
+    return this.lastWrite;
+  }
+
+  /** Forgets the ids of a conversation (erasure). */
+  async erase(channelId: string, conversationId: string): Promise<void> {
+    const key = `${PROCESSED_ACTIVITIES_PREFIX}${channelId}/${conversationId}`;
+    this.cache.delete(key);
+    await this.store.delete([key]);
+  }
+
+  /** Deletes the documents last written before `before` (and their cached copies). Returns how many. */
+  async purge(before: Date): Promise<number> {
+    const limit = before.getTime();
+    for (const [key, seen] of this.cache) {
+      const newest = Math.max(0, ...seen.values());
+      if (newest < limit) this.cache.delete(key);
+    }
+    return this.store.purge(PROCESSED_ACTIVITIES_PREFIX, before);
+  }
+
+  private async seenOf(key: string): Promise<Seen> {
+    const cached = this.cache.get(key);
+    if (cached) {
+      // Least recently used order: a hit moves to the end.
+      this.cache.delete(key);
+      this.cache.set(key, cached);
+      return cached;
+    }
+    let loading = this.loading.get(key);
+    if (!loading) {
+      loading = this.store.read([key]).then((items) => {
+        const ids = (items[key] as { ids?: unknown } | undefined)?.ids;
+        const seen: Seen = new Map(Array.isArray(ids) ? ids.filter(isEntry) : []);
+        this.cache.set(key, seen);
+        while (this.cache.size > this.conversationsInMemory) this.cache.delete(this.cache.keys().next().value!);
+        return seen;
+      });
+      this.loading.set(key, loading);
+      void loading.finally(() => this.loading.delete(key)).catch(() => undefined);
+    }
+    return loading;
+  }
+}
+
+function isEntry(entry: unknown): entry is [string, number] {
+  return Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && typeof entry[1] === 'number';
+}

@@ -79,6 +79,20 @@ const ConfigFields = z.object({
 
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 
+    /** Microsoft Teams: the only tenant whose users may use the bot from Teams (empty: MicrosoftAppTenantId; both empty: nobody). */
+    TEAMS_TENANT_ID: z.string().trim().default(''),
+    /** Entra object ids (aadObjectId) of the volunteers who may take visitors' conversations from Teams, comma-separated. */
+    TEAMS_VOLUNTEER_AAD_IDS: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)),
+    /** The volunteers' Teams channel (`19:...@thread.tacv2`) where requests are posted; empty: personal chats of available volunteers. */
+    TEAMS_VOLUNTEER_CHANNEL_ID: z.string().trim().default(''),
+    /** The Teams service URL for messages the bot starts (the channel's posts); empty: the last one Teams used. */
+    TEAMS_SERVICE_URL: z.union([z.literal(''), z.string().url()]).default(''),
+    /** The Teams app's own id (a GUID, `id` in the manifest; not the bot's app id). Used by `npm run teams:package`. */
+    TEAMS_APP_ID: z.string().trim().regex(/^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$/, 'a GUID').default(''),
+
     /** When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`; when empty, loopback callers only (see bot/metrics.ts). */
     METRICS_TOKEN: z.string().default(''),
     /** On SIGTERM: how long turns in flight may take to finish before the store is flushed and the process exits. */

@@ -38,6 +38,7 @@ import { mduMessage } from './replies.js';
 import { listen, makeServer } from './server.js';
 import { GuardedAuthentication, ServiceUrlPolicy } from './ServiceUrlGuard.js';
 import { TurnPipeline, localeOfActivity } from './TurnPipeline.js';
+import { createTeams, type Teams } from '../teams/createTeams.js';
 
 export interface RunningBot {
   url: string;
@@ -64,6 +65,8 @@ export interface BotParts {
   liveHandoff: LiveHandoff;
   /** Activity ids already handled, per conversation (a channel's retry is handled once). */
   processed: ProcessedActivities;
+  /** Microsoft Teams: staff, volunteers, the console as a tab (see teams/). */
+  teams: Teams;
 }
 
 /** Loads the data (refused at start-up, with the file and the field, if anything is broken) and builds the bot. */
@@ -122,8 +125,9 @@ export function composeBot(
     detectLocale,
     maxTextChars: config.MAX_TEXT_CHARS,
   });
-  const bot = new MduBot(pipeline, new KeyedSerialiser(), processed);
-  return { bot, pipeline, conversationState, knowledge, index, schedule, scheduleTexts, messages, curation, handoff, liveHandoff, processed };
+  const teams = createTeams({ config, store, log, liveHandoff, staffWelcome: (locale) => composer.welcome(locale, 'staff') });
+  const bot = new MduBot(pipeline, new KeyedSerialiser(), processed, teams.channel);
+  return { bot, pipeline, conversationState, knowledge, index, schedule, scheduleTexts, messages, curation, handoff, liveHandoff, processed, teams };
 }
 
 /** Builds everything from the config and starts listening. */
@@ -159,6 +163,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   const adapter = new CloudAdapter(auth);
   // Volunteers' messages reach visitors proactively, only where replies may go.
   liveHandoff.connect({ proactive: adapter, botAppId: config.MicrosoftAppId, canReach: (serviceUrl) => !config.localMode || serviceUrls.allows(serviceUrl) });
+  parts.teams.connect({ sender: adapter, botAppId: config.MicrosoftAppId, canReach: (serviceUrl) => !config.localMode || serviceUrls.allows(serviceUrl) });
   // Operations (bot/metrics.ts): one middleware times and tracks every turn, proactive ones too,
   // and counts the intents of what the bot sends; /metrics shows counts only, never content or ids.
   const turns = new TurnTracker();
@@ -198,6 +203,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       (s) => registerDirectLineRoutes(s, { local: directLine, tokenSource, maxBodyBytes: config.MAX_BODY_BYTES, log }),
       (s) => registerChatPage(s, { pageDir: path.resolve('web/chat'), retentionDays: config.CONVERSATION_RETENTION_DAYS, directLineDomain: () => tokenSource?.domain() }),
       liveHandoff.routes,
+      parts.teams.routes,
     ],
   });
   const url = await listen(server, config.PORT, config.HOST);
@@ -209,7 +215,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     const unanswered = await curation.purge(config.UNANSWERED_RETENTION_DAYS);
     const conversations = await store.purge(CONVERSATION_STATE_PREFIX, before(config.CONVERSATION_RETENTION_DAYS));
     const directLineConversations = directLine ? await directLine.purge(before(config.CONVERSATION_RETENTION_DAYS)) : 0;
-    const handoffs = await liveHandoff.desk.purge(before(config.TRANSCRIPT_RETENTION_DAYS));
+    const handoffs = (await liveHandoff.desk.purge(before(config.TRANSCRIPT_RETENTION_DAYS))) + (await parts.teams.purge(before(config.TRANSCRIPT_RETENTION_DAYS)));
     const deliveries = await parts.processed.purge(before(1));
     log.info('retention.purged', { unanswered, conversations, directLineConversations, handoffs, deliveries });
   };
@@ -218,6 +224,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   purgeTimer.unref();
 
   await liveHandoff.start(url);
+  parts.teams.start();
   phase = 'ready';
   log.info('bot.started', { url, topics: knowledge.topics.length, exampleSchedule: schedule.isExample, localMode: config.localMode });
 
@@ -234,6 +241,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       phase = 'draining';
       clearInterval(purgeTimer);
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      parts.teams.stop();
       await liveHandoff.stop();
       if (!(await turns.idle(config.SHUTDOWN_TIMEOUT_SECONDS * 1000))) log.warn('shutdown.turns_unfinished', { inFlight: turns.inFlight });
       await store.close();

@@ -2,9 +2,10 @@
  * The thin activity handler: every activity of a conversation goes, one at a time, through the
  * turn pipeline. Teams-specific handling (cards, invokes) hangs off this class.
  */
-import { TeamsActivityHandler, type TurnContext } from 'botbuilder';
+import { TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
 import type { ProcessedActivities } from '../store/ProcessedActivities.js';
 import type { KeyedSerialiser } from './KeyedSerialiser.js';
+import type { TeamsChannel } from '../teams/TeamsChannel.js';
 import type { TurnPipeline } from './TurnPipeline.js';
 
 export class MduBot extends TeamsActivityHandler {
@@ -13,6 +14,8 @@ export class MduBot extends TeamsActivityHandler {
     private readonly serialiser: KeyedSerialiser,
     /** Activities already handled: a channel's retry of one is answered with an empty success. */
     private readonly processed?: ProcessedActivities,
+    /** Microsoft Teams: tenant check, mentions, cards, volunteers (see teams/TeamsChannel.ts). */
+    private readonly teams?: TeamsChannel,
   ) {
     super();
     this.onMessage(async (context, next) => {
@@ -30,7 +33,13 @@ export class MduBot extends TeamsActivityHandler {
     const key = `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
     await this.serialiser.run(key, async () => {
       if (this.processed && !(await this.processed.firstDelivery(context.activity))) return;
+      if (this.teams && context.activity.channelId === 'msteams' && !(await this.teams.admit(context))) return;
       await super.run(context);
     });
+  }
+
+  /** Teams Universal Actions (the volunteers' "take this conversation"). */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    return this.teams ? this.teams.onCardAction(context, invokeValue) : super.onAdaptiveCardInvoke(context, invokeValue);
   }
 }

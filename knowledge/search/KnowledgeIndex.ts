@@ -76,6 +76,8 @@ export const RANKING = {
   pairFactor: 0.5,
   /** Where, when, who, not...: kept for ranking, with this weight. */
   weakWordFactor: 0.6,
+  /** A word no topic uses weighs this many times a word found in a single topic. */
+  unknownWordFactor: 2,
   /** A word matched through a typo correction, by edit distance. */
   typoWeight: [1, 0.8, 0.6] as readonly number[],
   /** At most this many vocabulary words stand for one misspelt word. */
@@ -89,19 +91,25 @@ export const RANKING = {
 /**
  * Decision thresholds on the calibrated confidence (see `confidenceOf`).
  *
- * How they were chosen: on the answer and fallback lines of `shared/eval/dev.jsonl`, on the
- * held-out paraphrases of `tests/knowledge/search.heldout.test.ts` and on out-of-domain
- * messages (weather, recipes, sport, shopping...), `answer` is the lowest value that keeps every
- * out-of-domain message out, with a safety margin; `clarify` needs two candidates whose scores
- * are within `clarifyRatio` of each other and both above `clarify`.
+ * How they were chosen: `npx tsx knowledge/search/calibrate.ts` prints, for each candidate
+ * `answer` threshold, how many leave-one-question-out searches keep a right answer and how many
+ * out-of-domain messages get one. 0.55 is the lowest value where no out-of-domain calibration
+ * message, no `fallback` line of `shared/eval/dev.jsonl` and no off-topic held-out message
+ * (tests/knowledge/search.heldout.test.ts) is answered; lower thresholds answer a few
+ * half-known messages ("météo demain", "horaires de la piscine"). `clarify` needs the second
+ * hit within `clarifyRatio` of the first score and both above `clarify`: a tighter ratio (0.92)
+ * turned clear questions whose only differences are question words ("what can I do at...")
+ * into needless questions back.
  */
 export const SEARCH_THRESHOLDS = {
   /** The best hit is answered at or above this confidence. */
-  answer: 0.5,
-  /** Below this, even the best hit is not offered. */
+  answer: 0.55,
+  /** Below this, no hit is offered, not even in a clarification. */
   clarify: 0.3,
-  /** The second hit's score is at least this share of the first: the two are close. */
-  clarifyRatio: 0.92,
+  /** The second hit's score is at least this share of the first: the two are nearly tied. */
+  clarifyRatio: 0.95,
+  /** With no confident answer, two plausible hits this close are offered as a choice. */
+  unsureClarifyRatio: 0.7,
 } as const;
 
 const MAX_HITS = 5;
@@ -128,13 +136,18 @@ function pairKey(a: string, b: string): string {
   return `${a} ${b}`;
 }
 
-interface TopicPosting {
+/** Topic postings of every term, in compressed rows: term i's entries are at [start[i], start[i + 1]). */
+interface TopicPostings {
+  start: Int32Array;
   topics: Int32Array;
+  /** BM25 term-frequency parts of the French and English topic documents (0 when absent). */
   fr: Float32Array;
   en: Float32Array;
 }
 
-interface QuestionPosting {
+/** Question postings of every term, in compressed rows. */
+interface QuestionPostings {
+  start: Int32Array;
   questions: Int32Array;
   parts: Float32Array;
 }
@@ -160,8 +173,8 @@ export class KnowledgeIndex {
   private readonly termNames: string[];
   private readonly idf: Float64Array;
   private readonly termLocales: Uint8Array;
-  private readonly topicPostings: TopicPosting[];
-  private readonly questionPostings: QuestionPosting[];
+  private readonly topicPostings: TopicPostings;
+  private readonly questionPostings: QuestionPostings;
   private readonly questionTopic: Int32Array;
   private readonly questionLocale: Uint8Array;
   /** Idf mass of each question's terms, for the share of the question the message matched. */
@@ -169,8 +182,8 @@ export class KnowledgeIndex {
   private readonly surface: Map<string, number[]>;
   private fuzzyVocabulary: FuzzyVocabulary | undefined;
   /**
-   * What a query word the topics never use weighs against coverage: as much as a word found in
-   * a single topic. Unknown words are the best sign that a message is about something else.
+   * What a query word the topics never use weighs against coverage (see `unknownWordFactor`).
+   * Unknown words are the best sign that a message is about something else.
    */
   private readonly unknownIdf: number;
 
@@ -193,8 +206,8 @@ export class KnowledgeIndex {
     termIds: Map<string, number>;
     idf: Float64Array;
     termLocales: Uint8Array;
-    topicPostings: TopicPosting[];
-    questionPostings: QuestionPosting[];
+    topicPostings: TopicPostings;
+    questionPostings: QuestionPostings;
     questionTopic: Int32Array;
     questionLocale: Uint8Array;
     questionMass: Float64Array;
@@ -215,7 +228,7 @@ export class KnowledgeIndex {
     this.surface = parts.surface;
     this.termNames = [];
     for (const [name, id] of parts.termIds) this.termNames[id] = name;
-    this.unknownIdf = Math.log(1 + (this.size - 0.5) / 1.5);
+    this.unknownIdf = RANKING.unknownWordFactor * Math.log(1 + (this.size - 0.5) / 1.5);
     const n = this.size;
     this.qAcc = new Float64Array(parts.questionTopic.length);
     this.qMatched = new Float64Array(parts.questionTopic.length);
@@ -266,26 +279,28 @@ export class KnowledgeIndex {
       termLocalesList[id] = (termLocalesList[id] as number) | LOCALE_BIT[locale];
       return id;
     };
-    const addText = (doc: DocBuilder, text: string, weight: number): number => {
-      const analyzer = analyzers[doc.locale];
-      let count = 0;
+    /** A text's terms (ids), and the pairs of neighbouring content words, analysed once. */
+    const analyzeText = (text: string, locale: Locale): { terms: number[]; pairs: number[] } => {
+      const analyzer = analyzers[locale];
+      const terms: number[] = [];
+      const pairs: number[] = [];
       let previous: string | undefined;
       for (const { word, term } of analyzer.terms(text)) {
-        const id = termOf(term, word, doc.locale);
-        doc.tf.set(id, (doc.tf.get(id) ?? 0) + weight);
-        doc.length += weight;
-        count += 1;
+        const id = termOf(term, word, locale);
+        terms.push(id);
         if (analyzer.kind(word) === 'weak') {
           weakTerms.add(id);
           continue;
         }
-        if (previous !== undefined && previous !== term) {
-          const pair = pairOf(pairKey(previous, term), doc.locale);
-          doc.tf.set(pair, (doc.tf.get(pair) ?? 0) + weight);
-        }
+        if (previous !== undefined && previous !== term) pairs.push(pairOf(pairKey(previous, term), locale));
         previous = term;
       }
-      return count;
+      return { terms, pairs };
+    };
+    const add = (doc: DocBuilder, text: { terms: number[]; pairs: number[] }, weight: number): void => {
+      for (const id of text.terms) doc.tf.set(id, (doc.tf.get(id) ?? 0) + weight);
+      for (const id of text.pairs) doc.tf.set(id, (doc.tf.get(id) ?? 0) + weight);
+      doc.length += weight * text.terms.length;
     };
 
     topics.forEach((topic, t) => {
@@ -295,15 +310,20 @@ export class KnowledgeIndex {
       staff[t] = topic.audience === 'staff' ? 1 : 0;
       for (const locale of ['fr', 'en'] as const) {
         const doc: DocBuilder = { topic: t, locale, tf: new Map(), length: 0 };
-        addText(doc, topic.title[locale], RANKING.titleWeight);
-        for (const keyword of topic.keywords[locale]) addText(doc, keyword, RANKING.keywordWeight);
-        for (const text of topic.questions[locale]) addText(doc, text, RANKING.questionWeight);
-        // The title and each keyword are also questions of sorts ("Accès au dossier médical", "no diagnosis").
-        for (const text of [topic.title[locale], ...topic.questions[locale], ...topic.keywords[locale]]) {
-          const q: DocBuilder = { topic: t, locale, tf: new Map(), length: 0 };
-          if (addText(q, text, 1) > 0) questionDocs.push(q);
-        }
+        const title = analyzeText(topic.title[locale], locale);
+        const keywords = topic.keywords[locale].map((k) => analyzeText(k, locale));
+        const questions = topic.questions[locale].map((q) => analyzeText(q, locale));
+        add(doc, title, RANKING.titleWeight);
+        for (const keyword of keywords) add(doc, keyword, RANKING.keywordWeight);
+        for (const question of questions) add(doc, question, RANKING.questionWeight);
         topicDocs.push(doc);
+        // The title and each keyword are also questions of sorts ("Accès au dossier médical", "no diagnosis").
+        for (const text of [title, ...questions, ...keywords]) {
+          if (text.terms.length === 0) continue;
+          const q: DocBuilder = { topic: t, locale, tf: new Map(), length: 0 };
+          add(q, text, 1);
+          questionDocs.push(q);
+        }
       }
     });
 
@@ -327,39 +347,54 @@ export class KnowledgeIndex {
     const saturation = (tf: number, length: number, average: number, b: number): number =>
       (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / average));
 
+    // Postings in compressed rows (CSR): the entries of term i are at [start[i], start[i + 1]).
     // Topic postings: one entry per (term, topic) with the French and English parts.
     const averageTopic = topicDocs.reduce((s, d) => s + d.length, 0) / Math.max(1, topicDocs.length) || 1;
-    const topicLists: { topics: number[]; fr: number[]; en: number[] }[] = Array.from({ length: nTerms }, () => ({ topics: [], fr: [], en: [] }));
+    const topicStart = new Int32Array(nTerms + 1);
+    for (let i = 0; i < nTerms; i++) topicStart[i + 1] = (topicStart[i] as number) + (df[i] as number);
+    const topicEntries = topicStart[nTerms] as number;
+    const topicOf = new Int32Array(topicEntries);
+    const topicFr = new Float32Array(topicEntries);
+    const topicEn = new Float32Array(topicEntries);
+    const fill = new Int32Array(nTerms);
+    lastTopic.fill(-1);
+    const slotOf = new Int32Array(nTerms);
     for (const doc of topicDocs) {
+      const parts = doc.locale === 'fr' ? topicFr : topicEn;
       for (const [id, tf] of doc.tf) {
-        const list = topicLists[id] as { topics: number[]; fr: number[]; en: number[] };
-        const part = saturation(tf, doc.length, averageTopic, bTopic);
-        let at = list.topics.length - 1;
-        if (at < 0 || list.topics[at] !== doc.topic) {
-          list.topics.push(doc.topic);
-          list.fr.push(0);
-          list.en.push(0);
-          at += 1;
+        if (lastTopic[id] !== doc.topic) {
+          lastTopic[id] = doc.topic;
+          const at = (topicStart[id] as number) + (fill[id] as number);
+          fill[id] = (fill[id] as number) + 1;
+          slotOf[id] = at;
+          topicOf[at] = doc.topic;
         }
-        list[doc.locale][at] = part;
+        parts[slotOf[id] as number] = saturation(tf, doc.length, averageTopic, bTopic);
       }
     }
     const averageQuestion = questionDocs.reduce((s, d) => s + d.length, 0) / Math.max(1, questionDocs.length) || 1;
-    const questionLists: { questions: number[]; parts: number[] }[] = Array.from({ length: nTerms }, () => ({ questions: [], parts: [] }));
+    const questionStart = new Int32Array(nTerms + 1);
+    for (const doc of questionDocs) for (const id of doc.tf.keys()) questionStart[id + 1] = (questionStart[id + 1] as number) + 1;
+    for (let i = 0; i < nTerms; i++) questionStart[i + 1] = (questionStart[i + 1] as number) + (questionStart[i] as number);
+    const questionEntries = questionStart[nTerms] as number;
+    const questionOf = new Int32Array(questionEntries);
+    const questionPart = new Float32Array(questionEntries);
+    fill.fill(0);
     const questionTopic = new Int32Array(questionDocs.length);
     const questionLocale = new Uint8Array(questionDocs.length);
     const questionMass = new Float64Array(questionDocs.length);
     questionDocs.forEach((doc, q) => {
       questionTopic[q] = doc.topic;
       questionLocale[q] = LOCALE_BIT[doc.locale];
-      for (const id of doc.tf.keys()) {
-        if (!pairTerms.has(id)) questionMass[q] = (questionMass[q] as number) + (idf[id] as number) * (weakTerms.has(id) ? RANKING.weakWordFactor : 1);
-      }
+      let mass = 0;
       for (const [id, tf] of doc.tf) {
-        const list = questionLists[id] as { questions: number[]; parts: number[] };
-        list.questions.push(q);
-        list.parts.push(saturation(tf, doc.length, averageQuestion, bQuestion));
+        if (!pairTerms.has(id)) mass += (idf[id] as number) * (weakTerms.has(id) ? RANKING.weakWordFactor : 1);
+        const at = (questionStart[id] as number) + (fill[id] as number);
+        fill[id] = (fill[id] as number) + 1;
+        questionOf[at] = q;
+        questionPart[at] = saturation(tf, doc.length, averageQuestion, bQuestion);
       }
+      questionMass[q] = mass;
     });
 
     return new KnowledgeIndex({
@@ -369,8 +404,8 @@ export class KnowledgeIndex {
       termIds,
       idf,
       termLocales: Uint8Array.from(termLocalesList),
-      topicPostings: topicLists.map((l) => ({ topics: Int32Array.from(l.topics), fr: Float32Array.from(l.fr), en: Float32Array.from(l.en) })),
-      questionPostings: questionLists.map((l) => ({ questions: Int32Array.from(l.questions), parts: Float32Array.from(l.parts) })),
+      topicPostings: { start: topicStart, topics: topicOf, fr: topicFr, en: topicEn },
+      questionPostings: { start: questionStart, questions: questionOf, parts: questionPart },
       questionTopic,
       questionLocale,
       questionMass,
@@ -388,7 +423,7 @@ export class KnowledgeIndex {
       const rival = i === 0 ? (top[1]?.score ?? 0) : (top[0] as RankedTopic).score;
       const margin = i === 0 ? (h.score - rival) / h.score : (h.score - rival) / rival;
       // Confidences never grow down the list.
-      const confidence = Math.min(previous, confidenceOf({ coverage: h.coverage, share: h.share, margin }));
+      const confidence = Math.min(previous, confidenceOf(confidenceFeatures(h, margin)));
       previous = confidence;
       hits.push({ topicId: this.topicIds[h.t] as string, score: round(h.score), confidence: round(confidence) });
     });
@@ -451,11 +486,11 @@ export class KnowledgeIndex {
     }
     const slots: Slot[] = [];
     const seen = new Set<string>();
-    for (const { word, group } of words) {
+    for (const { word, group, from } of words) {
       const kind = analyzer.kind(word);
       if (kind === 'stop') continue;
       const weak = kind === 'weak';
-      const share = weak ? 1 : 1 / Math.sqrt(contentPerGroup.get(group) ?? 1);
+      const share = weak ? 1 : Math.min(1, Math.sqrt(from / (contentPerGroup.get(group) ?? 1)));
       let terms: number[] = [];
       let weights: number[] = [];
       const exact = this.termIds.get(analyzer.stem(word)) ?? this.termIds.get(other.stem(word));
@@ -468,7 +503,9 @@ export class KnowledgeIndex {
       } else if (!weak) {
         const near = this.fuzzy().nearest(word);
         const weight = (RANKING.typoWeight[near.distance] ?? 0) * share;
-        for (const candidate of near.words.slice(0, RANKING.maxTypoCandidates)) {
+        // Prefer the words of the message's language.
+        const inLocale = near.words.filter((w) => (this.surface.get(w) ?? []).some((id) => ((this.termLocales[id] as number) & LOCALE_BIT[locale]) !== 0));
+        for (const candidate of (inLocale.length > 0 ? inLocale : near.words).slice(0, RANKING.maxTypoCandidates)) {
           for (const id of this.surface.get(candidate) ?? []) {
             if (!terms.includes(id)) {
               terms.push(id);
@@ -561,15 +598,15 @@ export class KnowledgeIndex {
         const base = (slot.weights[k] as number) * (this.idf[id] as number);
         const w = base * factor;
         const cover = slot.kind === 'word' ? base : 0;
-        const qp = this.questionPostings[id] as QuestionPosting;
-        for (let j = 0; j < qp.questions.length; j++) {
+        const qp = this.questionPostings;
+        for (let j = qp.start[id] as number, end = qp.start[id + 1] as number; j < end; j++) {
           const q = qp.questions[j] as number;
           if (qAcc[q] === 0) touchedQuestions.push(q);
           qAcc[q] = (qAcc[q] as number) + w * (qp.parts[j] as number) * (this.questionLocale[q] === bit ? 1 : lf);
           qMatched[q] = (qMatched[q] as number) + base * matchedFactor;
         }
-        const tp = this.topicPostings[id] as TopicPosting;
-        for (let j = 0; j < tp.topics.length; j++) {
+        const tp = this.topicPostings;
+        for (let j = tp.start[id] as number, end = tp.start[id + 1] as number; j < end; j++) {
           const t = tp.topics[j] as number;
           if ((mark[t] as number) < 2) {
             if (mark[t] === 0) touchedTopics.push(t);
@@ -647,27 +684,43 @@ export interface ConfidenceFeatures {
   coverage: number;
   /** Dice similarity (idf-weighted) of the message and the topic's best-matching question, 0..1. */
   share: number;
-  /** For the best hit, how far ahead of the second it is (0..1); for the others, how far behind the best (-1..0). */
-  margin: number;
+  /**
+   * How far ahead of the next hit (0..1; for hits after the first, how far behind the best,
+   * -1..0), times the coverage: a lead built on one word of a long message is no lead.
+   */
+  marginCoverage: number;
+}
+
+export function confidenceFeatures(hit: Pick<RankedTopic, 'coverage' | 'share'>, margin: number): ConfidenceFeatures {
+  return { coverage: hit.coverage, share: hit.share, marginCoverage: margin * hit.coverage };
 }
 
 /**
  * Logistic calibration of the confidence, fitted by `knowledge/search/calibrate.ts` on
  * leave-one-question-out searches over the topics (is the best hit the topic the question was
- * taken from?) and on out-of-domain messages (never right).
+ * taken from?) and on out-of-domain messages (never right, weighted up). Re-run it when the
+ * topics change a lot; the figures it prints say what each answer threshold keeps and lets through.
  */
-export const CONFIDENCE_MODEL = { bias: -3.75, coverage: 1.93, share: 4.18, margin: 1.67 } as const;
+export const CONFIDENCE_MODEL = { bias: -3.1, coverage: 0.62, share: 4.4, marginCoverage: 3.53 } as const;
 
-/** Calibrated confidence of a hit (0..1). */
+/** Calibrated confidence of a hit (0..1): about the chance that it is the topic meant. */
 export function confidenceOf(f: ConfidenceFeatures): number {
   const m = CONFIDENCE_MODEL;
-  const z = m.bias + m.coverage * f.coverage + m.share * f.share + m.margin * f.margin;
+  const z = m.bias + m.coverage * f.coverage + m.share * f.share + m.marginCoverage * f.marginCoverage;
   return 1 / (1 + Math.exp(-z));
 }
 
+/**
+ * Answer when the best hit is confident; clarify when two hits are plausible and either nearly
+ * tied or, with no confident answer, close (the message may well be about one of them); fall
+ * back otherwise.
+ */
 function decide(hits: readonly SearchHit[]): SearchResult['decision'] {
   const [first, second] = hits;
-  if (!first || first.confidence < SEARCH_THRESHOLDS.clarify) return 'fallback';
-  if (second && second.score >= SEARCH_THRESHOLDS.clarifyRatio * first.score && second.confidence >= SEARCH_THRESHOLDS.clarify) return 'clarify';
-  return first.confidence >= SEARCH_THRESHOLDS.answer ? 'answer' : 'fallback';
+  const t = SEARCH_THRESHOLDS;
+  if (!first || first.confidence < t.clarify) return 'fallback';
+  const plausibleSecond = second !== undefined && second.confidence >= t.clarify;
+  if (plausibleSecond && second.score >= t.clarifyRatio * first.score) return 'clarify';
+  if (first.confidence >= t.answer) return 'answer';
+  return plausibleSecond && second.score >= t.unsureClarifyRatio * first.score ? 'clarify' : 'fallback';
 }

@@ -38,12 +38,20 @@ export class Analyzer {
     return 'word';
   }
 
-  /** The stem of a normalised word. French plurals lose their "s" first: the Snowball stemmer cuts "usager" and "usagers" differently. */
+  /**
+   * The stem of a normalised word. French plurals lose their "s" first: the Snowball stemmer
+   * cuts "usager" and "usagers" differently.
+   */
   stem(word: string): string {
     let stem = this.stemCache.get(word);
     if (stem === undefined) {
       let base = word;
-      if (this.locale === 'fr' && base.length > 4 && base.endsWith('s') && !base.endsWith('ss')) base = base.slice(0, -1);
+      if (this.locale === 'fr') {
+        // Accents are gone, so the stemmer no longer sees "ée"/"és": undo plurals and the
+        // feminine of past participles first ("anticipées", "anticipé" -> "anticipe").
+        if (base.length > 4 && (base.endsWith('s') || base.endsWith('x')) && !base.endsWith('ss')) base = base.slice(0, -1);
+        if (base.length > 4 && base.endsWith('ee')) base = base.slice(0, -1);
+      }
       stem = /^\d+$/.test(base) ? base : this.stemmer.stem(base);
       if (stem.length === 0) stem = base;
       if (this.stemCache.size > 50000) this.stemCache.clear();

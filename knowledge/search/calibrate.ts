@@ -8,17 +8,18 @@
  *    the question came from. This measures the ranking on visitors' phrasings the index has not
  *    seen, and gives labelled examples (features of the best hit -> right or wrong).
  * 2. Out-of-domain messages (below; none of them is in a test) are never right.
- * 3. A logistic regression on (coverage, share, margin) fits `CONFIDENCE_MODEL`; the tool prints
+ * 3. A logistic regression on (coverage, share, margin x coverage) fits `CONFIDENCE_MODEL`; the tool prints
  *    the coefficients and, for candidate answer thresholds, how many right answers are kept and
  *    how many wrong ones (and out-of-domain ones) get through.
  *
  * Not used at run time.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { parseTopicFile } from '../loadKnowledge.js';
-import { KnowledgeIndex, loadSynonyms, type IndexableTopic, type RankedTopic } from './KnowledgeIndex.js';
+import { KnowledgeIndex, RANKING, confidenceFeatures, loadSynonyms, type IndexableTopic, type RankedTopic } from './KnowledgeIndex.js';
 
 /** Messages about something else than the MDU (for calibration only). */
 const OUT_OF_DOMAIN = [
@@ -97,6 +98,14 @@ function loadTopics(dir: string): IndexableTopic[] {
       console.warn(`skipped ${f}: ${(error as Error).message.slice(0, 120)}`);
     }
   }
+  // As the composition root does: association names and aliases point to the schedule topic.
+  const scheduleFile = path.join(dir, 'schedule.yaml');
+  const permanences = topics.find((t) => t.id === 'schedule.permanences');
+  if (permanences && existsSync(scheduleFile)) {
+    const schedule = parseYaml(readFileSync(scheduleFile, 'utf8')) as { associations?: { name?: string; aliases?: string[] }[] };
+    const names = (schedule.associations ?? []).flatMap((a) => [a.name ?? '', ...(a.aliases ?? [])]).filter((n) => n.length >= 2);
+    topics[topics.indexOf(permanences)] = { ...permanences, keywords: { fr: [...permanences.keywords.fr, ...names], en: [...permanences.keywords.en, ...names] } };
+  }
   return topics;
 }
 
@@ -107,13 +116,17 @@ function example(index: KnowledgeIndex, text: string, expected: string | null): 
   return { text, expected, top, margin };
 }
 
-const features = (e: Example): number[] => [e.top?.coverage ?? 0, e.top?.share ?? 0, e.margin];
+/** The features of `confidenceOf`, in the order of `CONFIDENCE_MODEL`. */
+const features = (e: Example): number[] => {
+  const f = confidenceFeatures(e.top ?? { coverage: 0, share: 0 }, e.margin);
+  return [f.coverage, f.share, f.marginCoverage];
+};
 
 /**
  * Out-of-domain examples weigh this much more than leave-one-out ones: a wrong answer to an
  * off-topic message costs more than a fallback on a real question.
  */
-const OUT_OF_DOMAIN_WEIGHT = 4;
+const OUT_OF_DOMAIN_WEIGHT = 8;
 
 /** Weighted logistic regression by gradient descent, with a little L2. */
 function fit(xs: number[][], ys: number[], weights: number[]): number[] {
@@ -135,6 +148,8 @@ function fit(xs: number[][], ys: number[], weights: number[]): number[] {
 }
 
 function main(): void {
+  const factor = process.argv.find((a) => a.startsWith('--unknown='));
+  if (factor) (RANKING as { unknownWordFactor: number }).unknownWordFactor = Number(factor.slice('--unknown='.length));
   const here = path.dirname(fileURLToPath(import.meta.url));
   const dir = path.resolve(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? path.join(here, '..'));
   const topics = loadTopics(dir);
@@ -167,10 +182,11 @@ function main(): void {
     ys,
     all.map((e) => (e.expected === null ? OUT_OF_DOMAIN_WEIGHT : 1)),
   );
-  console.log(`CONFIDENCE_MODEL = { bias: ${w[0]?.toFixed(2)}, coverage: ${w[1]?.toFixed(2)}, share: ${w[2]?.toFixed(2)}, margin: ${w[3]?.toFixed(2)} }`);
+  const r = (k: number): string => (w[k] as number).toFixed(2);
+  console.log(`CONFIDENCE_MODEL = { bias: ${r(0)}, coverage: ${r(1)}, share: ${r(2)}, marginCoverage: ${r(3)} }`);
   const conf = (e: Example): number => {
-    const [c, s, m] = features(e);
-    return 1 / (1 + Math.exp(-((w[0] as number) + (w[1] as number) * (c as number) + (w[2] as number) * (s as number) + (w[3] as number) * (m as number))));
+    const f = features(e);
+    return 1 / (1 + Math.exp(-((w[0] as number) + f.reduce((acc, v, k) => acc + v * (w[k + 1] as number), 0))));
   };
   for (const threshold of [0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7]) {
     const kept = right.filter((e) => conf(e) >= threshold).length;

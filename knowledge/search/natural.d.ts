@@ -10,3 +10,8 @@ declare module 'natural/lib/natural/stemmers/porter_stemmer.js' {
   const stemmer: { stem(word: string): string };
   export default stemmer;
 }
+declare module 'natural/lib/natural/distance/jaro-winkler_distance.js' {
+  /** Jaro-Winkler similarity, 0 (nothing in common) to 1 (equal). */
+  const jaroWinkler: (a: string, b: string, options?: { ignoreCase?: boolean }) => number;
+  export default jaroWinkler;
+}

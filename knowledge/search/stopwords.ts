@@ -46,7 +46,8 @@ export const WEAK_WORDS: ReadonlySet<string> = new Set(
   fais fait peux peut peuvent pouvez pourrais pourrait pouvoir how what which why can could do does did
   doing possible possibles deposer depose aller vais va allez venir viens vient mettre met mis prendre
   prend pris donner donne trouver trouve chercher cherche passer passe besoin aimerais aimerait savoir
-  go going come coming find look looking give take put make see able`
+  obtenir obtient obtiens recevoir avoir go going come coming find look looking give take put make see
+  able`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -110,11 +110,11 @@ export class SynonymTable {
 
   /**
    * Like `apply`, and tells which words came from the same replacement (`group`, the same
-   * number; `size`, how many words the replacement has), so that one abbreviation expanded into
-   * three words does not weigh three words.
+   * number; `from`, how many words it replaced), so that one abbreviation expanded into three
+   * words does not weigh three words.
    */
-  applyGrouped(words: readonly string[]): { word: string; group: number; size: number }[] {
-    const out: { word: string; group: number; size: number }[] = [];
+  applyGrouped(words: readonly string[]): { word: string; group: number; from: number }[] {
+    const out: { word: string; group: number; from: number }[] = [];
     let i = 0;
     while (i < words.length) {
       const rules = this.byFirstWord.get(words[i] as string);
@@ -128,10 +128,10 @@ export class SynonymTable {
         }
       }
       if (matched) {
-        for (const word of matched.to) out.push({ word, group: i, size: matched.to.length });
+        for (const word of matched.to) out.push({ word, group: i, from: matched.from.length });
         i += matched.from.length;
       } else {
-        out.push({ word: words[i] as string, group: i, size: 1 });
+        out.push({ word: words[i] as string, group: i, from: 1 });
         i += 1;
       }
     }

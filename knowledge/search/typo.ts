@@ -6,12 +6,22 @@
  * come from a deletion index (SymSpell): every vocabulary word is stored under itself and its
  * variants with one (or, for long words, two) letters deleted, so a lookup touches a handful of
  * candidates instead of the whole vocabulary.
+ *
+ * People seldom get the first letter wrong, so a candidate must start like the typed word (or
+ * with its first two letters swapped): "meteo" does not become "metro"'s cousin "beteo". Among
+ * candidates at the same distance, the Jaro-Winkler similarity (which favours a shared
+ * beginning) picks the nearest.
  */
 
-/** 0 below 4 letters, 1 from 4, 2 from 8: short words have too many neighbours to guess. */
+import jaroWinkler from 'natural/lib/natural/distance/jaro-winkler_distance.js';
+
+/**
+ * 0 below 6 letters, 1 from 6, 2 from 9: short words have too many neighbours to guess
+ * ("meteo" is one letter from "metro", "match" from "march").
+ */
 export function maxTypoDistance(length: number): number {
-  if (length >= 8) return 2;
-  if (length >= 4) return 1;
+  if (length >= 9) return 2;
+  if (length >= 6) return 1;
   return 0;
 }
 
@@ -46,6 +56,10 @@ export function boundedDamerau(a: string, b: string, max: number): number {
     cur = t;
   }
   return prev[m] as number;
+}
+
+function sameStart(a: string, b: string): boolean {
+  return a[0] === b[0] || (a[0] === b[1] && a[1] === b[0]);
 }
 
 /** How far a vocabulary word may be from a typed word: its own bound, at least 1. */
@@ -103,6 +117,7 @@ export class FuzzyVocabulary {
       for (const candidate of list) {
         if (seen.has(candidate)) continue;
         seen.add(candidate);
+        if (!sameStart(word, candidate)) continue;
         const limit = Math.min(max, candidateLimit(candidate.length));
         const d = boundedDamerau(word, candidate, limit);
         if (d > limit || d > best) continue;
@@ -111,6 +126,11 @@ export class FuzzyVocabulary {
           found = [candidate];
         } else found.push(candidate);
       }
+    }
+    if (found.length > 1) {
+      const similarity = new Map(found.map((c) => [c, jaroWinkler(word, c)]));
+      const top = Math.max(...similarity.values());
+      found = found.filter((c) => similarity.get(c) === top);
     }
     found.sort();
     const result = { words: found, distance: found.length > 0 ? best : 0 };

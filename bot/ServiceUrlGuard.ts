@@ -5,7 +5,7 @@
  * forged `serviceUrl` causes no outbound call, whether in a turn or a proactive message.
  */
 import type { Activity } from 'botbuilder';
-import { BotFrameworkAuthentication, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorFactory } from 'botframework-connector';
+import { AuthenticationError, BotFrameworkAuthentication, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorFactory } from 'botframework-connector';
 import { ErrorCodes, MduError } from './errors.js';
 
 export class ServiceUrlPolicy {
@@ -37,7 +37,7 @@ export class GuardedAuthentication extends BotFrameworkAuthentication {
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    const result = await this.inner.authenticateRequest(activity, authHeader);
+    const result = await this.inner.authenticateRequest(activity, authHeader).catch(asUnauthorised);
     return result.connectorFactory ? { ...result, connectorFactory: this.guard(result.connectorFactory) } : result;
   }
   override authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
@@ -81,4 +81,16 @@ export class GuardedAuthentication extends BotFrameworkAuthentication {
       },
     } as ConnectorFactory;
   }
+}
+
+/**
+ * The SDK lets a bad signature (and other token faults jsonwebtoken reports) through as a plain
+ * error, which the adapter answers with 500: a forged token is a 401 like any other.
+ */
+function asUnauthorised(error: unknown): never {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'JsonWebTokenError' || name === 'NotBeforeError' || name === 'TokenExpiredError') {
+    throw new AuthenticationError('Unauthorized. The token is not valid.', 401);
+  }
+  throw error;
 }

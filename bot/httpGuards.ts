@@ -69,3 +69,22 @@ export function securityHeaders(_req: Request, res: Response, next: Next): void 
   } as Response['writeHead'];
   next();
 }
+
+/**
+ * The Bot Framework adapter answers its own failures with the error's message as the body
+ * (an authentication error names the token's claims; a failure outside the turn, whatever it
+ * says). This replaces such a text body of a 4xx/5xx with a plain `{ error }`.
+ */
+export function hideErrorDetails(res: Response): void {
+  const send = res.send.bind(res) as (...args: unknown[]) => unknown;
+  (res as unknown as { send: (...args: unknown[]) => unknown }).send = (...args: unknown[]) => {
+    const status = typeof args[0] === 'number' ? args[0] : res.statusCode;
+    const body = typeof args[0] === 'number' ? args[1] : args[0];
+    // Invoke responses (objects) are the bot's own answers to Teams; only the adapter's texts go.
+    if (status < 400 || (typeof body !== 'string' && !(body instanceof Error))) return send(...args);
+    if (typeof args[0] === 'number') res.status(status);
+    const code = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status >= 500 ? 'internal' : 'bad_request';
+    const message = status === 401 ? 'A valid Bot Framework token is required.' : status >= 500 ? 'The message could not be processed.' : 'The request was refused.';
+    return send({ error: { code, message } } satisfies HttpErrorBody);
+  };
+}

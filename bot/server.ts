@@ -7,7 +7,7 @@ import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { pseudonymise } from './log.js';
-import { jsonBody, securityHeaders, sendError } from './httpGuards.js';
+import { hideErrorDetails, jsonBody, securityHeaders, sendError } from './httpGuards.js';
 import { RateLimit, allowActivity, publicRoutesLimit } from './rateLimit.js';
 import type { ServiceUrlPolicy } from './ServiceUrlGuard.js';
 
@@ -65,6 +65,7 @@ export function makeServer(deps: ServerDeps): restify.Server {
       return;
     }
     try {
+      hideErrorDetails(res);
       await adapter.process(req, res, (context) => bot.run(context));
     } catch (error) {
       log.error('messages.process_failed', error, { channel: activity.channelId });

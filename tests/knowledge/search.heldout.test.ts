@@ -13,8 +13,13 @@ import { KnowledgeIndex, loadSynonyms, type IndexableTopic } from '../../knowled
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Held-out accuracy this engine reaches on the `answer` cases (measured, then asserted). */
+/**
+ * Accuracy reached on the `answer` cases (measured, then asserted with a little room for topic
+ * edits). CASES were written before tuning but then used while tuning (99 % at the last run);
+ * FRESH_CASES were run once, after tuning, and never tuned on (82 % at that run, 94 % top-1).
+ */
 const HELD_OUT_MIN_ACCURACY = 0.95;
+const FRESH_MIN_ACCURACY = 0.8;
 
 type Case = [text: string, expected: string];
 
@@ -168,6 +173,80 @@ const CASES: Case[] = [
   ['meilleur restaurant du quartier', 'fallback'],
 ];
 
+/**
+ * A second batch, written after the engine was tuned and run once without any change to the
+ * engine afterwards: the honest figure for unseen messages.
+ */
+const FRESH_CASES: Case[] = [
+  ['maison des usagers kesako', 'mdu.what'],
+  ['explain the MDU to me please', 'mdu.what'],
+  ['la mdu peut me faire une ordonnance ?', 'mdu.not'],
+  ['can i get medication at the mdu', 'mdu.not'],
+  ['on peut trouver des brochures sur le sommeil à la mdu ?', 'mdu.services'],
+  ['does the mdu have info about quitting smoking', 'mdu.services'],
+  ["la mdu c'est dans quel batiment", 'mdu.location'],
+  ['im lost where is the users house', 'mdu.location'],
+  ['vous ouvrez a quelle heure le matin', 'mdu.hours'],
+  ['is the mdu open on weekends', 'mdu.hours'],
+  ["y a combien d'associations a la mdu", 'mdu.associations'],
+  ['list of the associations at the maison des usagers', 'mdu.associations'],
+  ["les gens de l'accueil sont des malades aussi ?", 'mdu.volunteers'],
+  ['are the volunteers trained', 'mdu.volunteers'],
+  ['je suis psychologue dans le service, je peux envoyer mes patients à la MDU ?', 'mdu.professionals'],
+  ['as a social worker how do I point families to the MDU', 'mdu.professionals'],
+  ['si je vais à la mdu mon médecin sera au courant ?', 'mdu.confidentiality'],
+  ['will anyone find out i went to the mdu', 'mdu.confidentiality'],
+  ["la mdu travaille avec d'autres hopitaux ?", 'mdu.partners'],
+  ['partners of the mdu', 'mdu.partners'],
+  ["l'unafam vient quel jour", 'schedule.permanences'],
+  ['which day is the anorexia association there', 'schedule.permanences'],
+  ["y a quelqu'un cet aprem a la mdu", 'schedule.today'],
+  ["who's on duty today", 'schedule.today'],
+  ["c'est quoi l'entraide entre pairs", 'peer.support'],
+  ['peer helper meaning', 'peer.support'],
+  ['comment participer a un groupe de parole', 'peer.groups'],
+  ['are there discussion groups at the mdu', 'peer.groups'],
+  ["les gem c'est gratuit ?", 'peer.gem'],
+  ['how do i join a mutual aid group', 'peer.gem'],
+  ["est ce qu'on guérit d'une maladie psychique", 'peer.recovery'],
+  ['recovery in psychiatry what is it', 'peer.recovery'],
+  ["je suis la maman d'un patient, ou trouver du soutien", 'peer.families'],
+  ['help for relatives of someone with schizophrenia', 'peer.families'],
+  ["le medecin doit m'expliquer mon traitement ?", 'rights.information'],
+  ['right to be informed about my health', 'rights.information'],
+  ['est ce que je dois accepter tous les soins', 'rights.consent'],
+  ['do i have to agree to treatment', 'rights.consent'],
+  ["je veux consulter mon dossier a l'hopital", 'rights.record'],
+  ['delay to receive my medical record', 'rights.record'],
+  ['qui peut etre ma personne de confiance', 'rights.trusted_person'],
+  ['trusted person role', 'rights.trusted_person'],
+  ['rediger mes directives anticipees psy', 'rights.advance_directives'],
+  ['advance directives mental health', 'rights.advance_directives'],
+  ["comment faire une reclamation a l'hopital", 'rights.complaint'],
+  ['i want to complain about the ward', 'rights.complaint'],
+  ["soins a la demande d'un tiers recours", 'rights.involuntary'],
+  ['can i challenge a compulsory admission', 'rights.involuntary'],
+  ['combien de temps on peut rester en isolement', 'rights.isolation'],
+  ['is restraint legal in psychiatry', 'rights.isolation'],
+  ['comment contacter les representants des usagers', 'rights.user_reps'],
+  ['who are the patient representatives', 'rights.user_reps'],
+  ['mon employeur peut il savoir que je suis hospitalisé', 'rights.confidentiality'],
+  ['medical secrecy and my family', 'rights.confidentiality'],
+  ['numero urgence psychiatrique la nuit', 'help.emergency'],
+  ['what to do in a mental health emergency', 'help.emergency'],
+  ["ligne d'ecoute pour les proches", 'help.listening'],
+  ['helpline to talk to someone anonymously', 'help.listening'],
+  ['es tu un humain', 'bot.about'],
+  ['are you a real person', 'bot.about'],
+  ['est ce que cette conversation est enregistree', 'bot.privacy'],
+  ['delete my chat history', 'bot.privacy'],
+  ["quel est le prix d'un ticket de metro", 'fallback'],
+  ['horoscope du jour', 'fallback'],
+  ['how many calories in an apple', 'fallback'],
+  ['ou acheter du pain', 'fallback'],
+  ['who is the best footballer', 'fallback'],
+];
+
 /** Topics of `knowledge/topics`, with association names from the schedule (as the composition root does). */
 function loadRealTopics(): IndexableTopic[] {
   const dir = path.join(root, 'knowledge/topics');
@@ -198,15 +277,17 @@ describe('knowledge search: held-out paraphrases', function () {
     if (topics.length === 0) this.skip();
   });
 
-  it(`answers at least ${HELD_OUT_MIN_ACCURACY * 100} % of the held-out questions and falls back on every out-of-domain one`, function () {
+  function run(cases: Case[], label: string): { accuracy: number; answers: number; fallbackMisses: string[] } {
     const index = KnowledgeIndex.build(topics, loadSynonyms(path.join(root, 'knowledge/synonyms.yaml')));
     const known = new Set(topics.map((t) => t.id));
-    const answerCases = CASES.filter(([, e]) => e !== 'fallback' && known.has(e));
-    const fallbackCases = CASES.filter(([, e]) => e === 'fallback');
+    const answerCases = cases.filter(([, e]) => e !== 'fallback' && known.has(e));
+    const fallbackCases = cases.filter(([, e]) => e === 'fallback');
     const misses: string[] = [];
     let right = 0;
+    let top1 = 0;
     for (const [text, expected] of answerCases) {
       const r = index.search(text);
+      if (r.hits[0]?.topicId === expected) top1 += 1;
       if (r.decision === 'answer' && r.hits[0]?.topicId === expected) right += 1;
       else misses.push(`  ${JSON.stringify(text)} expected ${expected}, got ${r.decision} ${r.hits.slice(0, 2).map((h) => `${h.topicId}:${h.confidence}`).join(' ')}`);
     }
@@ -216,10 +297,22 @@ describe('knowledge search: held-out paraphrases', function () {
       if (r.decision !== 'fallback') fallbackMisses.push(`  ${JSON.stringify(text)} expected fallback, got ${r.decision} ${r.hits.slice(0, 2).map((h) => `${h.topicId}:${h.confidence}`).join(' ')}`);
     }
     const accuracy = right / Math.max(1, answerCases.length);
-    console.log(`      held-out: ${right}/${answerCases.length} answers right (${(accuracy * 100).toFixed(1)} %), ${fallbackCases.length - fallbackMisses.length}/${fallbackCases.length} fallbacks right`);
+    const pct = (x: number): string => ((100 * x) / Math.max(1, answerCases.length)).toFixed(1);
+    console.log(`      ${label}: ${right}/${answerCases.length} answers right (${pct(right)} %, top-1 ${pct(top1)} %), ${fallbackCases.length - fallbackMisses.length}/${fallbackCases.length} fallbacks right`);
     if (misses.length + fallbackMisses.length > 0) console.log([...misses, ...fallbackMisses].join('\n'));
-    expect(answerCases.length).to.be.at.least(80);
+    return { accuracy, answers: answerCases.length, fallbackMisses };
+  }
+
+  it(`answers at least ${HELD_OUT_MIN_ACCURACY * 100} % of the held-out questions and falls back on every out-of-domain one`, function () {
+    const { accuracy, answers, fallbackMisses } = run(CASES, 'held-out');
+    expect(answers).to.be.at.least(80);
     expect(accuracy).to.be.at.least(HELD_OUT_MIN_ACCURACY);
+    expect(fallbackMisses).to.deep.equal([]);
+  });
+
+  it(`answers at least ${FRESH_MIN_ACCURACY * 100} % of the fresh batch, never tuned on, and falls back on its off-topic messages`, function () {
+    const { accuracy, fallbackMisses } = run(FRESH_CASES, 'fresh held-out');
+    expect(accuracy).to.be.at.least(FRESH_MIN_ACCURACY);
     expect(fallbackMisses).to.deep.equal([]);
   });
 });

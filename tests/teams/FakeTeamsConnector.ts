@@ -40,7 +40,7 @@ export class FakeTeamsConnector {
         let answer: Record<string, unknown> | undefined;
         if (req.method === 'POST' && path === '/v3/conversations') {
           const id = `a:personal-${++this.counter}`;
-          this.calls.push({ method: 'POST', kind: 'create', conversationId: id, givenId: id, parameters: json as ConversationParameters });
+          this.calls.push({ method: 'POST', kind: 'create', conversationId: id, givenId: id, parameters: json as unknown as ConversationParameters });
           answer = { id };
         } else if (send && (req.method === 'POST' || req.method === 'PUT')) {
           const conversationId = decodeURIComponent(send[1]!);

@@ -17,6 +17,11 @@ export interface WaitInfo {
 
 type Texts = Record<Locale, string>;
 
+/** A volunteer's chosen name inside markdown: its own asterisks or brackets must not format anything. */
+function md(name: string): string {
+  return name.replace(/[\\`*_[\]<>]/g, (c) => `\\${c}`);
+}
+
 const ALTERNATIVES: Texts = {
   fr: "En attendant, vous pouvez venir à la Maison des usagers pendant ses heures d'ouverture, appeler une ligne d'écoute, ou continuer à me poser vos questions.",
   en: 'Meanwhile, you can come to the Maison des usagers during its opening hours, call a listening line, or keep asking me your questions.',
@@ -109,16 +114,16 @@ export const deskTexts = {
   accepted(volunteerName: string, locale: Locale): Partial<Activity> {
     const text =
       locale === 'fr'
-        ? `**${volunteerName}** a rejoint la conversation et vous répond ici. Les bénévoles partagent leur expérience et des informations ; ils ne donnent pas d'avis médical.\n\nPour revenir au robot, écrivez « terminer ».`
-        : `**${volunteerName}** has joined the conversation and will answer you here. Volunteers share their experience and information; they do not give medical advice.\n\nTo go back to the bot, write "end".`;
+        ? `**${md(volunteerName)}** a rejoint la conversation et vous répond ici. Les bénévoles partagent leur expérience et des informations ; ils ne donnent pas d'avis médical.\n\nPour revenir au robot, écrivez « terminer ».`
+        : `**${md(volunteerName)}** has joined the conversation and will answer you here. Volunteers share their experience and information; they do not give medical advice.\n\nTo go back to the bot, write "end".`;
     return mduMessage(text, { intent: 'handoff', locale, handoff: { status: 'live', volunteerName } }, [endButton(locale)]);
   },
 
   alreadyLive(volunteerName: string, locale: Locale): Partial<Activity> {
     const text =
       locale === 'fr'
-        ? `Vous êtes déjà en conversation avec **${volunteerName}**. Pour revenir au robot, écrivez « terminer ».`
-        : `You are already talking with **${volunteerName}**. To go back to the bot, write "end".`;
+        ? `Vous êtes déjà en conversation avec **${md(volunteerName)}**. Pour revenir au robot, écrivez « terminer ».`
+        : `You are already talking with **${md(volunteerName)}**. To go back to the bot, write "end".`;
     return mduMessage(text, { intent: 'handoff', locale, handoff: { status: 'live', volunteerName } }, [endButton(locale)]);
   },
 
@@ -129,31 +134,31 @@ export const deskTexts = {
 
   /** After a crisis message during a live conversation (the numbers were sent just before). */
   crisisRelayed(volunteerName: string, locale: Locale): Partial<Activity> {
-    const text = locale === 'fr' ? `**${volunteerName}** voit aussi votre message.` : `**${volunteerName}** sees your message too.`;
+    const text = locale === 'fr' ? `**${md(volunteerName)}** voit aussi votre message.` : `**${md(volunteerName)}** sees your message too.`;
     return mduMessage(text, { intent: 'handoff', locale, handoff: { status: 'live', volunteerName } });
   },
 
   endedByVolunteer(volunteerName: string, locale: Locale): Partial<Activity> {
     const text =
       locale === 'fr'
-        ? `**${volunteerName}** a terminé la conversation. Je suis de nouveau là : posez-moi vos questions sur la Maison des usagers quand vous voulez.`
-        : `**${volunteerName}** has ended the conversation. I am back: ask me your questions about the Maison des usagers whenever you like.`;
+        ? `**${md(volunteerName)}** a terminé la conversation. Je suis de nouveau là : posez-moi vos questions sur la Maison des usagers quand vous voulez.`
+        : `**${md(volunteerName)}** has ended the conversation. I am back: ask me your questions about the Maison des usagers whenever you like.`;
     return mduMessage(text, { intent: 'handoff', locale, handoff: { status: 'closed', volunteerName } });
   },
 
   endedByVisitor(volunteerName: string, locale: Locale): Partial<Activity> {
     const text =
       locale === 'fr'
-        ? `La conversation avec **${volunteerName}** est terminée. Je suis de nouveau là pour vos questions.`
-        : `The conversation with **${volunteerName}** has ended. I am back for your questions.`;
+        ? `La conversation avec **${md(volunteerName)}** est terminée. Je suis de nouveau là pour vos questions.`
+        : `The conversation with **${md(volunteerName)}** has ended. I am back for your questions.`;
     return mduMessage(text, { intent: 'handoff', locale, handoff: { status: 'closed', volunteerName } });
   },
 
   endedByInactivity(volunteerName: string, minutes: number, locale: Locale): Partial<Activity> {
     const text =
       locale === 'fr'
-        ? `La conversation avec **${volunteerName}** s'est arrêtée après ${minutes} min sans message. Je suis de nouveau là pour vos questions ; vous pouvez redemander un ou une bénévole si besoin.`
-        : `The conversation with **${volunteerName}** stopped after ${minutes} min without a message. I am back for your questions; you can ask for a volunteer again if you need.`;
+        ? `La conversation avec **${md(volunteerName)}** s'est arrêtée après ${minutes} min sans message. Je suis de nouveau là pour vos questions ; vous pouvez redemander un ou une bénévole si besoin.`
+        : `The conversation with **${md(volunteerName)}** stopped after ${minutes} min without a message. I am back for your questions; you can ask for a volunteer again if you need.`;
     return mduMessage(text, { intent: 'handoff', locale, handoff: { status: 'closed', volunteerName } });
   },
 

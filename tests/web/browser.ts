@@ -36,14 +36,17 @@ export async function watchPage(page: Page): Promise<{ violations: () => Promise
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
-  await page.addInitScript(() => {
-    const seen: { directive: string; blocked: string; sample: string }[] = [];
-    Object.defineProperty(window, '__cspViolations', { value: seen });
-    document.addEventListener('securitypolicyviolation', (e) => seen.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample }));
+  // In-page code is given as strings: the test tsconfig has no DOM types.
+  await page.addInitScript({
+    content: `(() => {
+      const seen = [];
+      Object.defineProperty(window, '__cspViolations', { value: seen });
+      document.addEventListener('securitypolicyviolation', (e) => seen.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample }));
+    })();`,
   });
   return {
     consoleErrors,
-    violations: () => page.evaluate(() => (window as unknown as { __cspViolations: Violation[] }).__cspViolations ?? []),
+    violations: () => page.evaluate('window.__cspViolations || []') as Promise<Violation[]>,
   };
 }
 
@@ -59,9 +62,6 @@ export interface AxeViolation {
 /** Runs axe-core in the page (evaluated through the DevTools protocol, which the page's CSP does not govern). */
 export async function runAxe(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
-  });
+  return page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) =>
+    result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`) as Promise<AxeViolation[]>;
 }

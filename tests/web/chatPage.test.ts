@@ -62,7 +62,7 @@ describe('The website chat page (headless Chromium)', function () {
     await page.locator(SEND_BOX).fill(text);
     await page.keyboard.press('Enter');
     await page.locator(USER_BUBBLES).filter({ hasText: loosely(text) }).first().waitFor();
-    await page.waitForFunction(([selector, n]) => document.querySelectorAll(selector as string).length > (n as number), [BOT_BUBBLES, before] as const);
+    await page.waitForFunction(`document.querySelectorAll(${JSON.stringify(BOT_BUBBLES)}).length > ${before}`);
     return (await page.locator(BOT_BUBBLES).last().innerText()).trim();
   }
 
@@ -100,12 +100,12 @@ describe('The website chat page (headless Chromium)', function () {
     it('nothing is fetched for the chat, and nothing stored in the browser, before the visitor opens it', async () => {
       expect(requests).to.not.include('/api/directline/token');
       expect(requests).to.not.include('/chat/webchat.js');
-      const stored = await page.evaluate(async () => ({
+      const stored = await page.evaluate(`indexedDB.databases().then((dbs) => ({
         local: localStorage.length,
         session: sessionStorage.length,
         cookie: document.cookie,
-        databases: (await indexedDB.databases()).length,
-      }));
+        databases: dbs.length,
+      }))`);
       expect(stored).to.deep.equal({ local: 0, session: 0, cookie: '', databases: 0 });
       expect(await page.context().cookies()).to.deep.equal([]);
     });
@@ -113,7 +113,7 @@ describe('The website chat page (headless Chromium)', function () {
     it('opening the chat shows the welcome, and puts the keyboard in the send box', async () => {
       await openChat(page);
       expect(await page.locator(BOT_BUBBLES).first().innerText()).to.include('assistant en ligne de la Maison des usagers');
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).to.equal('webchat-sendbox-input');
+      expect(await page.evaluate("document.activeElement && document.activeElement.getAttribute('data-id')")).to.equal('webchat-sendbox-input');
       expect(await page.locator('#open-chat').isVisible()).to.equal(false);
     });
 
@@ -124,7 +124,7 @@ describe('The website chat page (headless Chromium)', function () {
       const before = await page.locator(BOT_BUBBLES).count();
       await action.click();
       await page.locator(USER_BUBBLES).filter({ hasText: loosely(title) }).first().waitFor();
-      await page.waitForFunction(([selector, n]) => document.querySelectorAll(selector as string).length > (n as number), [BOT_BUBBLES, before] as const);
+      await page.waitForFunction(`document.querySelectorAll(${JSON.stringify(BOT_BUBBLES)}).length > ${before}`);
     });
 
     it('a question gets its answer', async () => {
@@ -201,11 +201,12 @@ describe('The website chat page (headless Chromium)', function () {
     expect(text).to.include('<script>');
     expect(text).to.include('<b>bold?</b>');
     expect(await page.locator('#webchat img[src="x"], #webchat script, #webchat b').count()).to.equal(0);
-    const hrefs = await bubble.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    const hrefs: string[] = [];
+    for (const link of await bubble.locator('a').all()) hrefs.push((await link.getAttribute('href')) ?? '');
     expect(hrefs.filter((h) => /^\s*javascript:/i.test(h))).to.deep.equal([]);
     for (const link of await bubble.locator('a').all()) await link.click({ trial: false }).catch(() => undefined);
     await page.waitForTimeout(300);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).to.equal(undefined);
+    expect(await page.evaluate('window.__pwned')).to.equal(undefined);
   });
 
   it('handoff: the queue position, the volunteer (as text) and the end are announced in a live region', async () => {
@@ -217,23 +218,23 @@ describe('The website chat page (headless Chromium)', function () {
     expect(await status.getAttribute('aria-live')).to.equal('polite');
 
     await botSays(conversationId, { text: 'En attente', channelData: { mdu: { intent: 'handoff', locale: 'fr-FR', handoff: { status: 'queued', position: 2, waitMinutes: 5 } } } });
-    await page.waitForFunction(() => document.getElementById('handoff-status')?.textContent?.includes('position 2'));
+    await page.waitForFunction("document.getElementById('handoff-status').textContent.includes('position 2')");
     expect(await status.innerText()).to.include('environ 5');
 
     await botSays(conversationId, { text: 'Claire arrive', channelData: { mdu: { intent: 'handoff', locale: 'fr-FR', handoff: { status: 'live', volunteerName: 'Claire <img src=x onerror="window.__pwned=5">' } } } });
-    await page.waitForFunction(() => document.getElementById('handoff-status')?.textContent?.includes('Claire'));
+    await page.waitForFunction("document.getElementById('handoff-status').textContent.includes('Claire')");
     expect(await page.locator('#handoff-status img').count()).to.equal(0);
 
     await botSays(conversationId, { text: 'Fin', channelData: { mdu: { intent: 'handoff', locale: 'fr-FR', handoff: { status: 'ended' } } } });
-    await page.waitForFunction(() => document.getElementById('handoff-status')?.textContent?.includes('terminée'));
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).to.equal(undefined);
+    await page.waitForFunction("document.getElementById('handoff-status').textContent.includes('terminée')");
+    expect(await page.evaluate('window.__pwned')).to.equal(undefined);
   });
 
   it('on a phone: readable, the chat usable, no serious accessibility violation; screenshots kept', async () => {
     const { page, watch } = await newPage({ width: 390, height: 844, mobile: true });
     await page.goto(bot.url);
     await page.screenshot({ path: path.join(ARTIFACTS, 'chat-page-phone.png'), fullPage: true });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
     expect(overflow, 'no horizontal scrolling').to.be.at.most(0);
     await openChat(page);
     await ask(page, 'Où se trouve la Maison des usagers ?');

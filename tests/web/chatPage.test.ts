@@ -8,6 +8,23 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestBot, type TestBot } from '../helpers/testBot.js';
 import { ARTIFACTS, launchChromium, runAxe, watchPage } from './browser.js';
 
+/* Browser globals used by functions run inside the page (the test tsconfig has no DOM types; local to this module). */
+interface PageElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+declare const window: { __pwned?: number };
+declare const document: {
+  cookie: string;
+  activeElement: PageElement | null;
+  documentElement: { scrollWidth: number; clientWidth: number };
+  querySelectorAll(selector: string): { length: number };
+  getElementById(id: string): PageElement | null;
+};
+declare const localStorage: { length: number };
+declare const sessionStorage: { length: number };
+declare const indexedDB: { databases(): Promise<unknown[]> };
+
 const BOT_BUBBLES = '#webchat .webchat__bubble:not(.webchat__bubble--from-user)';
 const USER_BUBBLES = '#webchat .webchat__bubble--from-user';
 const SEND_BOX = '#webchat [data-id="webchat-sendbox-input"]';
@@ -62,7 +79,7 @@ describe('The website chat page (headless Chromium)', function () {
     await page.locator(SEND_BOX).fill(text);
     await page.keyboard.press('Enter');
     await page.locator(USER_BUBBLES).filter({ hasText: loosely(text) }).first().waitFor();
-    await page.waitForFunction(`document.querySelectorAll(${JSON.stringify(BOT_BUBBLES)}).length > ${before}`);
+    await page.waitForFunction(([selector, n]) => document.querySelectorAll(selector).length > n, [BOT_BUBBLES, before] as const);
     return (await page.locator(BOT_BUBBLES).last().innerText()).trim();
   }
 
@@ -100,12 +117,12 @@ describe('The website chat page (headless Chromium)', function () {
     it('nothing is fetched for the chat, and nothing stored in the browser, before the visitor opens it', async () => {
       expect(requests).to.not.include('/api/directline/token');
       expect(requests).to.not.include('/chat/webchat.js');
-      const stored = await page.evaluate(`indexedDB.databases().then((dbs) => ({
+      const stored = await page.evaluate(async () => ({
         local: localStorage.length,
         session: sessionStorage.length,
         cookie: document.cookie,
-        databases: dbs.length,
-      }))`);
+        databases: (await indexedDB.databases()).length,
+      }));
       expect(stored).to.deep.equal({ local: 0, session: 0, cookie: '', databases: 0 });
       expect(await page.context().cookies()).to.deep.equal([]);
     });
@@ -113,7 +130,7 @@ describe('The website chat page (headless Chromium)', function () {
     it('opening the chat shows the welcome, and puts the keyboard in the send box', async () => {
       await openChat(page);
       expect(await page.locator(BOT_BUBBLES).first().innerText()).to.include('assistant en ligne de la Maison des usagers');
-      expect(await page.evaluate("document.activeElement && document.activeElement.getAttribute('data-id')")).to.equal('webchat-sendbox-input');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).to.equal('webchat-sendbox-input');
       expect(await page.locator('#open-chat').isVisible()).to.equal(false);
     });
 
@@ -124,7 +141,7 @@ describe('The website chat page (headless Chromium)', function () {
       const before = await page.locator(BOT_BUBBLES).count();
       await action.click();
       await page.locator(USER_BUBBLES).filter({ hasText: loosely(title) }).first().waitFor();
-      await page.waitForFunction(`document.querySelectorAll(${JSON.stringify(BOT_BUBBLES)}).length > ${before}`);
+      await page.waitForFunction(([selector, n]) => document.querySelectorAll(selector).length > n, [BOT_BUBBLES, before] as const);
     });
 
     it('a question gets its answer', async () => {
@@ -206,7 +223,7 @@ describe('The website chat page (headless Chromium)', function () {
     expect(hrefs.filter((h) => /^\s*javascript:/i.test(h))).to.deep.equal([]);
     for (const link of await bubble.locator('a').all()) await link.click({ trial: false }).catch(() => undefined);
     await page.waitForTimeout(300);
-    expect(await page.evaluate('window.__pwned')).to.equal(undefined);
+    expect(await page.evaluate(() => window.__pwned)).to.equal(undefined);
   });
 
   it('handoff: the queue position, the volunteer (as text) and the end are announced in a live region', async () => {
@@ -218,29 +235,29 @@ describe('The website chat page (headless Chromium)', function () {
     expect(await status.getAttribute('aria-live')).to.equal('polite');
 
     await botSays(conversationId, { text: 'En attente', channelData: { mdu: { intent: 'handoff', locale: 'fr-FR', handoff: { status: 'queued', position: 2, waitMinutes: 5 } } } });
-    await page.waitForFunction("document.getElementById('handoff-status').textContent.includes('position 2')");
+    await page.waitForFunction(() => document.getElementById('handoff-status')?.textContent?.includes('position 2'));
     expect(await status.innerText()).to.include('environ 5');
 
     await botSays(conversationId, { text: 'Claire arrive', channelData: { mdu: { intent: 'handoff', locale: 'fr-FR', handoff: { status: 'live', volunteerName: 'Claire <img src=x onerror="window.__pwned=5">' } } } });
-    await page.waitForFunction("document.getElementById('handoff-status').textContent.includes('Claire')");
+    await page.waitForFunction(() => document.getElementById('handoff-status')?.textContent?.includes('Claire'));
     expect(await page.locator('#handoff-status img').count()).to.equal(0);
 
     await botSays(conversationId, { text: 'Fin', channelData: { mdu: { intent: 'handoff', locale: 'fr-FR', handoff: { status: 'ended' } } } });
-    await page.waitForFunction("document.getElementById('handoff-status').textContent.includes('terminée')");
-    expect(await page.evaluate('window.__pwned')).to.equal(undefined);
+    await page.waitForFunction(() => document.getElementById('handoff-status')?.textContent?.includes('terminée'));
+    expect(await page.evaluate(() => window.__pwned)).to.equal(undefined);
   });
 
   it('on a phone: readable, the chat usable, no serious accessibility violation; screenshots kept', async () => {
     const { page, watch } = await newPage({ width: 390, height: 844, mobile: true });
     await page.goto(bot.url);
     await page.screenshot({ path: path.join(ARTIFACTS, 'chat-page-phone.png'), fullPage: true });
-    const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, 'no horizontal scrolling').to.be.at.most(0);
     await openChat(page);
     await ask(page, 'Où se trouve la Maison des usagers ?');
     await page.screenshot({ path: path.join(ARTIFACTS, 'chat-conversation-phone.png'), fullPage: true });
+    expect(await watch.violations()).to.deep.equal([]);
     const violations = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
-    expect(await watch.violations()).to.deep.equal([]);
   });
 });

@@ -294,3 +294,22 @@ describe('Direct Line (local mode) across a restart', function () {
     }
   });
 });
+
+describe('Direct Line (local mode) behind a reverse proxy (PUBLIC_URL)', function () {
+  this.timeout(30_000);
+
+  it('the page is told the public domain, while the service hands activities to the bot on its listening address', async () => {
+    const bot = await startTestBot({ PUBLIC_URL: 'https://mdu.example.org/' });
+    let client: DirectLineClient | undefined;
+    try {
+      const token = await fetchToken(bot.url);
+      expect(token.domain).to.equal('https://mdu.example.org/v3/directline');
+      // The test reaches the server directly (no proxy here); the bot must still get the conversationUpdate and answer.
+      client = DirectLineClient.connect({ domain: `${bot.url}/v3/directline`, token: token.token });
+      await client.waitFor((r) => r.find(isWelcome));
+    } finally {
+      client?.end();
+      await bot.stop();
+    }
+  });
+});

@@ -186,9 +186,10 @@ export class HandoffQueue {
         requestedAt: now,
         lastActivityAt: now,
       };
-      await this.save(record);
+      // The transcript first: whoever reads the queue meanwhile never sees a request without its words.
       await this.append(record, { from: 'event', text: 'requested' });
       if (request.firstMessage) await this.append(record, { from: 'visitor', text: request.firstMessage });
+      await this.save(record);
       return { record, created: true };
     });
   }

@@ -77,7 +77,8 @@ describe('Volunteers’ console in a browser', function () {
 
     const item = page.locator('#queue .item').first();
     await item.waitFor();
-    expect(await item.textContent()).to.include('je voudrais parler à un bénévole de l’UNAFAM').and.include('Français');
+    await item.getByText('je voudrais parler à un bénévole de l’UNAFAM').waitFor();
+    expect(await item.textContent()).to.include('Français');
     expect(await page.title()).to.match(/^\(1\) /);
 
     await item.locator('button.accept').click();

@@ -226,7 +226,7 @@ describe('The website chat page (headless Chromium)', function () {
     expect(await page.evaluate(() => window.__pwned)).to.equal(undefined);
   });
 
-  it('handoff: the queue position, the volunteer (as text) and the end are announced in a live region', async () => {
+  it('handoff: the queue position, the volunteer (as text), their typing and the end are announced in a live region', async () => {
     const { page } = await newPage();
     await page.goto(bot.url);
     const conversationId = await openChat(page);
@@ -242,7 +242,10 @@ describe('The website chat page (headless Chromium)', function () {
     await page.waitForFunction(() => document.getElementById('handoff-status')?.textContent?.includes('Claire'));
     expect(await page.locator('#handoff-status img').count()).to.equal(0);
 
-    await botSays(conversationId, { text: 'Fin', channelData: { mdu: { intent: 'handoff', locale: 'fr-FR', handoff: { status: 'ended' } } } });
+    await botSays(conversationId, { type: 'typing', channelData: { mdu: { intent: 'handoff', locale: 'fr-FR', handoff: { status: 'live', volunteerName: 'Claire' } } } });
+    await page.waitForFunction(() => document.getElementById('handoff-status')?.textContent?.includes('Claire est en train d’écrire'));
+
+    await botSays(conversationId, { text: 'Fin', channelData: { mdu: { intent: 'handoff', locale: 'fr-FR', handoff: { status: 'closed', volunteerName: 'Claire' } } } });
     await page.waitForFunction(() => document.getElementById('handoff-status')?.textContent?.includes('terminée'));
     expect(await page.evaluate(() => window.__pwned)).to.equal(undefined);
   });

@@ -37,7 +37,9 @@
       queued: (/** @type {Handoff} */ h) =>
         `Vous êtes en attente d’un bénévole${h.position ? `, position ${h.position}` : ''}${h.waitMinutes ? `, environ ${h.waitMinutes}\u00a0min` : ''}.`,
       live: (/** @type {Handoff} */ h) => `Vous échangez avec ${h.volunteerName ? h.volunteerName + ', ' : 'un '}bénévole de la Maison des usagers.`,
+      typing: (/** @type {Handoff} */ h) => `${h.volunteerName || 'Le bénévole'} est en train d’écrire…`,
       ended: 'La conversation avec le bénévole est terminée. L’assistant vous répond de nouveau.',
+      timeout: 'Aucun bénévole n’a pu prendre votre demande à temps.',
       unavailable: 'Aucun bénévole n’est disponible pour le moment.',
       cancelled: 'Votre demande de bénévole est annulée.',
     },
@@ -66,7 +68,9 @@
       queued: (/** @type {Handoff} */ h) =>
         `You are waiting for a volunteer${h.position ? `, position ${h.position}` : ''}${h.waitMinutes ? `, about ${h.waitMinutes} min` : ''}.`,
       live: (/** @type {Handoff} */ h) => `You are talking with ${h.volunteerName ? h.volunteerName + ', a' : 'a'} Maison des usagers volunteer.`,
+      typing: (/** @type {Handoff} */ h) => `${h.volunteerName || 'The volunteer'} is typing…`,
       ended: 'The conversation with the volunteer has ended. The assistant answers you again.',
+      timeout: 'No volunteer could take your request in time.',
       unavailable: 'No volunteer is available at the moment.',
       cancelled: 'Your request for a volunteer is cancelled.',
     },
@@ -78,6 +82,9 @@
   let lang = 'fr';
   /** @type {Handoff | undefined} */
   let handoff;
+  /** While set, the volunteer is typing (until this timer runs out). */
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let typingTimer;
   /** @type {any} */
   let directLine;
   /** @type {any} */
@@ -124,12 +131,14 @@
       case 'live':
       case 'accepted':
       case 'connected':
-        text = t.live(handoff);
+        text = typingTimer ? t.typing(handoff) : t.live(handoff);
         break;
       case 'ended':
       case 'closed':
-      case 'timeout':
         text = t.ended;
+        break;
+      case 'timeout':
+        text = t.timeout;
         break;
       case 'unavailable':
         text = t.unavailable;
@@ -154,6 +163,15 @@
       // Shown as text (textContent), never as HTML.
       volunteerName: typeof value.volunteerName === 'string' ? value.volunteerName.slice(0, 60) : undefined,
     };
+    // The volunteer's typing shows for a few seconds; any message ends it.
+    if (typingTimer) clearTimeout(typingTimer);
+    typingTimer =
+      activity.type === 'typing' && handoff.status === 'live'
+        ? setTimeout(() => {
+            typingTimer = undefined;
+            showHandoff();
+          }, 5000)
+        : undefined;
     showHandoff();
   }
 

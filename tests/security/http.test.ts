@@ -30,7 +30,7 @@ describe('security: HTTP doors', function () {
   after(async () => bot?.stop());
 
   const post = (path: string, body: string | Uint8Array, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-    fetch(`${bot.url}${path}`, { method: 'POST', headers, body });
+    fetch(`${bot.url}${path}`, { method: "POST", headers, body: body as BodyInit });
   const activity = (extra: Partial<Activity> = {}) =>
     JSON.stringify({
       type: 'message',

@@ -317,6 +317,18 @@ for (const lang of LANGS) {
         await h.say(second, lang.locale, lang.cancel);
       });
 
+      it('a medical question while waiting: declined kindly by the bot, kept and flagged for the volunteer', async () => {
+        const alice = await h.volunteer('alice');
+        const conv = newConversation('med');
+        await h.say(conv, lang.locale, lang.ask);
+        const [declined] = messagesOf(await h.say(conv, lang.locale, lang.medical));
+        expect(mdu(declined).intent).to.equal('medical');
+        const waiting = await alice.waitForQueued((c) => c.messages.some((m) => m.text === lang.medical));
+        expect(waiting.medical).to.equal(true);
+        expect(waiting.messages.find((m) => m.text === lang.medical)?.flags).to.deep.equal(['medical']);
+        await h.say(conv, lang.locale, lang.cancel);
+      });
+
       it('a visitor whose channel cannot receive proactive messages is told so, not queued', async () => {
         await h.volunteer('alice');
         const [reply] = messagesOf(await h.say(newConversation('unreach'), lang.locale, lang.ask, undefined, 'https://elsewhere.invalid'));

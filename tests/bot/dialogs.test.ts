@@ -20,7 +20,7 @@ describe('conversations (TestAdapter transcripts)', () => {
   let tmp: ReturnType<typeof makeTempDir>;
   let store: LowdbStorage;
   let parts: BotParts;
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TEAMS_TENANT_ID: 'hospital-tenant' });
   const clock = new FixedClock('2026-11-24T15:00:00+01:00');
 
   before(async () => {
@@ -53,7 +53,8 @@ describe('conversations (TestAdapter transcripts)', () => {
     new TestAdapter(async (context) => parts.bot.run(context), {
       channelId,
       locale,
-      conversation: { id: `dialog-${++conversationCount}`, isGroup: false, conversationType: 'personal', name: '' },
+      conversation: { id: `dialog-${++conversationCount}`, isGroup: false, conversationType: 'personal', name: '', tenantId: 'hospital-tenant' },
+      channelData: channelId === 'msteams' ? { tenant: { id: 'hospital-tenant' } } : undefined,
     } as Partial<Activity>);
 
   it('asks which topic was meant, then answers the number typed', async () => {

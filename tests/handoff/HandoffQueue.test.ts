@@ -95,6 +95,18 @@ describe('HandoffQueue (state machine, fixed clock)', () => {
     expect(refused && !refused.ok && refused.reason).to.equal('already_taken');
   });
 
+  it('many changes at once lose nothing: 20 requests, 3 volunteers grabbing everything', async () => {
+    const ids = (await Promise.all(Array.from({ length: 20 }, (_, i) => queue.enqueue({ reference: ref(`c${i}`), locale: 'fr', priority: 'normal' })))).map((r) => r.record.handoffId);
+    expect(await queue.queue()).to.have.length(20);
+    const volunteers = [alice, bob, { login: 'carole', name: 'Carole' }];
+    const attempts = await Promise.all(ids.flatMap((id) => volunteers.map((v) => queue.accept(id, v, 2).then((r) => ({ id, v: v.login, ok: r.ok })))));
+    const won = attempts.filter((a) => a.ok);
+    expect(won).to.have.length(6); // 3 volunteers x cap 2
+    expect(new Set(won.map((a) => a.id)).size).to.equal(6);
+    for (const v of volunteers) expect((await queue.liveOf(v.login)).length).to.equal(2);
+    expect(await queue.queue()).to.have.length(14);
+  });
+
   it('caps the conversations a volunteer holds', async () => {
     const ids: string[] = [];
     for (const id of ['a', 'b', 'c']) ids.push((await queue.enqueue({ reference: ref(id), locale: 'fr', priority: 'normal' })).record.handoffId);

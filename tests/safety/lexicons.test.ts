@@ -134,17 +134,25 @@ describe('safety screen: determinism, speed, robustness', () => {
     }
   });
 
+  // CPU time, not wall time: the test machine may be shared with other jobs.
+  const cpuMs = (f: () => void): number => {
+    const c0 = process.cpuUsage();
+    f();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
+
   it('is fast: well under 1 ms a message on average, and a long message stays bounded', () => {
     for (const t of texts) screen.assess(t); // warm-up
-    const start = process.hrtime.bigint();
     const rounds = 5;
-    for (let r = 0; r < rounds; r++) for (const t of texts) screen.assess(t);
-    const perMessageMs = Number(process.hrtime.bigint() - start) / 1e6 / (rounds * texts.length);
+    const perMessageMs = cpuMs(() => {
+      for (let r = 0; r < rounds; r++) for (const t of texts) screen.assess(t);
+    }) / (rounds * texts.length);
     expect(perMessageMs).to.be.below(0.5);
-    const long = 'je voudrais des informations sur les permanences '.repeat(200);
-    const t0 = process.hrtime.bigint();
-    screen.assess(long);
-    expect(Number(process.hrtime.bigint() - t0) / 1e6).to.be.below(50);
+    for (const unit of ['je voudrais des informations sur les permanences ', 'a b c d e f g h ', 'mon traitement me fait grossir, je ', 'azertyuiopqsdfghjklm ']) {
+      const long = unit.repeat(200);
+      expect(cpuMs(() => screen.assess(long)), unit).to.be.below(30);
+    }
   });
 
   it('never throws, whatever the input', () => {

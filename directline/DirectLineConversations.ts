@@ -1,8 +1,12 @@
 /**
  * The conversations of the local Direct Line, kept in the store (`directline/conversations/<id>`):
- * every activity the client may read, numbered in order, so a watermark is simply the number of
- * the last activity read. They survive a restart, are purged with the other conversation data
- * after the retention time, and can be erased on the visitor's request.
+ * the activities the client has not read yet, numbered in order, so a watermark is simply the
+ * number of the last activity read. They survive a restart, are purged with the other
+ * conversation data after the retention time, and can be erased on the visitor's request.
+ *
+ * Privacy: message text is kept only until it is delivered. When the client asks for what comes
+ * after watermark N, it has received everything up to N, and those activities are dropped: the
+ * store holds no chat history, only what is still on its way.
  */
 import { randomBytes } from 'node:crypto';
 import { KeyedSerialiser } from '../bot/KeyedSerialiser.js';
@@ -51,7 +55,7 @@ export class ConversationFullError extends Error {
 
 export interface DirectLineConversationsOptions {
   now: () => Date;
-  /** Visitor activities are refused once a conversation holds this many activities. */
+  /** Visitor activities are refused once a conversation has had this many activities. */
   maxActivities?: number;
   /** How many activities one GET returns at most (the client pages on with the watermark). */
   pageSize?: number;
@@ -112,7 +116,7 @@ export class DirectLineConversations {
     return this.serialiser.run(conversationId, async () => {
       const conversation = await this.load(conversationId);
       if (!conversation) return undefined;
-      if (from === 'visitor' && conversation.activities.length >= this.maxActivities) {
+      if (from === 'visitor' && conversation.lastSeq >= this.maxActivities) {
         throw new ConversationFullError('The conversation holds the most activities allowed.');
       }
       const seq = conversation.lastSeq + 1;
@@ -145,13 +149,23 @@ export class DirectLineConversations {
     });
   }
 
-  /** The activities after `watermark` (all when empty), at most one page. */
-  async since(conversationId: string, watermark: number): Promise<ActivityPage | undefined> {
-    const conversation = await this.load(conversationId);
-    if (!conversation) return undefined;
-    const newer = conversation.activities.filter((a) => seqOf(a.id) > watermark).slice(0, this.pageSize);
-    const last = newer.at(-1);
-    return { activities: newer, watermark: String(last ? seqOf(last.id) : Math.min(watermark, conversation.lastSeq)) };
+  /**
+   * The activities after `watermark` (all when empty), at most one page. Asking past N
+   * acknowledges 1..N: those are dropped from the store.
+   */
+  since(conversationId: string, watermark: number): Promise<ActivityPage | undefined> {
+    return this.serialiser.run(conversationId, async () => {
+      const conversation = await this.load(conversationId);
+      if (!conversation) return undefined;
+      const delivered = conversation.activities.filter((a) => seqOf(a.id) <= watermark).length;
+      if (delivered > 0) {
+        conversation.activities = conversation.activities.filter((a) => seqOf(a.id) > watermark);
+        await this.save(conversation);
+      }
+      const newer = conversation.activities.slice(0, this.pageSize);
+      const last = newer.at(-1);
+      return { activities: newer, watermark: String(last ? seqOf(last.id) : Math.min(watermark, conversation.lastSeq)) };
+    });
   }
 
   /**

@@ -265,7 +265,7 @@ describe('Direct Line (local mode), with botframework-directlinejs', function ()
 describe('Direct Line (local mode) across a restart', function () {
   this.timeout(40_000);
 
-  it('a conversation (history, token, numbering) survives stopping and starting the bot on the same DATA_DIR', async () => {
+  it('a conversation (token, numbering, replies not yet read) survives a restart, and what was delivered is not kept', async () => {
     const data = makeTempDir('mdu-dl-restart-');
     let bot: TestBot | undefined = await startTestBot({ DATA_DIR: data.dir });
     let client: DirectLineClient | undefined;
@@ -276,17 +276,35 @@ describe('Direct Line (local mode) across a restart', function () {
       const questionId = await client.say(QUESTION, { locale: 'fr-FR', channelData: { clientActivityID: 'before-restart' } });
       await client.replyTo(questionId);
       client.end();
+      client = undefined;
+      // A second question, posted without reading the answer: the reply is waiting when the bot stops.
+      const auth = { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' };
+      const posted = await fetch(`${token.domain}/conversations/${token.conversationId}/activities`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ type: 'message', text: 'Quels sont les horaires de la Maison des usagers ?', locale: 'fr-FR', from: { id: 'visitor-restart' } }),
+      });
+      const pendingId = ((await posted.json()) as { id: string }).id;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
       await bot.stop();
       bot = undefined;
 
       bot = await startTestBot({ DATA_DIR: data.dir });
       const domain = `${bot.url}/v3/directline`;
+      const read = async (watermark: string) => {
+        const response = await fetch(`${domain}/conversations/${token.conversationId}/activities?watermark=${watermark}`, { headers: auth });
+        expect(response.status).to.equal(200);
+        return (await response.json()) as { activities: DlActivity[]; watermark: string };
+      };
+      const page = await read(pendingId.split('|')[1]!);
+      expect(page.activities.some((a) => a.replyToId === pendingId && a.from?.role === 'bot'), 'the reply not yet read survives').to.equal(true);
+      // Privacy: what the client had already read is not kept in the store.
+      const all = await read('0');
+      expect(all.activities.some((a) => a.id === questionId || isWelcome(a)), 'delivered activities are dropped').to.equal(false);
+      // The numbering goes on.
       client = DirectLineClient.connect({ domain, token: token.token, conversationId: token.conversationId });
-      const history = await client.waitFor((r) => (r.some((a) => a.id === questionId) && r.some(isWelcome) ? r : undefined));
-      expect(history.find((a) => a.id === questionId)?.channelData).to.deep.include({ clientActivityID: 'before-restart' });
-      const next = await client.say('Quels sont les horaires de la Maison des usagers ?', { locale: 'fr-FR' });
-      expect(Number(next.split('|')[1])).to.be.greaterThan(Number(questionId.split('|')[1]));
-      await client.replyTo(next);
+      const next = await client.say('Merci', { locale: 'fr-FR' });
+      expect(Number(next.split('|')[1])).to.be.greaterThan(Number(pendingId.split('|')[1]));
     } finally {
       client?.end();
       await bot?.stop();

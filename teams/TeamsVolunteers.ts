@@ -185,7 +185,7 @@ export class TeamsVolunteers {
       return true;
     }
     const text = (activity.text ?? '').trim();
-    const word = foldText(text).replace(/^\//, '').trim();
+    const word = foldText(text); // "/fin" and "fin" alike
     if (AVAILABLE_WORDS.has(word) || UNAVAILABLE_WORDS.has(word)) {
       await this.setAvailable(context, doc, AVAILABLE_WORDS.has(word));
       return true;

@@ -27,8 +27,6 @@ export interface AdaptiveCard {
   version: string;
   body: Record<string, unknown>[];
   actions?: Record<string, unknown>[];
-  /** Lets Teams refresh the card for its readers; unused here, kept for clarity. */
-  msteams?: { width: 'Full' };
 }
 
 function card(body: Record<string, unknown>[], actions: Record<string, unknown>[] = []): AdaptiveCard {

@@ -6,6 +6,9 @@
  */
 import { expect } from 'chai';
 import type { Activity, Attachment } from 'botbuilder';
+import { systemClock } from '../../bot/clock.js';
+import { VolunteerAccounts } from '../../handoff/VolunteerAccounts.js';
+import { ConsoleClient } from '../handoff/helpers.js';
 import { mduOf, startTestBot, type TestBot } from '../helpers/testBot.js';
 import { FakeTeamsConnector, type ConnectorCall } from './FakeTeamsConnector.js';
 import {
@@ -187,6 +190,30 @@ describe('Teams: volunteers', () => {
     it('refuses a "take" button (Action.Submit) from someone who is not a volunteer', async () => {
       const [reply] = await h.teamsSays(notAVolunteer, 'Prendre cette conversation', { mdu: 'teams', action: 'take', handoffId: 'whatever' });
       expect(reply?.text).to.match(/Seuls les bénévoles inscrits/);
+    });
+  });
+
+  describe('with a volunteer on the console too', () => {
+    let h: Harness;
+    before(async () => {
+      h = await Harness.start();
+    });
+    after(async () => {
+      await h.stop();
+    });
+
+    it('turns the Teams cards to "déjà prise" when the console takes the request', async () => {
+      await h.teamsSays(volunteerA, 'disponible');
+      await new VolunteerAccounts(h.bot.store, systemClock).add('alice', 'Alice', 'un mot de passe assez long');
+      const alice = new ConsoleClient(h.bot.url);
+      await alice.signIn('alice', 'un mot de passe assez long');
+      await alice.available(true);
+      await h.visitor('visitor-web-3', 'je voudrais parler à un bénévole');
+      const card = await h.cardFor(volunteerA);
+      const handoffId = String(cardOf(card.activity)!.actions![0]!.data!.handoffId);
+      expect((await alice.accept(handoffId)).status).to.equal(200);
+      const update = await h.teams.waitFor((c) => c.kind === 'update' && c.activityId === card.givenId);
+      expect(cardText(update.activity)).to.contain('déjà prise par Alice');
     });
   });
 

@@ -102,6 +102,7 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
     maxTextChars: config.MAX_TEXT_CHARS,
     sessionLifetimeMs,
     secureCookies: config.PUBLIC_URL?.startsWith('https://') ?? false,
+    trustProxy: config.TRUST_PROXY,
   });
   const routes = (server: restify.Server) => {
     pageRoutes(server);

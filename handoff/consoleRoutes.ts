@@ -15,6 +15,7 @@ import type restify from 'restify';
 import type { Request, Response } from 'restify';
 import type { Logger } from '../bot/log.js';
 import { jsonBody, sendError } from '../bot/httpGuards.js';
+import { clientAddress } from '../bot/rateLimit.js';
 import type { ConsoleHub } from './ConsoleHub.js';
 import { csrfMatches, type ConsoleSessions, type Session } from './ConsoleSessions.js';
 import type { HandoffDesk } from './HandoffDesk.js';
@@ -37,6 +38,8 @@ export interface ConsoleRouteDeps {
   secureCookies: boolean;
   /** Sign-in attempts allowed per client address per 15 minutes. */
   signInAttemptsPerWindow?: number;
+  /** Behind a reverse proxy every request comes from it: the client address is then read from X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 const ASSETS: Record<string, string> = {
@@ -86,7 +89,7 @@ export function registerConsoleRoutes(server: restify.Server, deps: ConsoleRoute
       sendError(res, 400, 'invalid_request', 'login and password (strings) are required.');
       return;
     }
-    const address = req.socket.remoteAddress ?? '-';
+    const address = clientAddress(req, deps.trustProxy);
     if (!attempts.take(address)) {
       res.header('Retry-After', String(attempts.retryAfterSeconds(address)));
       sendError(res, 429, 'too_many_attempts', 'Too many sign-in attempts: wait a few minutes.');

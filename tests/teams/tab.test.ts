@@ -14,6 +14,8 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { ARTIFACTS, launchChromium, watchPage } from '../web/browser.js';
 import { startTestBot, type TestBot } from '../helpers/testBot.js';
 import path from 'node:path';
+import { systemClock } from '../../bot/clock.js';
+import { VolunteerAccounts } from '../../handoff/VolunteerAccounts.js';
 
 declare const window: { mduTeams?: { ready: Promise<{ inTeams: boolean; theme: string; locale: string }> } };
 declare const document: { documentElement: { getAttribute(name: string): string | null } };
@@ -113,6 +115,29 @@ describe('Teams: the console as a personal tab', function () {
     expect(host).to.deep.equal({ inTeams: true, theme: 'dark', locale: 'en' });
     expect(await frame.evaluate(() => document.documentElement.getAttribute('data-teams-theme'))).to.equal('dark');
     await page.screenshot({ path: path.join(ARTIFACTS, 'teams-tab-console-dark.png') });
+    await page.close();
+  });
+
+  it('signs a volunteer in inside the Teams frame (no SameSite cookie there) and keeps the live feed with a bearer token', async () => {
+    await new VolunteerAccounts(bot.store, systemClock).add('tabby', 'Tabby (UNAFAM)', 'a long enough tab password');
+    const page = await openInTeams(browser, bot, true);
+    const authorised: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/console/api/') && request.headers()['authorization']?.startsWith('Bearer ')) authorised.push(new URL(request.url()).pathname);
+    });
+    const frame = await consoleFrame(page);
+    await frame.waitForFunction(() => document.documentElement.getAttribute('data-host') !== null, undefined, { timeout: 10_000 });
+    await frame.fill('#login', 'tabby');
+    await frame.fill('#password', 'a long enough tab password');
+    await frame.click('#sign-in-form button[type=submit]');
+    await frame.locator('#desk').waitFor({ state: 'visible' });
+    await frame.click('#availability');
+    await frame.locator('#availability[aria-pressed="true"]').waitFor();
+    // Being available took an authorised call: the cookie is not sent in this cross-site frame.
+    // The live feed is asked for with the same token (Playwright's routing buffers responses, so
+    // the stream itself is tested outside a frame, in tests/handoff/console.browser.test.ts).
+    for (let i = 0; i < 50 && !authorised.includes('/console/api/events'); i++) await page.waitForTimeout(100);
+    expect(authorised).to.include.members(['/console/api/availability', '/console/api/events']);
     await page.close();
   });
 });

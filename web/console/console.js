@@ -3,13 +3,16 @@
 
 (function () {
   const api = '/console/api';
-  const state = { csrf: '', me: null, view: null, events: null, receivedAt: 0, unread: 0, audio: null, typingAt: {}, drafts: {} };
+  // bearer: inside a Teams tab the page is framed, and browsers do not send a SameSite=Strict cookie
+  // there; the session token is then kept in memory only and sent as Authorization: Bearer.
+  const state = { csrf: '', bearer: '', me: null, view: null, events: null, receivedAt: 0, unread: 0, audio: null, typingAt: {}, drafts: {} };
   const $ = (id) => document.getElementById(id);
   const baseTitle = document.title;
 
   // ---- HTTP -------------------------------------------------------------------------------
   async function call(method, path, body) {
     const headers = { 'x-csrf-token': state.csrf };
+    if (state.bearer) headers.authorization = 'Bearer ' + state.bearer;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(api + path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
     let data = null;
@@ -46,6 +49,7 @@
     if (state.events) state.events.close();
     state.events = null;
     state.csrf = '';
+    state.bearer = '';
     state.me = null;
     showSignIn();
   }
@@ -54,8 +58,12 @@
     e.preventDefault();
     unlockAudio();
     $('sign-in-error').textContent = '';
-    const res = await call('POST', '/session', { login: $('login').value, password: $('password').value });
+    const host = window.mduTeams ? await window.mduTeams.ready : { inTeams: false };
+    const request = { login: $('login').value, password: $('password').value };
+    if (host.inTeams) request.client = 'bearer';
+    const res = await call('POST', '/session', request);
     $('password').value = '';
+    if (res.ok && res.data.token) state.bearer = res.data.token;
     if (res.ok) return signedIn(res.data);
     $('sign-in-error').textContent =
       res.status === 423 ? 'Trop d’essais : compte bloqué quelques minutes.' : res.status === 429 ? 'Trop d’essais : réessayez dans quelques minutes.' : 'Identifiant ou mot de passe incorrect.';
@@ -85,7 +93,7 @@
   // ---- live feed ----------------------------------------------------------------------------
   function connect() {
     if (state.events) state.events.close();
-    const events = new EventSource(api + '/events');
+    const events = state.bearer ? bearerEventSource(api + '/events', state.bearer) : new EventSource(api + '/events');
     state.events = events;
     events.addEventListener('state', (e) => {
       state.view = JSON.parse(e.data);
@@ -94,6 +102,48 @@
     });
     events.addEventListener('alert', (e) => alertFor(JSON.parse(e.data)));
     events.addEventListener('signed_out', () => signedOut());
+  }
+
+  /**
+   * EventSource cannot send an Authorization header: in bearer mode the same server-sent events
+   * are read with fetch, and dispatched as EventSource would.
+   */
+  function bearerEventSource(url, token) {
+    const target = new EventTarget();
+    const controller = new AbortController();
+    target.close = () => controller.abort();
+    (async () => {
+      for (;;) {
+        try {
+          const res = await fetch(url, { headers: { authorization: 'Bearer ' + token, accept: 'text/event-stream' }, signal: controller.signal });
+          if (res.status === 401) return target.dispatchEvent(new MessageEvent('signed_out', { data: '{}' }));
+          const reader = res.body.getReader();
+          const decoder = new TextDecoder();
+          let buffer = '';
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            buffer += decoder.decode(value, { stream: true });
+            let end;
+            while ((end = buffer.indexOf('\n\n')) >= 0) {
+              const block = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              let type = 'message';
+              const data = [];
+              for (const line of block.split('\n')) {
+                if (line.startsWith('event:')) type = line.slice(6).trim();
+                else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+              }
+              if (data.length > 0) target.dispatchEvent(new MessageEvent(type, { data: data.join('\n') }));
+            }
+          }
+        } catch (error) {
+          if (controller.signal.aborted) return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    })();
+    return target;
   }
 
   function alertFor(alert) {

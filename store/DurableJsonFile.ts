@@ -17,9 +17,14 @@ export class CorruptFileError extends Error {
 }
 
 export class DurableJsonFile<T> implements Adapter<T> {
+  /**
+   * @param serialize how data becomes the file's text; `JSON.stringify` unless given (the store
+   *   passes one that reuses the text of unchanged items, see `LowdbStorage`).
+   */
   constructor(
     readonly file: string,
     private readonly validate: (raw: unknown) => T,
+    private readonly serialize: (data: T) => string = (data) => JSON.stringify(data),
   ) {}
 
   get backupFile(): string {
@@ -50,7 +55,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   async write(data: T): Promise<void> {
     const dir = path.dirname(this.file);
     const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.tmp`);
-    const text = JSON.stringify(data);
+    const text = this.serialize(data);
     const handle = await fs.open(tmp, "w", 0o600);
     try {
       await handle.writeFile(text);

@@ -7,6 +7,10 @@
  *
  * Writes are group-committed: every write made while a flush is running joins the next flush, and
  * each caller's promise resolves once the flush holding its change is on disk (fsync + rename).
+ *
+ * Each item's JSON text is kept beside it (`ItemTexts`): a read is a `JSON.parse` of it (the copy
+ * botbuilder's MemoryStorage gives too), and a flush re-joins only the groups of items that
+ * changed instead of serialising the whole store again.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -59,6 +63,7 @@ export class LowdbStorage implements DocumentStore {
     private readonly db: Low<StoreFile>,
     private readonly lockFile: string,
     private readonly now: () => Date,
+    private readonly texts: ItemTexts,
   ) {}
 
   /** Opens (or, where allowed, creates) the store; takes the data directory's lock. */
@@ -69,7 +74,8 @@ export class LowdbStorage implements DocumentStore {
     const lockFile = path.join(dataDir, 'store.lock');
     await acquireLock(lockFile);
     try {
-      const adapter = new DurableJsonFile<StoreFile>(file, (raw) => StoreFile.parse(raw));
+      const texts = new ItemTexts();
+      const adapter = new DurableJsonFile<StoreFile>(file, (raw) => StoreFile.parse(raw), (data) => texts.serialize(data));
       const db = new Low<StoreFile>(adapter, { format: 'mdu-store', version: 1, nextETag: 1, items: {} });
       let existing: StoreFile | null;
       try {
@@ -92,7 +98,7 @@ export class LowdbStorage implements DocumentStore {
         );
       }
       if (existing) db.data = existing;
-      const storage = new LowdbStorage(db, lockFile, options.now ?? (() => new Date()));
+      const storage = new LowdbStorage(db, lockFile, options.now ?? (() => new Date()), texts);
       if (existing === null) await storage.persist();
       return storage;
     } catch (error) {
@@ -120,7 +126,7 @@ export class LowdbStorage implements DocumentStore {
     for (const key of keys) {
       const item = this.db.data.items[key];
       // A deep copy: callers mutate what they read (BotState does) and must not touch the store's copy.
-      if (item) result[key] = { ...structuredClone(item.value), eTag: item.eTag };
+      if (item) result[key] = { ...(JSON.parse(this.texts.of(key, item).value) as Record<string, unknown>), eTag: item.eTag };
     }
     return result;
   }
@@ -139,9 +145,13 @@ export class LowdbStorage implements DocumentStore {
     }
     const updatedAt = this.now().toISOString();
     for (const [key, change] of Object.entries(changes)) {
-      const { eTag: _ignored, ...value } = structuredClone(change ?? {}) as Record<string, unknown>;
+      const { eTag: _ignored, ...fields } = (change ?? {}) as Record<string, unknown>;
       void _ignored;
-      items[key] = { eTag: String(this.db.data.nextETag++), updatedAt, value };
+      // The JSON round trip is the copy (as MemoryStorage makes it): what is kept is what a restart reads back.
+      const text = JSON.stringify(fields);
+      const item = { eTag: String(this.db.data.nextETag++), updatedAt, value: JSON.parse(text) as Record<string, unknown> };
+      items[key] = item;
+      this.texts.set(key, item, text);
     }
     await this.persist();
   }
@@ -152,6 +162,7 @@ export class LowdbStorage implements DocumentStore {
     for (const key of keys) {
       if (key in this.db.data.items) {
         delete this.db.data.items[key];
+        this.texts.forget(key);
         changed = true;
       }
     }
@@ -206,6 +217,87 @@ export class LowdbStorage implements DocumentStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('The store is closed.');
   }
+}
+
+type StoredItem = z.infer<typeof StoredItem>;
+
+/**
+ * The JSON text of each item's value and of the whole item, valid while the item's eTag is the
+ * one it was made for (every write gives a new eTag). Items read from the file get theirs on first use.
+ *
+ * For the file, items are spread over buckets by key, and each bucket keeps its joined text until
+ * one of its items changes: a flush re-joins only the buckets a change touched, then the buckets.
+ * (Items are not in insertion order in the file; nothing depends on that order.)
+ */
+class ItemTexts {
+  private static readonly BUCKETS = 64;
+  private readonly texts = new Map<string, { eTag: string; value: string; item: string }>();
+  private readonly buckets = Array.from({ length: ItemTexts.BUCKETS }, () => ({ keys: new Set<string>(), text: null as string | null }));
+  private tracked = 0;
+
+  set(key: string, item: StoredItem, valueText: string): void {
+    this.texts.set(key, { eTag: item.eTag, value: valueText, item: itemText(item, valueText) });
+    this.touch(key, true);
+  }
+
+  of(key: string, item: StoredItem): { value: string; item: string } {
+    const known = this.texts.get(key);
+    if (known && known.eTag === item.eTag) return known;
+    const value = JSON.stringify(item.value);
+    const made = { eTag: item.eTag, value, item: itemText(item, value) };
+    this.texts.set(key, made);
+    return made;
+  }
+
+  forget(key: string): void {
+    this.texts.delete(key);
+    this.touch(key, false);
+  }
+
+  /** The file's text: the same data as `JSON.stringify(data)`. */
+  serialize(data: StoreFile): string {
+    const keys = Object.keys(data.items);
+    if (keys.length !== this.tracked) {
+      // Items this object was not told about (the data read at open): track them all afresh.
+      for (const bucket of this.buckets) bucket.keys.clear();
+      this.tracked = 0;
+      for (const key of keys) this.touch(key, true);
+    }
+    const parts: string[] = [];
+    for (const bucket of this.buckets) {
+      if (bucket.text === null) {
+        const items: string[] = [];
+        for (const key of bucket.keys) items.push(`${JSON.stringify(key)}:${this.of(key, data.items[key]!).item}`);
+        bucket.text = items.join(',');
+      }
+      if (bucket.text !== '') parts.push(bucket.text);
+    }
+    return `{"format":${JSON.stringify(data.format)},"version":${data.version},"nextETag":${data.nextETag},"items":{${parts.join(',')}}}`;
+  }
+
+  private touch(key: string, present: boolean): void {
+    const bucket = this.buckets[bucketOf(key, ItemTexts.BUCKETS)]!;
+    const had = bucket.keys.has(key);
+    if (present && !had) {
+      bucket.keys.add(key);
+      this.tracked++;
+    } else if (!present && had) {
+      bucket.keys.delete(key);
+      this.tracked--;
+    }
+    bucket.text = null;
+  }
+}
+
+/** FNV-1a of the key, modulo `n`. */
+function bucketOf(key: string, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % n;
+}
+
+function itemText(item: StoredItem, valueText: string): string {
+  return `{"eTag":${JSON.stringify(item.eTag)},"updatedAt":${JSON.stringify(item.updatedAt)},"value":${valueText}}`;
 }
 
 /** Locks this process holds, so a second opener inside the same process is refused too. */

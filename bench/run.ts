@@ -1,0 +1,552 @@
+/**
+ * `npm run bench`: every benchmark of BENCHMARKS.md, on loopback only, one summary line a figure
+ * on standard output (`name=value unit`), progress on standard error. Two runs compare line by
+ * line. Not a test: nothing here is timed against a limit.
+ *
+ *   npm run bench                      everything (about 3 minutes on 2 cores)
+ *   npm run bench -- turns startup     only some parts: search, startup, turns, breakdown, memory, handoff
+ *   BENCH_DURATION=30 npm run bench    longer throughput runs (seconds, default 15)
+ *   BENCH_PROFILE=1 npm run bench -- turns   also writes a CPU profile of the full bot (in $TMPDIR/mdu-bench-profiles)
+ *
+ * The bot runs as `npm start` runs it (`node dist/bot/main.js`, built first), in production mode
+ * on a fresh store; the echo bot (bench/echoBot.ts) on the same CloudAdapter and restify.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type AutocannonRequest, type Result } from 'autocannon';
+import { systemClock } from '../bot/clock.js';
+import { VolunteerAccounts } from '../handoff/VolunteerAccounts.js';
+import { SafetyScreen } from '../safety/SafetyScreen.js';
+import { LowdbStorage } from '../store/LowdbStorage.js';
+import { makeTempDir } from '../tests/helpers/tempDir.js';
+import { BENCH_MESSAGES } from './messages.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CONNECTIONS = 20;
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
+const WARMUP_S = 3;
+const TURNS_PER_CONVERSATION = 4;
+/** Where BENCH_PROFILE=1 writes the bot's CPU profiles (open them in Chrome's DevTools, Performance). */
+const PROFILE_DIR = path.join(tmpdir(), 'mdu-bench-profiles');
+/** A Tuesday 15:00 in Paris: the example schedule has a permanence open (handoff scenario). */
+const IN_PERMANENCE = '2026-11-24T15:00:00+01:00';
+
+const figure = (name: string, value: number, unit: string, digits = 1) => console.log(`${name}=${value.toFixed(digits)} ${unit}`);
+const note = (text: string) => process.stderr.write(`# ${text}\n`);
+
+// ---- processes ---------------------------------------------------------------------------------
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a server process and resolves once it logged its URL (`"url":"http://..."` on stderr). */
+function startServer(args: string[], env: Record<string, string>, startedEvent: string): Promise<Running> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${stderr}`)), 30_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      if (stderr.length > 1_000_000) stderr = stderr.slice(-100_000);
+      const m = new RegExp(`"event":"${startedEvent.replace('.', '\\.')}"[^\\n]*?"url":"([^"]+)"`).exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          child,
+          url: m[1]!,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited (${code}):\n${stderr}`));
+    });
+  });
+}
+
+async function freshStore(): Promise<{ dir: string; cleanup: () => void }> {
+  const tmp = makeTempDir('mdu-bench-');
+  const store = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: true });
+  await store.close();
+  return tmp;
+}
+
+const botEnv = (dataDir: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  NODE_ENV: 'production',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATA_DIR: dataDir,
+  LOG_LEVEL: 'info',
+  ...extra,
+});
+
+const startBot = (dataDir: string, extra: Record<string, string> = {}, nodeArgs: string[] = []) =>
+  startServer([...nodeArgs, 'dist/bot/main.js'], botEnv(dataDir, extra), 'bot.started');
+
+/** CPU time the process has used (user + system), in ms: a figure the machine's other load barely moves. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (1-based), in clock ticks (100 a second on Linux).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]);
+  return kb / 1024;
+}
+
+// ---- load --------------------------------------------------------------------------------------
+
+let conversationCounter = 0;
+
+/**
+ * One autocannon run. Each connection is a visitor holding a conversation of
+ * TURNS_PER_CONVERSATION messages in a row, then starting a new one (a distinct conversation id).
+ */
+function turnLoad(url: string, prefix: string, options: { duration?: number; amount?: number }): Promise<Result> {
+  const requests: AutocannonRequest[] = Array.from({ length: TURNS_PER_CONVERSATION }, (_, turn) => ({
+    method: 'POST',
+    path: '/api/messages',
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (request, context) => {
+      if (turn === 0) context.conversation = `${prefix}-${++conversationCounter}`;
+      const conversation = String(context.conversation);
+      const n = Number(conversation.slice(conversation.lastIndexOf('-') + 1));
+      const message = BENCH_MESSAGES[(n * 7 + turn * 3) % BENCH_MESSAGES.length]!;
+      return {
+        ...request,
+        body: JSON.stringify({
+          type: 'message',
+          id: `${conversation}-${turn}`,
+          text: message.text,
+          locale: message.locale,
+          channelId: 'webchat',
+          deliveryMode: 'expectReplies',
+          serviceUrl: url,
+          conversation: { id: conversation },
+          from: { id: `visitor-${conversation}`, role: 'user' },
+          recipient: { id: 'mdu-bot', role: 'bot' },
+        }),
+      };
+    },
+  }));
+  return autocannon({ url, connections: CONNECTIONS, timeout: 30, requests, ...options });
+}
+
+interface TurnFigures {
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  cpuMsPerTurn: number;
+}
+
+async function measureTurns(name: string, server: Running): Promise<TurnFigures> {
+  note(`${name}: warm-up ${WARMUP_S} s`);
+  await turnLoad(server.url, `${name}-warm`, { duration: WARMUP_S });
+  note(`${name}: ${DURATION_S} s at ${CONNECTIONS} connections`);
+  const cpuBefore = cpuMs(server.child.pid!);
+  const r = await turnLoad(server.url, name, { duration: DURATION_S });
+  const cpuPerTurn = (cpuMs(server.child.pid!) - cpuBefore) / r.requests.total;
+  const failures = r.errors + r.timeouts + r.non2xx;
+  figure(`turns.${name}.rps`, r.requests.average, 'req/s');
+  figure(`turns.${name}.p50_ms`, r.latency.p50, 'ms');
+  figure(`turns.${name}.p99_ms`, r.latency.p99, 'ms');
+  figure(`turns.${name}.failures`, failures, 'requests', 0);
+  figure(`turns.${name}.cpu_ms_per_turn`, cpuPerTurn, 'ms CPU (user+system) per turn', 3);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failures, cpuMsPerTurn: cpuPerTurn };
+}
+
+async function benchTurns(): Promise<void> {
+  const echo = await startServer(['--import', 'tsx', 'bench/echoBot.ts'], { PORT: '0', HOST: '127.0.0.1' }, 'echo.started');
+  let echoFigures: TurnFigures;
+  try {
+    echoFigures = await measureTurns('echo', echo);
+  } finally {
+    await echo.stop();
+  }
+  const data = await freshStore();
+  const profileDir = PROFILE_DIR;
+  const nodeArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  if (nodeArgs.length) mkdirSync(profileDir, { recursive: true });
+  const bot = await startBot(data.dir, {}, nodeArgs);
+  let full: TurnFigures;
+  try {
+    full = await measureTurns('full', bot);
+    figure('turns.full.store_kb', statSync(path.join(data.dir, 'store.json')).size / 1024, 'KiB', 0);
+  } finally {
+    await bot.stop();
+    data.cleanup();
+  }
+  figure('turns.ratio.throughput', (100 * full.rps) / echoFigures.rps, '% of echo (target >= 60)');
+  figure('turns.ratio.p99', full.p99 / echoFigures.p99, 'x echo (target <= 2)', 2);
+  // The same comparison by CPU cost, which other processes on the machine do not skew.
+  figure('turns.ratio.cpu_per_turn', full.cpuMsPerTurn / echoFigures.cpuMsPerTurn, 'x echo CPU per turn', 1);
+  if (nodeArgs.length) note(`CPU profile written to ${profileDir}`);
+}
+
+// ---- start-up and memory ----------------------------------------------------------------------
+
+async function benchStartup(): Promise<void> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const data = await freshStore();
+    const port = await freePort();
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['dist/bot/main.js'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...botEnv(data.dir, { PORT: String(port), LOG_LEVEL: 'warn' }) }, stdio: 'ignore' });
+    try {
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`the bot exited (${child.exitCode}) while starting`);
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+        if (ok) break;
+        await sleep(5);
+      }
+      times.push(performance.now() - t0);
+    } finally {
+      await new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      });
+      data.cleanup();
+    }
+  }
+  times.sort((a, b) => a - b);
+  note(`start-up times: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  figure('startup.healthz_median_ms', times[2]!, 'ms (target <= 2000)', 0);
+  figure('startup.healthz_max_ms', times[4]!, 'ms', 0);
+}
+
+async function benchMemory(): Promise<void> {
+  const data = await freshStore();
+  const bot = await startBot(data.dir);
+  const pid = bot.child.pid!;
+  try {
+    figure('memory.rss_at_start_mb', rssMb(pid), 'MB');
+    const samples: number[] = [];
+    for (let k = 1; k <= 10; k++) {
+      const r = await turnLoad(bot.url, 'mem', { amount: 1000 });
+      if (r.errors + r.non2xx + r.timeouts > 0) note(`memory run: ${r.errors + r.non2xx + r.timeouts} failed requests in batch ${k}`);
+      samples.push(rssMb(pid));
+      note(`after ${k * 1000} turns: RSS ${samples.at(-1)!.toFixed(1)} MB`);
+    }
+    // Least-squares slope over the ten samples, in MB per 1,000 turns.
+    const xs = samples.map((_, i) => i + 1);
+    const mx = xs.reduce((a, b) => a + b) / xs.length;
+    const my = samples.reduce((a, b) => a + b) / samples.length;
+    const slope = xs.reduce((s, x, i) => s + (x - mx) * (samples[i]! - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+    figure('memory.rss_after_1000_turns_mb', samples[0]!, 'MB');
+    figure('memory.rss_after_10000_turns_mb', samples.at(-1)!, 'MB (target <= 200)');
+    figure('memory.rss_slope_mb_per_1000_turns', slope, 'MB/1000 turns', 2);
+    figure('memory.store_kb_after_10000_turns', statSync(path.join(data.dir, 'store.json')).size / 1024, 'KiB', 0);
+  } finally {
+    await bot.stop();
+    data.cleanup();
+  }
+}
+
+// ---- knowledge search (the search engineer's benchmark) ---------------------------------------
+
+function benchSearch(): void {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/searchBench.ts'], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) {
+    note(`bench/searchBench.ts failed (${result.status}):\n${result.stderr}`);
+    return;
+  }
+  for (const line of result.stdout.split('\n')) {
+    const m = /^([\w.]+)=([-\d.]+)(?:\s+(.*))?$/.exec(line.trim());
+    if (!m) continue;
+    const unit = m[3] ?? (m[1]!.endsWith('_ms') ? 'ms' : m[1]!.endsWith('.topics') ? 'topics' : '');
+    console.log(`${m[1]}=${m[2]}${unit ? ` ${unit}` : ''}`);
+  }
+}
+
+/**
+ * Where a turn's time goes, measured in process: the safety screen on every message (it runs on
+ * each one, before anything else). The search has its own benchmark (bench/searchBench.ts).
+ */
+function benchBreakdown(): void {
+  const screen = SafetyScreen.fromDirectory(path.join(ROOT, 'safety/lexicons'));
+  for (const m of BENCH_MESSAGES) screen.assess(m.text); // warm-up
+  const times: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    for (const m of BENCH_MESSAGES) {
+      const t0 = performance.now();
+      screen.assess(m.text);
+      times.push(performance.now() - t0);
+    }
+  }
+  times.sort((a, b) => a - b);
+  figure('breakdown.safety_assess_median_ms', times[Math.floor(times.length / 2)]!, 'ms', 3);
+  figure('breakdown.safety_assess_p99_ms', times[Math.floor(times.length * 0.99)]!, 'ms', 3);
+}
+
+// ---- live handoff under load ------------------------------------------------------------------
+
+const VISITORS = 50;
+const VOLUNTEERS = 10;
+const EXCHANGES = 10;
+
+interface Console {
+  login: string;
+  token: string;
+  handoffs: string[];
+}
+
+async function benchHandoff(): Promise<void> {
+  const data = makeTempDir('mdu-bench-handoff-');
+  // Volunteer accounts written before the bot starts (what `npm run volunteer:add` does).
+  const store = await LowdbStorage.open({ dataDir: data.dir, createIfMissing: true });
+  const accounts = new VolunteerAccounts(store, systemClock, { maxFailures: 5, lockoutMs: 60_000 });
+  const password = 'bench-password-0123';
+  for (let v = 0; v < VOLUNTEERS; v++) await accounts.add(`bench${v}`, `Bénévole ${v}`, password);
+  await store.close();
+
+  // Where the visitors' channel receives what volunteers send (the desk's proactive messages).
+  const sink = await startSink();
+  const profileDir = PROFILE_DIR;
+  if (process.env.BENCH_PROFILE) mkdirSync(profileDir, { recursive: true });
+  const bot = await startServer(
+    [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/bot/main.js'],
+    { ...botEnv(data.dir), NODE_ENV: 'development', MDU_NOW: IN_PERMANENCE, SERVICE_URL_ALLOWLIST: sink.url, HANDOFF_MAX_CONVERSATIONS_PER_VOLUNTEER: String(Math.ceil(VISITORS / VOLUNTEERS)) },
+    'bot.started',
+  );
+  const streams: http.ClientRequest[] = [];
+  try {
+    const api = async (method: string, p: string, token: string | undefined, body?: unknown) => {
+      const response = await fetch(`${bot.url}${p}`, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    };
+
+    // 1. Ten volunteers sign in, become available and open their live feed.
+    const consoles: Console[] = [];
+    const alerts = new Map<string, (at: number) => void>();
+    for (let v = 0; v < VOLUNTEERS; v++) {
+      const session = await api('POST', '/console/api/session', undefined, { login: `bench${v}`, password, client: 'bearer' });
+      if (session.status !== 200) throw new Error(`sign-in answered ${session.status}`);
+      const token = String(session.json.token);
+      const available = await api('POST', '/console/api/availability', token, { available: true });
+      if (available.status !== 200) throw new Error(`availability answered ${available.status}`);
+      consoles.push({ login: `bench${v}`, token, handoffs: [] });
+      streams.push(openEvents(bot.url, token, (event, payload) => {
+        if (event !== 'alert') return;
+        const alert = payload as { kind: string; id: string };
+        if (alert.kind === 'message' || alert.kind === 'medical' || alert.kind === 'crisis') alerts.get(alert.id)?.(performance.now());
+      }));
+    }
+    await sleep(200);
+
+    // 2. Fifty visitors ask for a person at once.
+    const visitorIds = Array.from({ length: VISITORS }, (_, i) => `handoff-visitor-${i}`);
+    const say = async (conversationId: string, text: string, n: number) => {
+      const response = await fetch(`${bot.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          id: `${conversationId}-${n}`,
+          text,
+          locale: 'fr-FR',
+          channelId: 'webchat',
+          deliveryMode: 'expectReplies',
+          serviceUrl: sink.url,
+          conversation: { id: conversationId },
+          from: { id: `user-${conversationId}`, role: 'user' },
+          recipient: { id: 'mdu-bot', role: 'bot' },
+        }),
+      });
+      if (response.status !== 200) throw new Error(`a visitor's turn answered ${response.status}`);
+      return (await response.json()) as { activities?: { channelData?: { mdu?: { handoff?: { status?: string } } } }[] };
+    };
+    const t0 = performance.now();
+    const requested = await Promise.all(visitorIds.map((id) => say(id, 'Je voudrais parler à un bénévole', 0)));
+    figure('handoff.request_50_visitors_ms', performance.now() - t0, 'ms', 0);
+    const queued = requested.filter((r) => r.activities?.some((a) => a.channelData?.mdu?.handoff?.status === 'queued')).length;
+    figure('handoff.queued', queued, 'visitors', 0);
+
+    // 3. Each volunteer takes five, all volunteers at once.
+    const queue = await api('GET', '/console/api/queue', consoles[0]!.token);
+    const ids = (queue.json.queue as { id: string }[]).map((q) => q.id);
+    const perVolunteer = Math.ceil(VISITORS / VOLUNTEERS);
+    const t1 = performance.now();
+    const accepted = await Promise.all(
+      consoles.map(async (c, v) => {
+        let n = 0;
+        for (const id of ids.slice(v * perVolunteer, (v + 1) * perVolunteer)) {
+          const r = await api('POST', `/console/api/conversations/${id}/accept`, c.token);
+          if (r.status === 200) {
+            c.handoffs.push(id);
+            n++;
+          }
+        }
+        return n;
+      }),
+    );
+    figure('handoff.accept_all_ms', performance.now() - t1, 'ms', 0);
+    figure('handoff.accepted', accepted.reduce((a, b) => a + b, 0), 'conversations', 0);
+
+    // Which visitor is behind which handoff: each visitor says who they are once; the volunteer reads it.
+    const holder = new Map<string, Console>();
+    for (const c of consoles) for (const id of c.handoffs) holder.set(id, c);
+    const handoffOf = new Map<string, string>();
+    await Promise.all(visitorIds.map((id, i) => say(id, `Bonjour, je suis la personne ${i}`, 1)));
+    await sleep(300);
+    for (const [handoffId, c] of holder) {
+      const conversation = await api('GET', `/console/api/conversations/${handoffId}`, c.token);
+      const messages = (conversation.json.messages ?? []) as { from: string; text: string }[];
+      const who = messages.map((m) => /je suis la personne (\d+)/.exec(m.text)?.[1]).find((x) => x !== undefined);
+      if (who !== undefined) handoffOf.set(visitorIds[Number(who)]!, handoffId);
+    }
+
+    // 4. Fifty conversations, ten exchanges each, all at once: visitor -> volunteer (measured at the
+    //    volunteer's live feed), volunteer -> visitor (measured at the visitor's channel).
+    const toVolunteer: number[] = [];
+    const toVisitor: number[] = [];
+    await Promise.all(
+      visitorIds.map(async (visitorId) => {
+        const handoffId = handoffOf.get(visitorId);
+        const c = handoffId && holder.get(handoffId);
+        if (!handoffId || !c) return;
+        for (let k = 0; k < EXCHANGES; k++) {
+          const seen = new Promise<number>((resolve) => alerts.set(handoffId, resolve));
+          const sent = performance.now();
+          await say(visitorId, `Message ${k} : est-ce que vous pouvez m'expliquer comment ça se passe ?`, k + 2);
+          toVolunteer.push((await withTimeout(seen, 10_000)) - sent);
+          const marker = `[r:${visitorId}:${k}]`;
+          const delivered = sink.waitFor(visitorId, marker);
+          const replied = performance.now();
+          const r = await api('POST', `/console/api/conversations/${handoffId}/messages`, c.token, { text: `Bien sûr, je vous explique. ${marker}` });
+          if (r.status !== 201) throw new Error(`a volunteer's message answered ${r.status}`);
+          toVisitor.push((await withTimeout(delivered, 10_000)) - replied);
+        }
+      }),
+    );
+    const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+    figure('handoff.relays_measured', toVolunteer.length, 'messages each way', 0);
+    figure('handoff.visitor_to_volunteer_p50_ms', pct(toVolunteer, 0.5), 'ms');
+    figure('handoff.visitor_to_volunteer_p99_ms', pct(toVolunteer, 0.99), 'ms');
+    figure('handoff.volunteer_to_visitor_p50_ms', pct(toVisitor, 0.5), 'ms');
+    figure('handoff.volunteer_to_visitor_p99_ms', pct(toVisitor, 0.99), 'ms');
+  } finally {
+    for (const s of streams) s.destroy();
+    await bot.stop();
+    await sink.close();
+    data.cleanup();
+  }
+}
+
+/** A stand-in for the visitors' channel: takes the connector calls the bot makes and remembers when. */
+async function startSink(): Promise<{ url: string; waitFor(conversationId: string, marker: string): Promise<number>; close(): Promise<void> }> {
+  const waiting = new Map<string, (at: number) => void>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const at = performance.now();
+      try {
+        const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type?: string; text?: string };
+        const conversation = decodeURIComponent(/\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '')?.[1] ?? '');
+        const marker = /\[r:[^\]]+\]/.exec(activity.text ?? '')?.[0];
+        if (activity.type === 'message' && marker) waiting.get(`${conversation} ${marker}`)?.(at);
+      } catch {
+        // not JSON: ignored
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `sink-${Math.random().toString(36).slice(2)}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    waitFor: (conversationId, marker) => new Promise((resolve) => waiting.set(`${conversationId} ${marker}`, resolve)),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The console's live feed (Server-Sent Events), parsed. */
+function openEvents(base: string, token: string, onEvent: (event: string, data: unknown) => void): http.ClientRequest {
+  const req = http.get(`${base}/console/api/events`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } }, (res) => {
+    let buffer = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) onEvent(event, JSON.parse(data));
+      }
+    });
+    res.on('error', () => undefined);
+  });
+  req.on('error', () => undefined);
+  return req;
+}
+
+// ---- helpers -----------------------------------------------------------------------------------
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const wanted = new Set(process.argv.slice(2));
+  const run = (part: string) => wanted.size === 0 || wanted.has(part);
+  note('building (npm run build)');
+  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
+  const os = await import('node:os');
+  note(`node ${process.version}, ${os.cpus().length} cores`);
+  // The machine's load when the run started: figures from a busy machine are not comparable.
+  figure('machine.loadavg_1m_at_start', os.loadavg()[0]!, 'runnable tasks', 2);
+  if (run('search')) benchSearch();
+  if (run('startup')) await benchStartup();
+  if (run('turns')) await benchTurns();
+  if (run('breakdown')) benchBreakdown();
+  if (run('memory')) await benchMemory();
+  if (run('handoff')) await benchHandoff();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

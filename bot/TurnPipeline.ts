@@ -81,7 +81,11 @@ export class TurnPipeline {
     }
     if (activity.type !== ActivityTypes.Message) return;
     const text = (activity.text ?? '').trim();
-    const locale = localeOfActivity(activity.locale) ?? (text ? this.deps.detectLocale(text) : data.locale) ?? 'fr';
+    // Teams sends the language of the person's Teams app, not of what they wrote: a member of staff
+    // with Teams in English who writes in French gets French. Elsewhere the page's language rules.
+    const wordsWritten = text.split(/\s+/).filter(Boolean).length;
+    const fromText = text && (activity.channelId !== 'msteams' || wordsWritten >= 3) ? this.deps.detectLocale(text) : undefined;
+    const locale = (activity.channelId === 'msteams' ? fromText ?? localeOfActivity(activity.locale) : localeOfActivity(activity.locale) ?? fromText) ?? data.locale ?? 'fr';
     data.locale = locale;
     if (!text && activity.value === undefined) {
       await context.sendActivity(mduMessage(messages.get('notText', locale), { intent: 'fallback', locale }));

@@ -141,4 +141,13 @@ describe('conversations (TestAdapter transcripts)', () => {
       })
       .startTest();
   });
+
+  it('answers staff in Teams in the language they wrote, whatever the language of their Teams app', async () => {
+    await adapter('en-US', 'msteams')
+      .send("Comment orienter un patient vers la maison des usagers ?")
+      .assertReply((r) => expect(mdu(r).locale).to.equal('fr-FR'))
+      .send('How do I suggest the MDU to a patient?')
+      .assertReply((r) => expect(mdu(r).locale).to.equal('en-US'))
+      .startTest();
+  });
 });

@@ -177,3 +177,25 @@ describe('the bot over HTTP', function () {
     });
   });
 });
+
+describe('a person in danger out of hours', function () {
+  this.timeout(30_000);
+  let bot: TestBot;
+  // Saturday 23:30 in Paris: the MDU is closed and no permanence is open.
+  before(async () => (bot = await startTestBot({ MDU_NOW: '2026-11-28T23:30:00+01:00' })));
+  after(async () => bot?.stop());
+
+  it('gets the numbers first, and no offer of a volunteer nobody could give', async () => {
+    const replies = await bot.say("j'ai pris toute ma boîte de cachets", { conversationId: 'night-1' });
+    expect(mduOf(replies[0]).intent).to.equal('crisis');
+    expect(replies[0]!.text).to.include('3114').and.include('15');
+    const buttons = replies.flatMap((r) => r.suggestedActions?.actions ?? []).map((a) => a.title);
+    expect(buttons).to.not.include('Parler à un bénévole');
+  });
+
+  it('asking for a volunteer then is told plainly that nobody is there, and when the next permanence is', async () => {
+    const [reply] = await bot.say('Je voudrais parler à un bénévole', { conversationId: 'night-2' });
+    expect(mduOf(reply).intent).to.equal('handoff');
+    expect(reply!.text).to.match(/Prochaine permanence/);
+  });
+});

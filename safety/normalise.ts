@@ -6,6 +6,8 @@
  * ("frappe" -> "frape", "mourrir" -> "mourir"), so patterns are compiled the same way.
  */
 
+import { foldLetters } from '../knowledge/foldText.js';
+
 /** The spelling table of `normalisation.yaml`, compiled. */
 export interface SpellingTable {
   /** Key: a word with doubled letters collapsed. Value: its standard form. */
@@ -24,13 +26,7 @@ export function undouble(text: string): string {
 
 /** Lower case, no accents, ligatures opened, quotes and punctuation to spaces ("?" kept as a word). */
 export function fold(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
-    .replace(/ß/g, 'ss')
+  return foldLetters(text)
     .replace(/(?<=[a-z])[@](?=[a-z])/g, 'a')
     .replace(/(?<=[a-z])[$](?=[a-z])/g, 's')
     .replace(/\?+/g, ' ? ')

@@ -3,6 +3,8 @@
  * elisions (l', qu', j', c'...), English contractions, punctuation, letters repeated for emphasis.
  */
 
+import { foldLetters } from '../foldText.js';
+
 /** French elided prefixes: "l'asso" -> "asso", "qu'est-ce" -> "est-ce". */
 const ELISION = /\b(?:l|d|j|m|t|s|c|n|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=[a-z])/g;
 /** English contractions. "n't" becomes " not" (a meaningful word); the others disappear. */
@@ -14,13 +16,7 @@ const CONTRACTION = /(?<=[a-z])'(?:s|re|ve|ll|d|m)\b/g;
  * `aujourd'hui` is kept as one word (`aujourdhui`), hyphenated words are split.
  */
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
-    .replace(/ß/g, 'ss')
+  return foldLetters(text)
     .replace(/[\u2018\u2019\u02bc\u00b4`\u2032]/g, "'")
     .replace(/\baujourd ?' ?hui\b/g, 'aujourdhui')
     .replace(/\bwon't\b/g, 'will not')

@@ -2,10 +2,9 @@
  * Conversational intents that are not knowledge topics (asking for a person, greetings, thanks,
  * erasing one's data), from the patterns in `knowledge/conversation.yaml`.
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DataFileError, ErrorCodes, describeIssues } from '../bot/errors.js';
+import { DataFileError, ErrorCodes } from '../bot/errors.js';
+import { readDataFile } from '../knowledge/readDataFile.js';
 import { foldText } from '../knowledge/foldText.js';
 
 export const CONVERSATION_INTENTS = ['handoff_request', 'erase_data', 'greeting', 'thanks', 'goodbye'] as const;
@@ -23,17 +22,7 @@ export class ConversationIntents {
   private constructor(private readonly rules: readonly { id: ConversationIntent; patterns: RegExp[]; unless: RegExp[] }[]) {}
 
   static fromFile(file: string): ConversationIntents {
-    let raw: unknown;
-    try {
-      raw = parseYaml(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, '(file)', (error as Error).message.split('\n')[0] ?? 'unreadable');
-    }
-    const parsed = IntentsFile.safeParse(raw);
-    if (!parsed.success) {
-      const { field, problem } = describeIssues(parsed.error.issues);
-      throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, field, problem);
-    }
+    const data = readDataFile(file, IntentsFile, ErrorCodes.KNOWLEDGE_FILE_INVALID);
     const compile = (list: string[], field: string) =>
       list.map((p, j) => {
         try {
@@ -42,7 +31,7 @@ export class ConversationIntents {
           throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, `${field}.${j}`, (error as Error).message);
         }
       });
-    const rules = parsed.data.intents.map((intent, i) => ({
+    const rules = data.intents.map((intent, i) => ({
       id: intent.id,
       patterns: compile(intent.patterns, `intents.${i}.patterns`),
       unless: compile(intent.unless, `intents.${i}.unless`),

@@ -1,8 +1,7 @@
 /** The bot's own phrases (`knowledge/messages.yaml`), every key required in both languages. */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DataFileError, ErrorCodes, describeIssues } from '../bot/errors.js';
+import { ErrorCodes } from '../bot/errors.js';
+import { readDataFile } from './readDataFile.js';
 import type { Locale } from './schema.js';
 
 const Phrase = z.object({ fr: z.string().min(1), en: z.string().min(1) }).strict();
@@ -18,18 +17,7 @@ export class BotMessages {
   private constructor(private readonly phrases: z.infer<typeof MessagesFile>) {}
 
   static fromFile(file: string): BotMessages {
-    let raw: unknown;
-    try {
-      raw = parseYaml(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, '(file)', (error as Error).message.split('\n')[0] ?? 'unreadable');
-    }
-    const parsed = MessagesFile.safeParse(raw);
-    if (!parsed.success) {
-      const { field, problem } = describeIssues(parsed.error.issues);
-      throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, field, problem);
-    }
-    return new BotMessages(parsed.data);
+    return new BotMessages(readDataFile(file, MessagesFile, ErrorCodes.KNOWLEDGE_FILE_INVALID));
   }
 
   /** The phrase in a language, with `{name}` slots filled. */

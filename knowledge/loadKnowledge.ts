@@ -5,8 +5,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
-import { DataFileError, ErrorCodes, describeIssues } from '../bot/errors.js';
+import { DataFileError, ErrorCodes } from '../bot/errors.js';
+import { readDataFile, validateData } from './readDataFile.js';
 import { ContactsFile, type Contact } from './contactsSchema.js';
 import { AnswerText, AnswerVariant, TopicFrontMatter, type Topic } from './schema.js';
 
@@ -63,7 +63,7 @@ export function parseTopicFile(file: string, text: string): Topic {
   } catch (error) {
     throw invalid(file, '(front matter)', `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
-  const meta = parseWith(TopicFrontMatter, raw, file);
+  const meta = validateData(TopicFrontMatter, raw, file, ErrorCodes.KNOWLEDGE_FILE_INVALID);
   const expectedId = path.basename(file, '.md');
   if (meta.id !== expectedId) throw invalid(file, 'id', `the id "${meta.id}" must match the file name "${expectedId}.md"`);
 
@@ -95,13 +95,7 @@ export function parseTopicFile(file: string, text: string): Topic {
 }
 
 export function loadContacts(file: string): Contact[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw invalid(file, '(file)', (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
-  return parseWith(ContactsFile, raw, file).contacts;
+  return readDataFile(file, ContactsFile, ErrorCodes.KNOWLEDGE_FILE_INVALID).contacts;
 }
 
 /** The placeholders a text uses. */
@@ -111,13 +105,6 @@ export function placeholdersIn(text: string): Placeholder[] {
 
 export function fillPlaceholders(text: string, fill: (name: Placeholder) => string): string {
   return text.replace(PLACEHOLDER_PATTERN, (_whole, name: string) => fill(name as Placeholder));
-}
-
-function parseWith<T extends z.ZodType>(schema: T, raw: unknown, file: string): z.infer<T> {
-  const result = schema.safeParse(raw);
-  if (result.success) return result.data;
-  const { field, problem } = describeIssues(result.error.issues);
-  throw invalid(file, field, problem);
 }
 
 function invalid(file: string, field: string, problem: string): DataFileError {

@@ -3,10 +3,10 @@
  * A broken file stops start-up with a `DataFileError` naming the file and the field
  * (for a rule: its index and id, e.g. `rules.4 (crisis.fr.want_to_die).patterns.1`).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { DataFileError, ErrorCodes, describeIssues } from '../bot/errors.js';
+import { DataFileError, ErrorCodes } from '../bot/errors.js';
+import { readYaml, validateData } from '../knowledge/readDataFile.js';
 import { LexiconFile, type CrisisRule, type HelpInfoRule, type MedicalRule } from './lexiconSchema.js';
 import { buildRegExp, compilePatternSource, listToRegex, undouble, type Macros, type SpellingTable } from './normalise.js';
 
@@ -48,18 +48,9 @@ interface ParsedFile {
 }
 
 function readLexiconFile(file: string): ParsedFile {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw invalid(file, '(file)', `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
-  const parsed = LexiconFile.safeParse(raw);
-  if (!parsed.success) {
-    const { field, problem } = describeIssues(parsed.error.issues);
-    throw invalid(file, nameField(raw, field), problem);
-  }
-  return { file, data: parsed.data, raw };
+  const raw = readYaml(file, ErrorCodes.LEXICON_FILE_INVALID);
+  const data = validateData(LexiconFile, raw, file, ErrorCodes.LEXICON_FILE_INVALID, (field) => nameField(raw, field));
+  return { file, data, raw };
 }
 
 /** "rules.3.patterns" -> "rules.3 (crisis.fr.x).patterns" when rule 3 has an id. */

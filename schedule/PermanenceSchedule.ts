@@ -2,9 +2,8 @@
  * The MDU's opening hours and the associations' permanences, from `knowledge/schedule.yaml`.
  * All questions take "now" as an argument: the caller's clock decides (tests fix it).
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { DataFileError, ErrorCodes, describeIssues } from '../bot/errors.js';
+import { ErrorCodes } from '../bot/errors.js';
+import { readYaml, validateData } from '../knowledge/readDataFile.js';
 import { ScheduleFile, type Association, type ScheduleException, type Weekday } from './scheduleSchema.js';
 import { foldText as fold } from '../knowledge/foldText.js';
 import { addDays, fromLocal, isoWeek, minutesOf, toLocal, weekdayOf } from './zonedTime.js';
@@ -36,23 +35,11 @@ export class PermanenceSchedule {
   ) {}
 
   static fromFile(file: string): PermanenceSchedule {
-    let raw: unknown;
-    try {
-      raw = parseYaml(readFileSync(file, 'utf8'));
-    } catch (error) {
-      const problem = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid YAML: ${(error as Error).message.split('\n')[0]}`;
-      throw new DataFileError(ErrorCodes.SCHEDULE_FILE_INVALID, file, '(file)', problem);
-    }
-    return PermanenceSchedule.fromData(raw, file);
+    return PermanenceSchedule.fromData(readYaml(file, ErrorCodes.SCHEDULE_FILE_INVALID), file);
   }
 
   static fromData(raw: unknown, file = '(schedule)'): PermanenceSchedule {
-    const parsed = ScheduleFile.safeParse(raw);
-    if (!parsed.success) {
-      const { field, problem } = describeIssues(parsed.error.issues);
-      throw new DataFileError(ErrorCodes.SCHEDULE_FILE_INVALID, file, field, problem);
-    }
-    return new PermanenceSchedule(parsed.data, file);
+    return new PermanenceSchedule(validateData(ScheduleFile, raw, file, ErrorCodes.SCHEDULE_FILE_INVALID), file);
   }
 
   /** Shipped example data, which production must never present as real. */

@@ -13,10 +13,9 @@
  * Keys may be several words ("maison des usager"). Both the topics and the queries go through the
  * same replacements, so a topic that says "MDU" and a visitor who writes "maison des usagers" meet.
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DataFileError, ErrorCodes, describeIssues } from '../../bot/errors.js';
+import { ErrorCodes } from '../../bot/errors.js';
+import { readYaml, validateData } from '../readDataFile.js';
 import type { Locale } from '../schema.js';
 import { tokenize } from './normalize.js';
 
@@ -46,27 +45,12 @@ export type Synonyms = z.infer<typeof SynonymsFile>;
 
 /** Reads and validates a synonyms file; a bad file throws an error naming the file and the field. */
 export function loadSynonyms(file: string): Synonyms {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataFileError(
-      ErrorCodes.KNOWLEDGE_FILE_INVALID,
-      file,
-      '(file)',
-      code === 'ENOENT' ? 'file not found' : `not valid YAML: ${(error as Error).message.split('\n')[0]}`,
-    );
-  }
-  return parseSynonyms(raw ?? {}, file);
+  return parseSynonyms(readYaml(file, ErrorCodes.KNOWLEDGE_FILE_INVALID) ?? {}, file);
 }
 
 /** Validates already parsed data (`file` names the source in errors). */
 export function parseSynonyms(raw: unknown, file = 'synonyms'): Synonyms {
-  const result = SynonymsFile.safeParse(raw);
-  if (result.success) return result.data;
-  const { field, problem } = describeIssues(result.error.issues);
-  throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, field, problem);
+  return validateData(SynonymsFile, raw, file, ErrorCodes.KNOWLEDGE_FILE_INVALID);
 }
 
 interface Rule {

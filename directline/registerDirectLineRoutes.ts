@@ -19,7 +19,7 @@ import { ConversationFullError } from './DirectLineConversations.js';
 import type { TokenClaims } from './DirectLineTokens.js';
 import { TokenUnavailableError, type DirectLineTokenSource } from './DirectLineTokenSource.js';
 import { DirectLineRefusal, StartConversationBody, type LocalDirectLine } from './LocalDirectLine.js';
-import { RateLimiter } from './RateLimiter.js';
+import { RateLimit } from '../bot/rateLimit.js';
 
 export interface DirectLineRouteDeps {
   /** The bot's own Direct Line: present in local mode only. */
@@ -37,10 +37,15 @@ const START_BODY_MAX_BYTES = 4096;
 
 export function registerDirectLineRoutes(server: restify.Server, deps: DirectLineRouteDeps): void {
   const { local, tokenSource, log } = deps;
-  const limiter = new RateLimiter(deps.conversationsPerMinute ?? 120, 60_000);
-  const tooMany = (res: Response) => {
-    res.header('Retry-After', String(limiter.retryAfterSeconds()));
+  // Process-wide (one key): it caps what unauthenticated callers can make the bot create, on top
+  // of the per-client limits of bot/rateLimit.ts.
+  const limiter = new RateLimit({ limit: deps.conversationsPerMinute ?? 120, windowMs: 60_000 });
+  const newConversationAllowed = (res: Response): boolean => {
+    const verdict = limiter.take('new-conversations');
+    if (verdict.ok) return true;
+    res.header('Retry-After', String(verdict.retryAfterSeconds));
     sendError(res, 429, 'too_many_requests', 'Too many new conversations; try again shortly.');
+    return false;
   };
 
   server.post('/api/directline/token', async (_req: Request, res: Response) => {
@@ -49,7 +54,7 @@ export function registerDirectLineRoutes(server: restify.Server, deps: DirectLin
       sendError(res, 503, 'direct_line_not_configured', 'The website chat is not configured on this server.');
       return;
     }
-    if (!limiter.take()) return tooMany(res);
+    if (!newConversationAllowed(res)) return;
     try {
       res.json(await tokenSource.issue());
     } catch (error) {
@@ -98,7 +103,7 @@ export function registerDirectLineRoutes(server: restify.Server, deps: DirectLin
       if (!claims) return;
       conversation = { conversationId: claims.conversationId, token: bearerOf(req)!, expires_in: local.tokens.secondsLeft(claims) };
     } else {
-      if (!limiter.take()) return tooMany(res);
+      if (!newConversationAllowed(res)) return;
       conversation = local.newConversation();
     }
     try {

@@ -120,14 +120,9 @@ export class TurnPipeline {
 
     // 5. Dialogs.
     const recentCrisis = data.crisisAt !== undefined && now.getTime() - Date.parse(data.crisisAt) < CRISIS_PRIORITY_MS;
-    this.facts.set(context, { locale, audience, now, recentCrisis });
-    if (verdict.kind === 'help_info') {
-      const topic = composer.topic('help.emergency');
-      if (topic) {
-        await context.sendActivity(composer.answer(topic, { locale, audience, now, question: text, confidence: 1, volunteerOnDuty: await handoff.onDuty(now) }));
-        return;
-      }
-    }
+    // A question about emergency numbers is answered with them, as an answer, not an alarm.
+    const preferredTopic = verdict.kind === 'help_info' ? 'help.emergency' : undefined;
+    this.facts.set(context, { locale, audience, now, recentCrisis, preferredTopic });
     const dialogContext = await this.dialogs.createContext(context);
     const result = await dialogContext.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.deps.rootDialog.id);

@@ -29,7 +29,16 @@ export interface TurnFacts {
   now: Date;
   /** True when the visitor recently wrote something that screened as a crisis: a request for a person then goes first. */
   recentCrisis: boolean;
+  /**
+   * The topic the safety screen points to (emergency numbers for "c'est quel numéro, le 3114 ?"):
+   * answered unless the search is confident the question is about something else
+   * ("pas content de l'accueil aux urgences, comment faire une réclamation ?").
+   */
+  preferredTopic?: string;
 }
+
+/** How sure the search must be of another topic to answer it instead of the preferred one. */
+const CONFIDENT_OF_ANOTHER_TOPIC = 0.6;
 
 export interface RootDialogDeps {
   index: KnowledgeSearch;
@@ -138,6 +147,13 @@ export class RootDialog extends ComponentDialog {
 
     const result = index.search(text, { locale, audience: facts.audience });
     const best = result.hits[0];
+    if (facts.preferredTopic && composer.topic(facts.preferredTopic)) {
+      const confidentOfAnother = result.decision === 'answer' && best !== undefined && best.topicId !== facts.preferredTopic && best.confidence >= CONFIDENT_OF_ANOTHER_TOPIC;
+      if (!confidentOfAnother) {
+        await this.sendTopic(context, facts.preferredTopic, facts, 1);
+        return undefined;
+      }
+    }
     if (result.decision === 'answer' && best) {
       await this.sendTopic(context, best.topicId, facts, best.confidence);
       return undefined;

@@ -150,4 +150,13 @@ describe('conversations (TestAdapter transcripts)', () => {
       .assertReply((r) => expect(mdu(r).locale).to.equal('en-US'))
       .startTest();
   });
+
+  it('answers a question that only mentions the emergency department with its real topic, not the numbers', async () => {
+    await adapter()
+      .send("Je ne suis pas content de l'accueil aux urgences, comment faire une réclamation ?")
+      .assertReply((r) => expect(mdu(r)).to.include({ intent: 'answer', topic: 'rights.complaint' }))
+      .send('Le médecin doit-il m’expliquer mon traitement ?')
+      .assertReply((r) => expect(mdu(r)).to.include({ intent: 'answer', topic: 'rights.information' }))
+      .startTest();
+  });
 });

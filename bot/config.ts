@@ -97,6 +97,11 @@ const ConfigFields = z.object({
     METRICS_TOKEN: z.string().default(''),
     /** On SIGTERM: how long turns in flight may take to finish before the store is flushed and the process exits. */
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().positive().max(300).default(20),
+    /** Console logins that may see the coordinator's dashboard (comma-separated); empty: every signed-in volunteer. */
+    DASHBOARD_LOGINS: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)),
     ALLOW_EXAMPLE_SCHEDULE: Bool,
 });
 

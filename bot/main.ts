@@ -7,6 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
+import { CoordinatorDashboard } from '../console/CoordinatorDashboard.js';
+import { consoleSession, dashboardRoutes } from '../console/dashboardRoutes.js';
+import { HandoffCounters } from '../console/HandoffCounters.js';
 import { AnswerComposer } from '../dialogs/AnswerComposer.js';
 import { ConversationIntents } from '../dialogs/ConversationIntents.js';
 import { RootDialog, type KnowledgeSearch } from '../dialogs/RootDialog.js';
@@ -172,6 +175,28 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   liveHandoff.desk.subscribe((event) => metrics.countHandoffEvent(event));
   metrics.gauge('mdu_handoff_queue_length', 'Visitors waiting for a volunteer.', async () => (await liveHandoff.queue.queue()).length);
   metrics.gauge('mdu_handoff_live', 'Conversations held by a volunteer now.', async () => (await liveHandoff.queue.open()).filter((r) => r.state === 'live').length);
+  // The coordinator's dashboard (console/): stored counters only, behind the console sign-in.
+  const handoffCounters = new HandoffCounters({
+    store,
+    schedule,
+    clock,
+    log,
+    requestedAt: async (handoffId) => {
+      const record = await liveHandoff.queue.byHandoffId(handoffId);
+      return record && new Date(record.requestedAt);
+    },
+  });
+  liveHandoff.desk.subscribe((event) => void handoffCounters.record(event));
+  const dashboard = new CoordinatorDashboard({
+    counters: () => curation.counters(),
+    unanswered: () => curation.unanswered(),
+    handoffsPerPermanence: () => handoffCounters.rows(),
+    handoffsTotal: () => handoffCounters.total(),
+    topics: knowledge.topics,
+    schedule,
+    unansweredRetentionDays: config.UNANSWERED_RETENTION_DAYS,
+    now: () => clock.now(),
+  });
   adapter.onTurnError = async (context, error) => {
     // The stack, never the visitor's text; a kind message; the broken dialog state cleared.
     log.error('turn.failed', error, { channel: context.activity.channelId, conversation: pseudonymise(context.activity.conversation?.id) });
@@ -203,6 +228,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       (s) => registerDirectLineRoutes(s, { local: directLine, tokenSource, maxBodyBytes: config.MAX_BODY_BYTES, log }),
       (s) => registerChatPage(s, { pageDir: path.resolve('web/chat'), retentionDays: config.CONVERSATION_RETENTION_DAYS, directLineDomain: () => tokenSource?.domain() }),
       liveHandoff.routes,
+      dashboardRoutes({ dashboard, sessionOf: consoleSession((token) => liveHandoff.sessions.get(token)), allowedLogins: config.DASHBOARD_LOGINS, pageDir: path.resolve('web/dashboard'), log }),
       parts.teams.routes,
     ],
   });

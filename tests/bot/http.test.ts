@@ -48,6 +48,19 @@ describe('the bot over HTTP', function () {
     expect(titles).to.include('👍 Oui');
   });
 
+  it("answers the issue's own examples, in the visitor's language", async () => {
+    const cases: [string, string, string][] = [
+      ['c koi la maison des usagers', 'mdu.what', 'fr-FR'],
+      ['comment avoir mon dossier médical ?', 'rights.record', 'fr-FR'],
+      ['who is at the MDU today?', 'schedule.today', 'en-US'],
+      ["quand passe l'asso bipolaire ?", 'schedule.permanences', 'fr-FR'],
+    ];
+    for (const [text, topic, locale] of cases) {
+      const [reply] = await bot.say(text, { conversationId: `issue-${topic}` });
+      expect(mduOf(reply), text).to.include({ intent: 'answer', topic, locale });
+    }
+  });
+
   it('answers in English from the activity locale', async () => {
     const [reply] = await bot.say('How can I get a copy of my medical records?', { conversationId: 'en-1', locale: 'en-US' });
     expect(mduOf(reply)).to.include({ intent: 'answer', topic: 'rights.record', locale: 'en-US' });

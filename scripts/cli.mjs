@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Runs one of the project's command-line tools (`npm run volunteer:add`, `store:init`, ...) the
+// same way on a developer's machine and on a production install:
+// - the compiled `dist/<tool>.js` when it exists and is not older than its source (production
+//   installs have only dist/, and no TypeScript tooling);
+// - otherwise the TypeScript source through tsx (development, before any build).
+// Arguments, standard input and the exit code pass straight through.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [tool, ...args] = process.argv.slice(2);
+if (!tool) {
+  console.error('usage: node scripts/cli.mjs <path/of/tool without extension> [args...]');
+  process.exit(2);
+}
+const source = path.join(root, `${tool}.ts`);
+const compiled = path.join(root, 'dist', `${tool}.js`);
+const useCompiled = existsSync(compiled) && (!existsSync(source) || statSync(compiled).mtimeMs >= statSync(source).mtimeMs);
+const command = useCompiled ? [compiled, ...args] : ['--import', 'tsx', source, ...args];
+const result = spawnSync(process.execPath, command, { stdio: 'inherit', cwd: process.cwd() });
+process.exit(result.status ?? 1);

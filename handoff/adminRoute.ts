@@ -1,6 +1,7 @@
 /**
- * While the bot runs it holds the store's lock, so the coordinator's `volunteer:add` command
- * cannot write accounts itself: it asks the bot through this route. The route answers only on
+ * While the bot runs it holds the store's lock, so the coordinator's `volunteer:add`,
+ * `volunteer:list` and `volunteer:remove` commands cannot use the store themselves: they ask the
+ * bot through these routes. The route answers only on
  * loopback and only with the token the bot writes at start-up to `DATA_DIR/console-admin.json`
  * (mode 0600: readable by the account that runs the bot, like the store itself).
  */
@@ -36,15 +37,37 @@ export class AdminDoor {
     await fs.rm(path.join(this.dataDir, ADMIN_FILE), { force: true });
   }
 
+  /** Only the coordinator's commands on this machine, holding the token, get through. */
+  private allowed(req: Request, res: Response): boolean {
+    res.header('Cache-Control', 'no-store');
+    const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1] ?? '');
+    const expected = Buffer.from(this.token);
+    if (!LOOPBACK.test(req.socket.remoteAddress ?? '') || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      sendError(res, 403, 'forbidden', 'This route is for the volunteer commands on this machine.');
+      return false;
+    }
+    return true;
+  }
+
   register = (server: restify.Server): void => {
-    server.post('/console/admin/volunteers', ...jsonBody(this.maxBodyBytes), async (req: Request, res: Response) => {
-      res.header('Cache-Control', 'no-store');
-      const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1] ?? '');
-      const expected = Buffer.from(this.token);
-      if (!LOOPBACK.test(req.socket.remoteAddress ?? '') || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        sendError(res, 403, 'forbidden', 'This route is for the volunteer:add command on this machine.');
+    server.get('/console/admin/volunteers', async (req: Request, res: Response) => {
+      if (!this.allowed(req, res)) return;
+      const accounts = await this.accounts.list();
+      res.json({ volunteers: accounts.map((a) => ({ login: a.login, displayName: a.displayName })) });
+    });
+    server.del('/console/admin/volunteers/:login', async (req: Request, res: Response) => {
+      if (!this.allowed(req, res)) return;
+      const removed = await this.accounts.remove(String(req.params.login));
+      if (!removed) {
+        sendError(res, 404, 'not_found', 'No volunteer has this login.');
         return;
       }
+      this.log.info('console.volunteer_removed');
+      res.status(204);
+      res.end();
+    });
+    server.post('/console/admin/volunteers', ...jsonBody(this.maxBodyBytes), async (req: Request, res: Response) => {
+      if (!this.allowed(req, res)) return;
       const body = req.body as { login?: unknown; displayName?: unknown; password?: unknown; replace?: unknown };
       if (typeof body?.login !== 'string' || typeof body.displayName !== 'string' || typeof body.password !== 'string') {
         sendError(res, 400, 'invalid_request', 'login, displayName and password are required.');

@@ -222,8 +222,8 @@ export class LowdbStorage implements DocumentStore {
 type StoredItem = z.infer<typeof StoredItem>;
 
 /**
- * The JSON text of each item's value and of the whole item, valid while the item's eTag is the
- * one it was made for (every write gives a new eTag). Items read from the file get theirs on first use.
+ * The JSON text of each item's value, valid while the item's eTag is the one it was made for
+ * (every write gives a new eTag). Items read from the file get theirs on first use.
  *
  * For the file, items are spread over buckets by key, and each bucket keeps its joined text until
  * one of its items changes: a flush re-joins only the buckets a change touched, then the buckets.
@@ -231,20 +231,20 @@ type StoredItem = z.infer<typeof StoredItem>;
  */
 class ItemTexts {
   private static readonly BUCKETS = 64;
-  private readonly texts = new Map<string, { eTag: string; value: string; item: string }>();
+  private readonly texts = new Map<string, { eTag: string; value: string }>();
   private readonly buckets = Array.from({ length: ItemTexts.BUCKETS }, () => ({ keys: new Set<string>(), text: null as string | null }));
   private tracked = 0;
 
   set(key: string, item: StoredItem, valueText: string): void {
-    this.texts.set(key, { eTag: item.eTag, value: valueText, item: itemText(item, valueText) });
+    this.texts.set(key, { eTag: item.eTag, value: valueText });
     this.touch(key, true);
   }
 
-  of(key: string, item: StoredItem): { value: string; item: string } {
+  /** The JSON text of an item's value. */
+  of(key: string, item: StoredItem): { value: string } {
     const known = this.texts.get(key);
     if (known && known.eTag === item.eTag) return known;
-    const value = JSON.stringify(item.value);
-    const made = { eTag: item.eTag, value, item: itemText(item, value) };
+    const made = { eTag: item.eTag, value: JSON.stringify(item.value) };
     this.texts.set(key, made);
     return made;
   }
@@ -267,7 +267,10 @@ class ItemTexts {
     for (const bucket of this.buckets) {
       if (bucket.text === null) {
         const items: string[] = [];
-        for (const key of bucket.keys) items.push(`${JSON.stringify(key)}:${this.of(key, data.items[key]!).item}`);
+        for (const key of bucket.keys) {
+          const item = data.items[key]!;
+          items.push(`${JSON.stringify(key)}:${itemText(item, this.of(key, item).value)}`);
+        }
         bucket.text = items.join(',');
       }
       if (bucket.text !== '') parts.push(bucket.text);

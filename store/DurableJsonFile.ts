@@ -18,13 +18,14 @@ export class CorruptFileError extends Error {
 
 export class DurableJsonFile<T> implements Adapter<T> {
   /**
-   * @param serialize how data becomes the file's text; `JSON.stringify` unless given (the store
-   *   passes one that reuses the text of unchanged items, see `LowdbStorage`).
+   * @param serialize how data becomes the file's text: one string, or UTF-8 pieces written in
+   *   order; `JSON.stringify` unless given (the store passes one that reuses the encoded text of
+   *   unchanged items, see `LowdbStorage`).
    */
   constructor(
     readonly file: string,
     private readonly validate: (raw: unknown) => T,
-    private readonly serialize: (data: T) => string = (data) => JSON.stringify(data),
+    private readonly serialize: (data: T) => string | readonly Buffer[] = (data) => JSON.stringify(data),
   ) {}
 
   get backupFile(): string {
@@ -58,7 +59,13 @@ export class DurableJsonFile<T> implements Adapter<T> {
     const text = this.serialize(data);
     const handle = await fs.open(tmp, "w", 0o600);
     try {
-      await handle.writeFile(text);
+      if (typeof text === 'string') await handle.writeFile(text);
+      else {
+        const expected = text.reduce((n, b) => n + b.length, 0);
+        const { bytesWritten } = await handle.writev(text as Buffer[]);
+        // Never rename a short file over the good one.
+        if (bytesWritten !== expected) throw new Error(`short write to ${tmp}: ${bytesWritten} of ${expected} bytes`);
+      }
       await handle.sync();
     } finally {
       await handle.close();

@@ -230,10 +230,11 @@ type StoredItem = z.infer<typeof StoredItem>;
  * (Items are not in insertion order in the file; nothing depends on that order.)
  */
 class ItemTexts {
-  private static readonly BUCKETS = 64;
+  private static readonly BUCKETS = 1024;
   private readonly texts = new Map<string, { eTag: string; value: string }>();
-  private readonly buckets = Array.from({ length: ItemTexts.BUCKETS }, () => ({ keys: new Set<string>(), text: null as string | null }));
-  private tracked = 0;
+  private readonly buckets = Array.from({ length: ItemTexts.BUCKETS }, () => ({ keys: new Set<string>(), text: null as Buffer | null }));
+  /** Whether the buckets hold every key of the data (after the first flush; writes and deletes keep them so). */
+  private synced = false;
 
   set(key: string, item: StoredItem, valueText: string): void {
     this.texts.set(key, { eTag: item.eTag, value: valueText });
@@ -254,16 +255,16 @@ class ItemTexts {
     this.touch(key, false);
   }
 
-  /** The file's text: the same data as `JSON.stringify(data)`. */
-  serialize(data: StoreFile): string {
-    const keys = Object.keys(data.items);
-    if (keys.length !== this.tracked) {
-      // Items this object was not told about (the data read at open): track them all afresh.
+  /** The file's text, as UTF-8 pieces to write in order: the same data as `JSON.stringify(data)`. */
+  serialize(data: StoreFile): Buffer[] {
+    if (!this.synced) {
+      // The items read at open, which no write told about: tracked once, then writes and deletes keep the buckets right.
       for (const bucket of this.buckets) bucket.keys.clear();
-      this.tracked = 0;
-      for (const key of keys) this.touch(key, true);
+      for (const key of Object.keys(data.items)) this.touch(key, true);
+      this.synced = true;
     }
-    const parts: string[] = [];
+    // Encoded once per change of a bucket; a flush hands the pieces to one writev, with no copy here.
+    const parts: Buffer[] = [Buffer.from(`{"format":${JSON.stringify(data.format)},"version":${data.version},"nextETag":${data.nextETag},"items":{`)];
     for (const bucket of this.buckets) {
       if (bucket.text === null) {
         const items: string[] = [];
@@ -271,26 +272,26 @@ class ItemTexts {
           const item = data.items[key]!;
           items.push(`${JSON.stringify(key)}:${itemText(item, this.of(key, item).value)}`);
         }
-        bucket.text = items.join(',');
+        bucket.text = Buffer.from(items.join(','));
       }
-      if (bucket.text !== '') parts.push(bucket.text);
+      if (bucket.text.length === 0) continue;
+      if (parts.length > 1) parts.push(COMMA);
+      parts.push(bucket.text);
     }
-    return `{"format":${JSON.stringify(data.format)},"version":${data.version},"nextETag":${data.nextETag},"items":{${parts.join(',')}}}`;
+    parts.push(CLOSE);
+    return parts;
   }
 
   private touch(key: string, present: boolean): void {
     const bucket = this.buckets[bucketOf(key, ItemTexts.BUCKETS)]!;
-    const had = bucket.keys.has(key);
-    if (present && !had) {
-      bucket.keys.add(key);
-      this.tracked++;
-    } else if (!present && had) {
-      bucket.keys.delete(key);
-      this.tracked--;
-    }
+    if (present) bucket.keys.add(key);
+    else bucket.keys.delete(key);
     bucket.text = null;
   }
 }
+
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from('}}');
 
 /** FNV-1a of the key, modulo `n`. */
 function bucketOf(key: string, n: number): number {

@@ -226,7 +226,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     routes: [
       operationsRoutes({ metrics, phase: () => phase, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined }),
       (s) => registerDirectLineRoutes(s, { local: directLine, tokenSource, maxBodyBytes: config.MAX_BODY_BYTES, log }),
-      (s) => registerChatPage(s, { pageDir: path.resolve('web/chat'), retentionDays: config.CONVERSATION_RETENTION_DAYS, directLineDomain: () => tokenSource?.domain() }),
+      (s) => registerChatPage(s, { pageDir: path.resolve('web/chat'), retentionDays: config.TRANSCRIPT_RETENTION_DAYS, directLineDomain: () => tokenSource?.domain() }),
       liveHandoff.routes,
       dashboardRoutes({ dashboard, sessionOf: consoleSession((token) => liveHandoff.sessions.get(token)), allowedLogins: config.DASHBOARD_LOGINS, pageDir: path.resolve('web/dashboard'), log }),
       parts.teams.routes,

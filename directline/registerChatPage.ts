@@ -29,6 +29,7 @@ export interface ChatPageDeps {
   /** The folder of the page (`web/chat`). */
   pageDir: string;
   /** Days a conversation is kept: the notice says it. */
+  /** How long a conversation with a volunteer is kept: the notice tells visitors. */
   retentionDays: number;
   /** The Direct Line base URL the page will talk to; its origin is allowed in connect-src when not our own. */
   directLineDomain: () => string | undefined;

@@ -25,10 +25,13 @@ import { sendError } from './httpGuards.js';
 /** The intents of `channelData.mdu.intent` (shared/contract.md); anything else counts as `other`. */
 export const INTENTS = ['answer', 'clarify', 'fallback', 'medical', 'crisis', 'handoff', 'welcome', 'smalltalk'] as const;
 
-/** What happened to live handoff requests, as counted by `mdu_handoffs_total{status}`. */
+/**
+ * What happened to live handoff requests, as counted by `mdu_handoffs_total{status}`: requests and
+ * closings by reason (the desk reports no separate acceptance event; `mdu_handoff_live` shows the
+ * conversations held now, and `closed_ended_*` / `closed_inactivity` are the ones that were taken).
+ */
 export const HANDOFF_STATUSES = [
   'requested',
-  'accepted',
   'closed_cancelled',
   'closed_timeout',
   'closed_unavailable',
@@ -107,12 +110,11 @@ export class BotMetrics {
   }
 
   /**
-   * Counts a handoff desk event (`HandoffDesk.subscribe`): a request, an acceptance, a closing
-   * with its reason. Events it does not know are ignored.
+   * Counts a handoff desk event (`HandoffDesk.subscribe`): a request, or a closing with its
+   * reason. Events it does not know are ignored.
    */
   countHandoffEvent(event: { type: string; reason?: string }): void {
     if (event.type === 'request') this.countHandoff('requested');
-    else if (event.type === 'accepted') this.countHandoff('accepted');
     else if (event.type === 'closed') {
       const label = `closed_${event.reason ?? 'other'}`;
       this.countHandoff((HANDOFF_STATUSES as readonly string[]).includes(label) ? (label as HandoffStatusLabel) : 'closed_other');

@@ -235,7 +235,7 @@ async function benchStartup(): Promise<void> {
 /** The V8 options the deployment files run the bot with (the systemd unit is the reference). */
 function deployedNodeOptions(): string {
   const unit = readFileSync(path.join(ROOT, 'deployment/systemd/mdu-front-desk.service'), 'utf8');
-  return /^Environment=NODE_OPTIONS=(.*)$/m.exec(unit)?.[1]?.trim() ?? '';
+  return /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(unit)?.[1]?.trim() ?? '';
 }
 
 /** Total size of what a heap snapshot holds: the live heap after the full GC the snapshot makes. */
@@ -305,7 +305,7 @@ async function benchMemory(): Promise<void> {
   // As `npm start` runs it (V8's default heap sizing); as the deployment files run it (NODE_OPTIONS
   // of the systemd unit, the image and Azure); and the live heap after full GCs (heap snapshots,
   // in a run of their own: taking one inflates the resident memory of the process).
-  await memoryRun('default', '', false);
+  if (process.env.BENCH_MEMORY_DEPLOYED_ONLY !== '1') await memoryRun('default', '', false);
   const deployed = deployedNodeOptions();
   if (deployed) {
     note(`as deployed: NODE_OPTIONS=${deployed}`);

@@ -224,7 +224,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     // Liveness: the store stays open while draining, so /healthz stays 200 until the very end.
     readiness: () => ({ ready: phase === 'ready' || phase === 'draining', details: { topics: knowledge.topics.length, store: phase === 'starting' ? 'opening' : phase === 'stopped' ? 'closed' : 'open' } }),
     routes: [
-      operationsRoutes({ metrics, phase: () => phase, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined }),
+      operationsRoutes({ metrics, phase: () => phase, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
       (s) => registerDirectLineRoutes(s, { local: directLine, tokenSource, maxBodyBytes: config.MAX_BODY_BYTES, log }),
       (s) => registerChatPage(s, { pageDir: path.resolve('web/chat'), retentionDays: config.TRANSCRIPT_RETENTION_DAYS, directLineDomain: () => tokenSource?.domain() }),
       liveHandoff.routes,
@@ -267,9 +267,10 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       phase = 'draining';
       clearInterval(purgeTimer);
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Turns in flight first: they may still need the handoff desk and Teams.
+      if (!(await turns.idle(config.SHUTDOWN_TIMEOUT_SECONDS * 1000))) log.warn('shutdown.turns_unfinished', { inFlight: turns.inFlight });
       parts.teams.stop();
       await liveHandoff.stop();
-      if (!(await turns.idle(config.SHUTDOWN_TIMEOUT_SECONDS * 1000))) log.warn('shutdown.turns_unfinished', { inFlight: turns.inFlight });
       await store.close();
       phase = 'stopped';
       server.server.closeIdleConnections();

@@ -282,7 +282,16 @@ export interface OperationsRouteDeps {
   details?: () => Record<string, string | number | boolean>;
   /** `METRICS_TOKEN`: when set, `/metrics` needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /**
+   * Requests admitted before draining are tracked until their response is sent: a turn whose
+   * request was accepted but has not reached the adapter yet must still finish before the store
+   * closes (else it would be answered without its state saved).
+   */
+  requests?: TurnTracker;
 }
+
+/** Probes and long-lived streams (the console's server-sent events) are not work to wait for. */
+const UNTRACKED = /^\/(?:healthz|readyz|metrics)$|\/events$/;
 
 /** Registers `/readyz`, `/metrics` and the drain guard (a `routes` entry of `makeServer`). */
 export function operationsRoutes(deps: OperationsRouteDeps): (server: restify.Server) => void {
@@ -290,7 +299,17 @@ export function operationsRoutes(deps: OperationsRouteDeps): (server: restify.Se
     // While draining, new requests (also on kept-alive connections) are refused and their
     // connection closed; turns already running finish. Liveness keeps answering.
     server.pre((req: Request, res: Response, next: Next) => {
-      if (deps.phase() !== 'draining' || req.path() === '/healthz' || req.path() === '/readyz') return next();
+      // Stopped counts too: once the store is closed, a request on a kept-alive connection must be
+      // refused, not run a turn that cannot save.
+      const stopping = deps.phase() === 'draining' || deps.phase() === 'stopped';
+      if (!stopping || req.path() === '/healthz' || req.path() === '/readyz') {
+        if (deps.requests && !stopping && !UNTRACKED.test(req.path())) {
+          const end = deps.requests.begin();
+          res.once('finish', end);
+          res.once('close', end);
+        }
+        return next();
+      }
       res.header('Connection', 'close');
       res.header('Retry-After', '5');
       sendError(res, 503, 'stopping', 'The service is restarting; try again in a moment.');

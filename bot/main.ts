@@ -21,7 +21,7 @@ import { createLiveHandoff, type LiveHandoff } from '../handoff/LiveHandoff.js';
 import { BotMessages } from '../knowledge/BotMessages.js';
 import { CurationStore } from '../knowledge/CurationStore.js';
 import { loadKnowledge, type KnowledgeBase } from '../knowledge/loadKnowledge.js';
-import type { Topic } from '../knowledge/schema.js';
+import { searchableTopics } from '../knowledge/searchableTopics.js';
 import { KnowledgeIndex, detectLocale } from '../knowledge/search/KnowledgeIndex.js';
 import { loadSynonyms } from '../knowledge/search/synonyms.js';
 import { SafetyScreen } from '../safety/SafetyScreen.js';
@@ -91,7 +91,7 @@ export function composeBot(
   const messages = BotMessages.fromFile(path.join(config.knowledgeDir, 'messages.yaml'));
   const intents = ConversationIntents.fromFile(path.join(config.knowledgeDir, 'conversation.yaml'));
   const synonyms = loadSynonyms(path.join(config.knowledgeDir, 'synonyms.yaml'));
-  const index = KnowledgeIndex.build(withAssociationNames(knowledge.topics, schedule), synonyms);
+  const index = KnowledgeIndex.build(searchableTopics(knowledge.topics, schedule), synonyms);
   const safety = SafetyScreen.fromDirectory(config.safetyDir);
 
   const conversationState = new PrefixedConversationState(store);
@@ -300,13 +300,6 @@ function tokenEndpoints(config: Config): Partial<ConfigurationBotFrameworkAuthen
   };
 }
 
-/** Association names and aliases are words that mean "the schedule of that association". */
-function withAssociationNames(topics: readonly Topic[], schedule: PermanenceSchedule): Topic[] {
-  const names = schedule.associations.flatMap((a) => [a.name, ...a.aliases]);
-  return topics.map((t) =>
-    t.id === 'schedule.permanences' ? { ...t, keywords: { fr: [...t.keywords.fr, ...names], en: [...t.keywords.en, ...names] } } : t,
-  );
-}
 
 async function main(): Promise<void> {
   const log0 = createLogger('info');

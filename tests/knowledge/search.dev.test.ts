@@ -3,13 +3,12 @@
  * `fallback` lines are the search engine's job (medical, crisis and handoff lines are screened
  * before search and are left out here).
  */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { parse as parseYaml } from 'yaml';
-import { parseTopicFile } from '../../knowledge/loadKnowledge.js';
-import { KnowledgeIndex, loadSynonyms, type IndexableTopic } from '../../knowledge/search/KnowledgeIndex.js';
+import { loadRealTopics } from '../helpers/realTopics.js';
+import { KnowledgeIndex, loadSynonyms } from '../../knowledge/search/KnowledgeIndex.js';
 import type { Locale } from '../../knowledge/schema.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,29 +20,6 @@ interface DevLine {
   locale?: string;
 }
 
-/** Topics of `knowledge/topics`, with association names from the schedule (as the composition root does). */
-function loadRealTopics(): IndexableTopic[] {
-  const dir = path.join(root, 'knowledge/topics');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).sort() : [];
-  const topics: IndexableTopic[] = [];
-  for (const f of files) {
-    // A topic file being written may be invalid for a moment: the knowledge lint reports it, search skips it.
-    try {
-      topics.push(parseTopicFile(path.join(dir, f), readFileSync(path.join(dir, f), 'utf8')));
-    } catch (error) {
-      console.warn(`      skipped ${f}: ${(error as Error).message.slice(0, 160)}`);
-    }
-  }
-  const scheduleFile = path.join(root, 'knowledge/schedule.yaml');
-  const permanences = topics.find((t) => t.id === 'schedule.permanences');
-  if (permanences && existsSync(scheduleFile)) {
-    const schedule = parseYaml(readFileSync(scheduleFile, 'utf8')) as { associations?: { name?: string; aliases?: string[] }[] };
-    const names = (schedule.associations ?? []).flatMap((a) => [a.name ?? '', ...(a.aliases ?? [])]).filter((s) => s.length >= 2);
-    const extended = { ...permanences, keywords: { fr: [...permanences.keywords.fr, ...names], en: [...permanences.keywords.en, ...names] } };
-    topics.splice(topics.indexOf(permanences), 1, extended);
-  }
-  return topics;
-}
 
 function localeOf(line: DevLine): Locale | undefined {
   const l = line.locale?.slice(0, 2);

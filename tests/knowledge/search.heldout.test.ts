@@ -3,13 +3,11 @@
  * dev set, the way visitors type (SMS spelling, no accents, typos, mixed languages).
  * Run against the real topics of `knowledge/topics/`.
  */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { parse as parseYaml } from 'yaml';
-import { parseTopicFile } from '../../knowledge/loadKnowledge.js';
-import { KnowledgeIndex, loadSynonyms, type IndexableTopic } from '../../knowledge/search/KnowledgeIndex.js';
+import { loadRealTopics } from '../helpers/realTopics.js';
+import { KnowledgeIndex, loadSynonyms } from '../../knowledge/search/KnowledgeIndex.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -247,29 +245,6 @@ const FRESH_CASES: Case[] = [
   ['who is the best footballer', 'fallback'],
 ];
 
-/** Topics of `knowledge/topics`, with association names from the schedule (as the composition root does). */
-function loadRealTopics(): IndexableTopic[] {
-  const dir = path.join(root, 'knowledge/topics');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).sort() : [];
-  const topics: IndexableTopic[] = [];
-  for (const f of files) {
-    // A topic file being written may be invalid for a moment: the knowledge lint reports it, search skips it.
-    try {
-      topics.push(parseTopicFile(path.join(dir, f), readFileSync(path.join(dir, f), 'utf8')));
-    } catch (error) {
-      console.warn(`      skipped ${f}: ${(error as Error).message.slice(0, 160)}`);
-    }
-  }
-  const scheduleFile = path.join(root, 'knowledge/schedule.yaml');
-  const permanences = topics.find((t) => t.id === 'schedule.permanences');
-  if (permanences && existsSync(scheduleFile)) {
-    const schedule = parseYaml(readFileSync(scheduleFile, 'utf8')) as { associations?: { name?: string; aliases?: string[] }[] };
-    const names = (schedule.associations ?? []).flatMap((a) => [a.name ?? '', ...(a.aliases ?? [])]).filter((s) => s.length >= 2);
-    const extended = { ...permanences, keywords: { fr: [...permanences.keywords.fr, ...names], en: [...permanences.keywords.en, ...names] } };
-    topics.splice(topics.indexOf(permanences), 1, extended);
-  }
-  return topics;
-}
 
 describe('knowledge search: held-out paraphrases', function () {
   const topics = loadRealTopics();

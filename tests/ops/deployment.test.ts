@@ -4,6 +4,7 @@
  * `systemd-analyze verify` and nginx with `nginx -t` and a real nginx on loopback in front of the
  * real bot, when those tools are installed (Debian: `apt-get install nginx`).
  */
+import { freePort } from '../helpers/freePort.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -291,16 +292,6 @@ describe('deployment: Azure (Bicep)', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {

@@ -8,9 +8,9 @@
  * write as a Teams user, and the WebSocket `/_ws_conversation/v1/conversations/stream`, where each
  * message the bot sends arrives as `{ action: 'createMessage', actionConversationId, message }`.
  */
+import { freePort } from '../helpers/freePort.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startTestBot, type TestBot } from '../helpers/testBot.js';
@@ -31,13 +31,6 @@ interface StreamedMessage {
   message?: { from?: { id: string }; text?: string; attachments?: { contentType: string; content: unknown }[] };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The playground's default tenant (its `GET /_internal/v1/config` says so too; checked below). */
 const PLAYGROUND_TENANT = '00000000-0000-0000-0000-0000000000001';

@@ -62,7 +62,12 @@ export const DEFAULT_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export function securityHeaders(_req: Request, res: Response, next: Next): void {
   const writeHead = res.writeHead;
   res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
+    // A page whose own policy lets someone frame it (the console, as a Teams tab: frame-ancestors
+    // names Teams) must not also say DENY, which older browsers would obey instead.
+    const policy = String(this.getHeader('Content-Security-Policy') ?? '');
+    const framedByPolicy = /frame-ancestors (?!'none')/.test(policy);
     for (const [name, value] of Object.entries(DEFAULT_SECURITY_HEADERS)) {
+      if (name === 'X-Frame-Options' && framedByPolicy) continue;
       if (!this.headersSent && this.getHeader(name) === undefined) this.setHeader(name, value);
     }
     return writeHead.apply(this, args);

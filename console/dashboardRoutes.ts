@@ -92,12 +92,10 @@ export function registerDashboardRoutes(server: restify.Server, deps: DashboardR
   });
 }
 
+/** The page's own policy; the other security headers come from bot/httpGuards.ts, on every response. */
 function pageHeaders(res: Response): void {
   res.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
   res.header('Cache-Control', 'no-store');
-  res.header('X-Content-Type-Options', 'nosniff');
-  res.header('Referrer-Policy', 'no-referrer');
-  res.header('X-Frame-Options', 'DENY');
 }
 
 // ---- the page ----------------------------------------------------------------------------------

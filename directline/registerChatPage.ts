@@ -63,7 +63,6 @@ export function registerChatPage(server: restify.Server, deps: ChatPageDeps): vo
 
   server.get('/', async (_req: Request, res: Response) => {
     const nonce = randomBytes(18).toString('base64');
-    setSecurityHeaders(res);
     res.header('Content-Security-Policy', contentSecurityPolicy(nonce, deps.directLineDomain()));
     res.header('Cache-Control', 'no-store');
     res.header('Content-Type', 'text/html; charset=utf-8');
@@ -72,7 +71,6 @@ export function registerChatPage(server: restify.Server, deps: ChatPageDeps): vo
 
   server.get('/chat/:asset', async (req: Request, res: Response) => {
     const name = String(req.params.asset);
-    setSecurityHeaders(res);
     let asset: Asset;
     if (name === 'webchat.js') {
       asset = load(name, bundle, 'text/javascript; charset=utf-8');
@@ -118,14 +116,6 @@ export function contentSecurityPolicy(nonce: string, directLineDomain: string | 
   ].join('; ');
 }
 
-function setSecurityHeaders(res: Response): void {
-  res.header('X-Content-Type-Options', 'nosniff');
-  res.header('Referrer-Policy', 'no-referrer');
-  res.header('X-Frame-Options', 'DENY');
-  res.header('Cross-Origin-Opener-Policy', 'same-origin');
-  res.header('Cross-Origin-Resource-Policy', 'same-origin');
-  res.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-}
 
 /** Web Chat's UMD bundle, from the installed package. */
 function webChatBundle(): string {

@@ -63,7 +63,6 @@ export function registerConsoleRoutes(server: restify.Server, deps: ConsoleRoute
   // ---- the page ----------------------------------------------------------------------------
   server.get('/console', async (_req: Request, res: Response) => {
     const nonce = randomBytes(18).toString('base64');
-    securityHeaders(res);
     res.header('Content-Security-Policy', pagePolicy(nonce));
     res.header('Cache-Control', 'no-store');
     res.header('Content-Type', 'text/html; charset=utf-8');
@@ -71,7 +70,6 @@ export function registerConsoleRoutes(server: restify.Server, deps: ConsoleRoute
   });
   server.get('/console/assets/:name', async (req: Request, res: Response) => {
     const asset = assets.get(String(req.params.name));
-    securityHeaders(res);
     if (!asset) {
       sendError(res, 404, 'not_found', 'Not found.');
       return;
@@ -300,14 +298,8 @@ export function readCookie(header: string, name: string): string | undefined {
   return undefined;
 }
 
-function securityHeaders(res: Response): void {
-  res.header('X-Content-Type-Options', 'nosniff');
-  res.header('Referrer-Policy', 'no-referrer');
-  res.header('Cross-Origin-Opener-Policy', 'same-origin');
-}
-
+/** The other security headers come from `securityHeaders` in bot/httpGuards.ts, on every response. */
 function apiHeaders(res: Response): void {
-  securityHeaders(res);
   res.header('Cache-Control', 'no-store');
 }
 

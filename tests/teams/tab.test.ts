@@ -99,6 +99,14 @@ describe('Teams: the console as a personal tab', function () {
     await page.close();
   });
 
+  it('may be framed by Teams: its policy names Teams as a frame ancestor, and no X-Frame-Options says DENY', async () => {
+    const response = await fetch(`${bot.url}/console`);
+    expect(response.headers.get('content-security-policy')).to.match(/frame-ancestors [^;]*teams\.microsoft\.com/);
+    expect(response.headers.get('x-frame-options')).to.equal(null);
+    // Everything else keeps DENY.
+    expect((await fetch(`${bot.url}/`)).headers.get('x-frame-options')).to.equal('DENY');
+  });
+
   it('carries on as a plain page when framed by a host that does not answer', async () => {
     const page = await openInTeams(browser, bot, false);
     const frame = await consoleFrame(page);

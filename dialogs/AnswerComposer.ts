@@ -19,6 +19,9 @@ export type Audience = 'all' | 'staff';
 /** Topics offered when nothing fits, and on welcome: the MDU's main doors. */
 const STARTER_TOPICS = ['mdu.what', 'schedule.today', 'rights.record', 'peer.support', 'help.listening'] as const;
 
+/** Words that ask when something happens ("quand passe l'UNAFAM ?", "what day does ... come?"). */
+const WHEN_CUE = /\b(quand|quel jour|quels jours|quelle heure|a quelle heure|horaires?|passe|passent|vient|viennent|permanences?|when|what day|which day|what time|come|comes|coming|on duty)\b/;
+
 const WEEKDAY_WORDS: Record<Weekday, string[]> = {
   mon: ['lundi', 'monday'],
   tue: ['mardi', 'tuesday'],
@@ -36,6 +39,14 @@ export class AnswerComposer {
     private readonly scheduleTexts: ScheduleTexts,
     private readonly messages: BotMessages,
   ) {}
+
+  /**
+   * True when the visitor names an association of the schedule and asks when: the schedule can
+   * answer that precisely, even when the wording leaves the search unsure.
+   */
+  asksWhenAnAssociationComes(question: string): boolean {
+    return this.schedule.findAssociations(question).length > 0 && WHEN_CUE.test(foldText(question));
+  }
 
   topic(id: string): Topic | undefined {
     return this.knowledge.byId.get(id);

@@ -158,6 +158,10 @@ export class RootDialog extends ComponentDialog {
       await this.sendTopic(context, best.topicId, facts, best.confidence);
       return undefined;
     }
+    if (composer.asksWhenAnAssociationComes(text) && composer.topic('schedule.permanences')) {
+      await this.sendTopic(context, 'schedule.permanences', facts, best?.topicId === 'schedule.permanences' ? best.confidence : 0.5);
+      return undefined;
+    }
     if (result.decision === 'clarify' && result.hits.length >= 2) {
       const candidates = result.hits.slice(0, 3);
       await context.sendActivity(composer.clarify(candidates, locale));

@@ -61,6 +61,14 @@ describe('the bot over HTTP', function () {
     }
   });
 
+  it('answers "when does <association> come?" from the schedule, naming that association', async () => {
+    for (const [text, locale] of [['When does the schizophrenia association come?', 'en-US'], ['Quel jour vient l’association pour la schizophrénie ?', 'fr-FR']] as const) {
+      const [reply] = await bot.say(text, { conversationId: `when-${locale}`, locale });
+      expect(mduOf(reply), text).to.include({ intent: 'answer', topic: 'schedule.permanences' });
+      expect(reply!.text).to.match(/Association schizophrénie/);
+    }
+  });
+
   it('answers in English from the activity locale', async () => {
     const [reply] = await bot.say('How can I get a copy of my medical records?', { conversationId: 'en-1', locale: 'en-US' });
     expect(mduOf(reply)).to.include({ intent: 'answer', topic: 'rights.record', locale: 'en-US' });

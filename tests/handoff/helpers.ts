@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
+import type { ConsoleConversation, ConsoleView } from '../../handoff/HandoffDesk.js';
 
 /** A recorded activity and the conversation it was sent to. */
 export interface Sent {
@@ -150,24 +151,9 @@ export class ConsoleClient {
   }
 }
 
-export interface ConsoleConversationShape {
-  id: string;
-  state: 'queued' | 'live';
-  position?: number;
-  locale: string;
-  crisis: boolean;
-  medical: boolean;
-  waitingSeconds: number;
-  messages: { from: string; text: string; flags?: string[]; volunteerName?: string }[];
-}
-export interface ConsoleViewShape {
-  me: { login: string; displayName: string; available: boolean; holding: number; max: number };
-  onDuty: boolean;
-  permanenceOpen: boolean;
-  availableVolunteers: number;
-  queue: ConsoleConversationShape[];
-  mine: ConsoleConversationShape[];
-}
+/** What the console API answers: the desk's own types, so the tests read what the console reads. */
+export type ConsoleConversationShape = ConsoleConversation;
+export type ConsoleViewShape = ConsoleView;
 
 /** Reads a Server-Sent Events stream, collecting its events. */
 export class EventStream {

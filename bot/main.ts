@@ -92,7 +92,8 @@ export function composeBot(
   const intents = ConversationIntents.fromFile(path.join(config.knowledgeDir, 'conversation.yaml'));
   const synonyms = loadSynonyms(path.join(config.knowledgeDir, 'synonyms.yaml'));
   const index = KnowledgeIndex.build(searchableTopics(knowledge.topics, schedule), synonyms);
-  const safety = SafetyScreen.fromDirectory(config.safetyDir);
+  // The safety prefilter keys each pattern on the words visitors' ordinary questions hold least often.
+  const safety = SafetyScreen.fromDirectory(config.safetyDir, { ordinaryMessages: knowledge.topics.flatMap((t) => [...t.questions.fr, ...t.questions.en]) });
 
   const conversationState = new PrefixedConversationState(store);
   const curation = new CurationStore(store, () => clock.now());

@@ -8,6 +8,8 @@
  */
 import { loadLexicons, type CompiledLexicons, type CompiledRule, type RuleKind } from './loadLexicons.js';
 import { normalise } from './normalise.js';
+import { RulePrefilter } from './RulePrefilter.js';
+import { sampledCost } from './requiredLiterals.js';
 
 export type CrisisCategory = 'suicidal_ideation' | 'suicide_plan' | 'self_harm' | 'overdose' | 'third_party' | 'violence' | 'minor_in_danger';
 export type MedicalCategory =
@@ -55,12 +57,33 @@ const MEDICAL_PRIORITY: readonly MedicalCategory[] = [
 /** Longer messages are cut: a pasted document must not slow the turn (patterns see the first 2,000 characters). */
 const MAX_CHARS = 2000;
 
+export interface SafetyScreenOptions {
+  /**
+   * Try only the rules whose required words occur in the message (default). Off, every rule is
+   * tried on every message: the reference the prefilter is tested against, same assessments.
+   */
+  readonly prefilter?: boolean;
+  /**
+   * Ordinary messages (the knowledge base's example questions): the prefilter keys each pattern on
+   * the words these hold least often. Only speed depends on it.
+   */
+  readonly ordinaryMessages?: readonly string[];
+}
+
 export class SafetyScreen {
-  private constructor(private readonly lexicons: CompiledLexicons) {}
+  private readonly prefilter: RulePrefilter | null;
+
+  private constructor(
+    private readonly lexicons: CompiledLexicons,
+    options: SafetyScreenOptions,
+  ) {
+    const sample = (options.ordinaryMessages ?? []).map((m) => normalise(m, lexicons.spelling));
+    this.prefilter = options.prefilter === false ? null : RulePrefilter.forLexicons(lexicons, sampledCost(sample));
+  }
 
   /** Loads and validates the lexicons; throws a DataFileError naming the file and the field (rule id). */
-  static fromDirectory(dir: string): SafetyScreen {
-    return new SafetyScreen(loadLexicons(dir));
+  static fromDirectory(dir: string, options: SafetyScreenOptions = {}): SafetyScreen {
+    return new SafetyScreen(loadLexicons(dir), options);
   }
 
   /** The normalised form of a message, as the patterns see it (for tests and lexicon authors). */
@@ -72,8 +95,9 @@ export class SafetyScreen {
   explain(text: string): { normalised: string; matches: { kind: RuleKind; id: string; category: string }[] } {
     const normalised = this.normalise(text);
     const matches: { kind: RuleKind; id: string; category: string }[] = [];
+    const seen = this.prefilter?.scan(normalised) ?? null;
     for (const kind of ['crisis', 'medical', 'help_info'] as const) {
-      for (const rule of this.matching(kind, normalised, false)) matches.push({ kind, id: rule.id, category: rule.category });
+      for (const rule of this.matching(kind, normalised, seen, false)) matches.push({ kind, id: rule.id, category: rule.category });
     }
     return { normalised, matches };
   }
@@ -82,27 +106,47 @@ export class SafetyScreen {
   assess(text: string): SafetyAssessment {
     const normalised = this.normalise(text);
     if (normalised === '') return { kind: 'none' };
-    const crisis = this.matching('crisis', normalised, false);
+    const seen = this.prefilter?.scan(normalised) ?? null;
+    const crisis = this.matching('crisis', normalised, seen, false);
     if (crisis.length > 0) {
       const best = pick(crisis, CRISIS_PRIORITY);
       return { kind: 'crisis', category: best.category as CrisisCategory, matched: best.id };
     }
-    const medical = this.matching('medical', normalised, false);
+    const medical = this.matching('medical', normalised, seen, false);
     if (medical.length > 0) {
       const best = pick(medical, MEDICAL_PRIORITY);
       return { kind: 'medical', category: best.category as MedicalCategory, matched: best.id };
     }
-    const [help] = this.matching('help_info', normalised, true);
+    const [help] = this.matching('help_info', normalised, seen, true);
     if (help) return { kind: 'help_info' };
     return { kind: 'none' };
   }
 
-  private matching(kind: RuleKind, normalised: string, firstOnly: boolean): CompiledRule[] {
-    const mask = this.lexicons.masks[kind];
-    const text = mask ? normalised.replace(mask, ' # ') : normalised;
+  /**
+   * The rules of one kind that match. `seen` (from the prefilter) says which rules, masks and
+   * `except` lists can match at all; the others are skipped, null tries everything.
+   */
+  private matching(kind: RuleKind, normalised: string, seen: Uint8Array | null, firstOnly: boolean): CompiledRule[] {
+    const rules = this.lexicons.rules[kind];
+    const slots = seen ? this.prefilter?.slots[kind] : undefined;
     const found: CompiledRule[] = [];
-    for (const rule of this.lexicons.rules[kind]) {
-      if (matches(rule, text)) {
+    let text: string | null = null;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      // The patterns of this rule whose words occur in the message (all of them without a prefilter).
+      let patterns: RegExp[] | null = null;
+      if (seen && slots) {
+        const ruleSlots = slots.patterns[i]!;
+        for (let j = 0; j < ruleSlots.length; j++) if (seen[ruleSlots[j]!]) (patterns ??= []).push(rule.alternatives[j]!);
+        if (patterns === null) continue;
+      }
+      if (text === null) {
+        // Masked once per kind, and only when one of its rules is tried.
+        const mask = this.lexicons.masks[kind];
+        text = mask && (!seen || !slots || seen[slots.mask]) ? normalised.replace(mask, ' # ') : normalised;
+      }
+      const except = rule.except && (!seen || !slots || seen[slots.excepts[i]!]) ? rule.except : null;
+      if (matches(rule, patterns, except ? text.replace(except, ' # ') : text)) {
         found.push(rule);
         if (firstOnly) break;
       }
@@ -111,11 +155,11 @@ export class SafetyScreen {
   }
 }
 
-function matches(rule: CompiledRule, text: string): boolean {
-  const t = rule.except ? text.replace(rule.except, ' # ') : text;
-  if (!rule.pattern.test(t)) return false;
-  if (rule.unless && rule.unless.test(t)) return false;
-  for (const r of rule.requires) if (!r.test(t)) return false;
+/** Whether `rule` matches `text` (its `except` spans already blanked), trying only `patterns` when given. */
+function matches(rule: CompiledRule, patterns: readonly RegExp[] | null, text: string): boolean {
+  if (patterns ? !patterns.some((p) => p.test(text)) : !rule.pattern.test(text)) return false;
+  if (rule.unless && rule.unless.test(text)) return false;
+  for (const r of rule.requires) if (!r.test(text)) return false;
   return true;
 }
 

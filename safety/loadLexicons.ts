@@ -19,6 +19,8 @@ export interface CompiledRule {
   readonly language: 'fr' | 'en' | 'any';
   readonly file: string;
   readonly pattern: RegExp;
+  /** Each of the rule's patterns on its own (`pattern` is their union): the prefilter tries only those whose words occur. */
+  readonly alternatives: readonly RegExp[];
   readonly requires: readonly RegExp[];
   /** Global regex: its matches are blanked before `pattern` and `requires` are tried. */
   readonly except: RegExp | null;
@@ -141,6 +143,7 @@ export function loadLexicons(dir: string): CompiledLexicons {
         language: rule.language,
         file,
         pattern: compileOne(file, `${where}.patterns`, rule.patterns, macros),
+        alternatives: rule.patterns.map((p, j) => compileOne(file, `${where}.patterns.${j}`, [p], macros)),
         requires: (rule.requires ?? []).map((r, j) => compileOne(file, `${where}.requires.${j}`, [r], macros)),
         except: rule.except && rule.except.length > 0 ? compileOne(file, `${where}.except`, rule.except, macros, 'g') : null,
         unless: 'unless' in rule && rule.unless && rule.unless.length > 0 ? compileOne(file, `${where}.unless`, rule.unless, macros) : null,

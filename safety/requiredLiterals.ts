@@ -23,7 +23,7 @@ interface Facts {
 }
 
 /** Cross products of alternatives stop growing here (a prefix trie of drugs expands to hundreds). */
-const MAX_EXACT = 256;
+const MAX_EXACT = 64;
 /** Character classes of up to this many characters are expanded (`[sz]`), larger ones are "anything". */
 const MAX_CLASS = 8;
 

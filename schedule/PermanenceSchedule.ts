@@ -28,7 +28,13 @@ export interface OpeningToday {
 /** How far ahead "next permanence" looks. */
 const LOOKAHEAD_DAYS = 42;
 
+/** How many dates keep their computed slots (a turn asks about today and, at most, the next weeks). */
+const MAX_CACHED_DATES = 256;
+
 export class PermanenceSchedule {
+  /** The slots of a date never change (the file is read once): computed once a date, they are asked for on most turns. */
+  private readonly slotsByDate = new Map<string, readonly Slot[]>();
+
   private constructor(
     private readonly data: ScheduleFile,
     readonly file: string,
@@ -77,6 +83,10 @@ export class PermanenceSchedule {
 
   /** Every permanence held on a local date, in time order. */
   slotsOn(date: string): Slot[] {
+    return [...this.slotsOfDay(date)];
+  }
+
+  private computeSlotsOn(date: string): Slot[] {
     if (this.closureOn(date)) return [];
     const weekday = weekdayOf(date);
     const parity = isoWeek(date) % 2 === 0 ? 'even' : 'odd';
@@ -98,7 +108,7 @@ export class PermanenceSchedule {
   /** Permanences under way at `now`. */
   presentNow(now: Date): Slot[] {
     const t = now.getTime();
-    return this.slotsOn(toLocal(now, this.timezone).date).filter((s) => s.start.getTime() <= t && t < s.end.getTime());
+    return this.slotsOfDay(toLocal(now, this.timezone).date).filter((s) => s.start.getTime() <= t && t < s.end.getTime());
   }
 
   /** All of today's permanences (past, current and later). */
@@ -112,7 +122,7 @@ export class PermanenceSchedule {
     const result: Slot[] = [];
     const today = toLocal(now, this.timezone).date;
     for (let d = 0; d < LOOKAHEAD_DAYS && result.length < limit; d++) {
-      for (const slot of this.slotsOn(addDays(today, d))) {
+      for (const slot of this.slotsOfDay(addDays(today, d))) {
         if (slot.end.getTime() <= now.getTime()) continue;
         if (options.associationId && slot.association.id !== options.associationId) continue;
         result.push(slot);
@@ -147,6 +157,17 @@ export class PermanenceSchedule {
     const found = this.data.associations.find((a) => a.id === id);
     if (!found) throw new Error(`unknown association ${id}`);
     return found;
+  }
+
+  /** The slots of a date, computed once and frozen: this class's own loops read them without a copy. */
+  private slotsOfDay(date: string): readonly Slot[] {
+    let slots = this.slotsByDate.get(date);
+    if (!slots) {
+      slots = Object.freeze(this.computeSlotsOn(date).map((slot) => Object.freeze(slot)));
+      if (this.slotsByDate.size >= MAX_CACHED_DATES) this.slotsByDate.clear();
+      this.slotsByDate.set(date, slots);
+    }
+    return slots;
   }
 
   private exceptionsOn(date: string): ScheduleException[] {

@@ -18,6 +18,17 @@ const KIND_NAMES: Record<Locale, Record<Association['kind'], string>> = {
   en: { specialised: 'Specialised associations', general: 'General associations', family: 'Associations for families and relatives', listening: 'Listening associations' },
 };
 
+/** Month names as `Intl` writes them, made once (a formatter is costly to build). */
+const MONTH_NAMES: Record<Locale, readonly string[]> = {
+  fr: monthNames('fr-FR'),
+  en: monthNames('en-GB'),
+};
+
+function monthNames(intlLocale: string): string[] {
+  const format = new Intl.DateTimeFormat(intlLocale, { month: 'long', timeZone: 'UTC' });
+  return Array.from({ length: 12 }, (_, i) => format.format(new Date(Date.UTC(2000, i, 1))));
+}
+
 export function time(t: string, locale: Locale): string {
   const [h, m] = t.split(':');
   if (locale === 'fr') return m === '00' ? `${Number(h)} h` : `${Number(h)} h ${m}`;
@@ -44,7 +55,7 @@ function dateLabel(slot: Slot, now: Date, schedule: PermanenceSchedule, locale: 
   if (slot.date === today) return locale === 'fr' ? "aujourd'hui" : 'today';
   if (slot.date === tomorrow) return locale === 'fr' ? 'demain' : 'tomorrow';
   const [, month, day] = slot.date.split('-').map(Number) as [number, number, number];
-  const monthName = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, month - 1, 1)));
+  const monthName = MONTH_NAMES[locale][month - 1]!;
   return locale === 'fr' ? `${DAY_NAMES.fr[slot.weekday]} ${day} ${monthName}` : `${DAY_NAMES.en[slot.weekday]} ${day} ${monthName}`;
 }
 

@@ -31,7 +31,28 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-export function toLocal(instant: Date, timeZone: string): LocalDateTime {
+/**
+ * Results by zone and UTC minute: a turn asks for "now" several times (presence, today's slots,
+ * the next permanence), and every turn of the same minute asks the same. Offsets have been whole
+ * minutes in every zone since 1972, so an instant's local minute depends on its UTC minute only.
+ */
+const localByMinute = new Map<string, Map<number, Readonly<LocalDateTime>>>();
+const MAX_CACHED_MINUTES = 512;
+
+export function toLocal(instant: Date, timeZone: string): Readonly<LocalDateTime> {
+  const minute = Math.floor(instant.getTime() / 60_000);
+  let cache = localByMinute.get(timeZone);
+  if (!cache) localByMinute.set(timeZone, (cache = new Map()));
+  let local = cache.get(minute);
+  if (!local) {
+    local = Object.freeze(computeLocal(new Date(minute * 60_000), timeZone));
+    if (cache.size >= MAX_CACHED_MINUTES) cache.clear();
+    cache.set(minute, local);
+  }
+  return local;
+}
+
+function computeLocal(instant: Date, timeZone: string): LocalDateTime {
   const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
   return {
     date: `${parts.year}-${parts.month}-${parts.day}`,

@@ -405,6 +405,8 @@ async function benchHandoff(): Promise<void> {
     // 1. Ten volunteers sign in, become available and open their live feed.
     const consoles: Console[] = [];
     const alerts = new Map<string, (at: number) => void>();
+    // What the volunteer reads comes in `state` events (the alert only rings): when the holder's view shows message k.
+    const shown = new Map<string, { k: number; resolve: (at: number) => void }>();
     for (let v = 0; v < VOLUNTEERS; v++) {
       const session = await api('POST', '/console/api/session', undefined, { login: `bench${v}`, password, client: 'bearer' });
       if (session.status !== 200) throw new Error(`sign-in answered ${session.status}`);
@@ -412,10 +414,20 @@ async function benchHandoff(): Promise<void> {
       const available = await api('POST', '/console/api/availability', token, { available: true });
       if (available.status !== 200) throw new Error(`availability answered ${available.status}`);
       consoles.push({ login: `bench${v}`, token, handoffs: [] });
-      streams.push(openEvents(bot.url, token, (event, payload) => {
+      streams.push(openEvents(bot.url, token, (event, payload, at) => {
+        if (event === 'state') {
+          for (const conversation of (payload as { mine?: { id: string; messages: { from: string; text: string }[] }[] }).mine ?? []) {
+            const waiting = shown.get(conversation.id);
+            if (waiting && conversation.messages.some((m) => m.from === 'visitor' && m.text.startsWith(`Message ${waiting.k} :`))) {
+              shown.delete(conversation.id);
+              waiting.resolve(at);
+            }
+          }
+          return;
+        }
         if (event !== 'alert') return;
         const alert = payload as { kind: string; id: string };
-        if (alert.kind === 'message' || alert.kind === 'medical' || alert.kind === 'crisis') alerts.get(alert.id)?.(performance.now());
+        if (alert.kind === 'message' || alert.kind === 'medical' || alert.kind === 'crisis') alerts.get(alert.id)?.(at);
       }));
     }
     await sleep(200);
@@ -485,7 +497,10 @@ async function benchHandoff(): Promise<void> {
     // 4. Fifty conversations, ten exchanges each, all at once: visitor -> volunteer (measured at the
     //    volunteer's live feed), volunteer -> visitor (measured at the visitor's channel).
     const toVolunteer: number[] = [];
+    const toVolunteerView: number[] = [];
     const toVisitor: number[] = [];
+    const cpuBefore = cpuMs(bot.child.pid!);
+    const relaysStarted = performance.now();
     await Promise.all(
       visitorIds.map(async (visitorId) => {
         const handoffId = handoffOf.get(visitorId);
@@ -493,9 +508,12 @@ async function benchHandoff(): Promise<void> {
         if (!handoffId || !c) return;
         for (let k = 0; k < EXCHANGES; k++) {
           const seen = new Promise<number>((resolve) => alerts.set(handoffId, resolve));
+          const inView = new Promise<number>((resolve) => shown.set(handoffId, { k, resolve }));
           const sent = performance.now();
           await say(visitorId, `Message ${k} : est-ce que vous pouvez m'expliquer comment ça se passe ?`, k + 2);
           toVolunteer.push((await withTimeout(seen, 10_000)) - sent);
+          // The volunteer answers once they can read it.
+          toVolunteerView.push((await withTimeout(inView, 10_000)) - sent);
           const marker = `[r:${visitorId}:${k}]`;
           const delivered = sink.waitFor(visitorId, marker);
           const replied = performance.now();
@@ -505,10 +523,17 @@ async function benchHandoff(): Promise<void> {
         }
       }),
     );
+    const relaysMs = performance.now() - relaysStarted;
+    const cpuPerExchange = (cpuMs(bot.child.pid!) - cpuBefore) / toVisitor.length;
     const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
     figure('handoff.relays_measured', toVolunteer.length, 'messages each way', 0);
+    figure('handoff.relays_wall_ms', relaysMs, 'ms for all exchanges', 0);
+    // CPU of the bot (user + system) per exchange (a visitor's message and a volunteer's reply, with the console pushes): what the machine's other load barely moves.
+    figure('handoff.bot_cpu_ms_per_exchange', cpuPerExchange, 'ms CPU', 2);
     figure('handoff.visitor_to_volunteer_p50_ms', pct(toVolunteer, 0.5), 'ms');
     figure('handoff.visitor_to_volunteer_p99_ms', pct(toVolunteer, 0.99), 'ms');
+    figure('handoff.visitor_to_volunteer_view_p50_ms', pct(toVolunteerView, 0.5), 'ms (the text in the holder\'s console view)');
+    figure('handoff.visitor_to_volunteer_view_p99_ms', pct(toVolunteerView, 0.99), 'ms (the text in the holder\'s console view)');
     figure('handoff.volunteer_to_visitor_p50_ms', pct(toVisitor, 0.5), 'ms');
     figure('handoff.volunteer_to_visitor_p99_ms', pct(toVisitor, 0.99), 'ms');
   } finally {
@@ -549,11 +574,13 @@ async function startSink(): Promise<{ url: string; waitFor(conversationId: strin
 }
 
 /** The console's live feed (Server-Sent Events), parsed. */
-function openEvents(base: string, token: string, onEvent: (event: string, data: unknown) => void): http.ClientRequest {
+function openEvents(base: string, token: string, onEvent: (event: string, data: unknown, at: number) => void): http.ClientRequest {
   const req = http.get(`${base}/console/api/events`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } }, (res) => {
     let buffer = '';
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
+      // When the bytes arrived, before this process spends time parsing them.
+      const at = performance.now();
       buffer += chunk;
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -561,7 +588,7 @@ function openEvents(base: string, token: string, onEvent: (event: string, data: 
         buffer = buffer.slice(end + 2);
         const event = /^event: (.*)$/m.exec(block)?.[1];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) onEvent(event, JSON.parse(data));
+        if (event && data) onEvent(event, JSON.parse(data), at);
       }
     });
     res.on('error', () => undefined);

@@ -1,8 +1,10 @@
 /**
  * The consoles' live feed (Server-Sent Events). Each open console gets, on connection and after
- * every change, a `state` event with its whole view (queue, its conversations), and short `alert`
- * events for what deserves a sound: a new request, a crisis, a visitor's message in one of its
- * conversations, a conversation closed by the visitor or by inactivity.
+ * every change it can see, a `state` event with its whole view (queue, its conversations), and
+ * short `alert` events for what deserves a sound: a new request, a crisis, a visitor's message in
+ * one of its conversations, a conversation closed by the visitor or by inactivity. Alerts go out at
+ * once; views are rebuilt only for the consoles a change concerns (a live conversation: its
+ * holder's; the queue or who is available: everyone's), and changes close together share a push.
  *
  * An open stream is what keeps a volunteer "present" (see `ConsoleSessions`): a comment line
  * every `heartbeatMs` keeps proxies from closing it and renews presence.
@@ -19,7 +21,13 @@ interface Client {
 
 export class ConsoleHub {
   private readonly clients = new Set<Client>();
-  private pending: NodeJS.Timeout | undefined;
+  /** Views to push: everyone's, and/or those of some volunteers (logins). */
+  private dirtyAll = false;
+  private readonly dirty = new Set<string>();
+  private pending: NodeJS.Immediate | undefined;
+  /** The push being built and sent: one at a time, what changes meanwhile goes in the next. */
+  private pushing: Promise<void> | undefined;
+  private closed = false;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
 
@@ -53,27 +61,33 @@ export class ConsoleHub {
     onClose(() => {
       this.clients.delete(client);
     });
-    await this.pushState(client);
+    await this.pushStates([client]);
     // A console coming (back) changes who is available: others' views change too.
     this.schedulePush();
   }
 
   /** Ends every stream (shutdown). */
   close(): void {
+    this.closed = true;
     clearInterval(this.heartbeat);
-    if (this.pending) clearTimeout(this.pending);
+    this.cancelPending();
     this.unsubscribe();
     for (const client of this.clients) client.res.end();
     this.clients.clear();
   }
 
-  /** Pushes fresh views to every console soon (changes close together are sent once). */
-  schedulePush(): void {
-    if (this.pending) return;
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      for (const client of this.clients) void this.pushState(client);
-    }, 25);
+  /**
+   * Pushes fresh views soon: to the consoles of one volunteer (`login`), or to every console.
+   * Changes that come while a push is being built are gathered into the next one, so under load
+   * each console gets at most one view per round instead of one per change.
+   */
+  schedulePush(login?: string): void {
+    if (this.closed) return;
+    if (login === undefined) this.dirtyAll = true;
+    else this.dirty.add(login);
+    // While a push runs, its end starts the next one.
+    if (this.pending || this.pushing) return;
+    this.pending = setImmediate(() => void this.flush());
   }
 
   /** Ends the streams of one session (sign-out). */
@@ -90,6 +104,7 @@ export class ConsoleHub {
     switch (event.type) {
       case 'request':
         for (const client of this.clients) if (client.session.available) this.send(client, 'alert', { kind: event.crisis ? 'crisis' : 'request', id: event.handoffId });
+        this.schedulePush();
         break;
       case 'visitor_message':
         for (const client of this.clients) {
@@ -98,32 +113,61 @@ export class ConsoleHub {
             this.send(client, 'alert', { kind: crisis ? 'crisis' : event.flags.includes('medical') ? 'medical' : 'message', id: event.handoffId });
           }
         }
+        // Live: only the holder sees this conversation; queued: everyone sees the queue.
+        this.schedulePush(event.login);
         break;
       case 'closed':
         for (const client of this.clients) if (event.login && client.session.login === event.login) this.send(client, 'alert', { kind: 'closed', id: event.handoffId, reason: event.reason });
+        this.schedulePush(event.login);
         break;
       case 'changed':
+        this.schedulePush(event.login);
         break;
     }
-    this.schedulePush();
   }
 
-  private async pushState(client: Client): Promise<void> {
+  private async flush(): Promise<void> {
+    this.pending = undefined;
+    const all = this.dirtyAll;
+    const logins = new Set(this.dirty);
+    this.dirtyAll = false;
+    this.dirty.clear();
+    const targets = [...this.clients].filter((client) => all || logins.has(client.session.login));
+    this.pushing = this.pushStates(targets);
     try {
-      const session = await this.sessions.byId(client.session.id);
-      if (!session) {
-        // Signed out or expired: the console must sign in again.
-        this.send(client, 'signed_out', {});
-        client.res.end();
-        this.clients.delete(client);
-        return;
+      await this.pushing;
+    } finally {
+      this.pushing = undefined;
+      if (!this.closed && (this.dirtyAll || this.dirty.size > 0)) this.pending = setImmediate(() => void this.flush());
+    }
+  }
+
+  /** Sends each console its view; the views' common part is built once (`HandoffDesk.views`). */
+  private async pushStates(targets: Client[]): Promise<void> {
+    try {
+      const live: Client[] = [];
+      for (const client of targets) {
+        const session = await this.sessions.byId(client.session.id);
+        if (!session) {
+          // Signed out, expired or the account removed: the console must sign in again.
+          this.send(client, 'signed_out', {});
+          client.res.end();
+          this.clients.delete(client);
+          continue;
+        }
+        client.session = session;
+        live.push(client);
       }
-      client.session = session;
-      const view = await this.desk.view({ login: client.session.login, displayName: client.session.displayName, available: client.session.available });
-      this.send(client, 'state', view);
+      const views = await this.desk.views(live.map(({ session }) => ({ login: session.login, displayName: session.displayName, available: session.available })));
+      live.forEach((client, i) => this.send(client, 'state', views[i]));
     } catch (error) {
       this.log.error('console.push_failed', error);
     }
+  }
+
+  private cancelPending(): void {
+    if (this.pending) clearImmediate(this.pending);
+    this.pending = undefined;
   }
 
   private send(client: Client, event: string, data: unknown): void {

@@ -34,9 +34,12 @@ export interface HandoffContext {
   priority: Priority;
 }
 
-/** What the console hears about (see `ConsoleHub`). */
+/**
+ * What the console hears about (see `ConsoleHub`). `changed` with a `login`: only that volunteer's
+ * view changed (a conversation they hold); without: everyone's (the queue, who is available).
+ */
 export type DeskEvent =
-  | { type: 'changed' }
+  | { type: 'changed'; login?: string }
   | { type: 'request'; handoffId: string; crisis: boolean }
   | { type: 'visitor_message'; handoffId: string; login?: string; flags: Flag[] }
   | { type: 'closed'; handoffId: string; login?: string; reason: string };
@@ -80,6 +83,13 @@ export interface ConsoleConversation {
   lastActivityAt: string;
   volunteerName?: string;
   messages: { id: string; at: string; from: 'visitor' | 'volunteer' | 'event'; text: string; volunteerName?: string; flags?: Flag[] }[];
+}
+
+/** Who a view is for (a session, as the console's routes and feed know it). */
+export interface ConsoleViewer {
+  login: string;
+  displayName: string;
+  available: boolean;
 }
 
 export interface ConsoleView {
@@ -221,9 +231,9 @@ export class HandoffDesk implements HandoffPort {
       return true;
     }
 
-    // Live: relayed to the volunteer; the bot does not answer in their place.
+    // Live: relayed to the volunteer; the bot does not answer in their place. Only the holder's view changed.
     if (flags.includes('crisis')) await context.sendActivity(deskTexts.crisisRelayed(updated.volunteer?.name ?? '', info.locale));
-    this.emit({ type: 'changed' });
+    this.emit({ type: 'changed', login: updated.volunteer?.login });
     return true;
   }
 
@@ -231,7 +241,7 @@ export class HandoffDesk implements HandoffPort {
     const removed = await this.deps.queue.erase(conversationId);
     if (removed && removed.state !== 'closed') {
       this.emit({ type: 'closed', handoffId: removed.handoffId, login: removed.volunteer?.login, reason: 'erased' });
-      await this.afterQueueChange();
+      await this.afterQueueChange(undefined, removed.state === 'live' ? removed.volunteer?.login : undefined);
     }
   }
 
@@ -256,7 +266,7 @@ export class HandoffDesk implements HandoffPort {
     if (!result.ok) return result;
     const name = result.record.volunteer?.name ?? '';
     const delivered = await this.sendProactive(result.record, [deskTexts.fromVolunteer(text, name, result.record.locale)], name);
-    this.emit({ type: 'changed' });
+    this.emit({ type: 'changed', login });
     return { ...result, delivered };
   }
 
@@ -286,21 +296,31 @@ export class HandoffDesk implements HandoffPort {
   }
 
   /** What one volunteer's console shows. */
-  async view(me: { login: string; displayName: string; available: boolean }): Promise<ConsoleView> {
+  async view(me: ConsoleViewer): Promise<ConsoleView> {
+    return (await this.views([me]))[0]!;
+  }
+
+  /** What several consoles show, the part they share (availability, the queue) built once. */
+  async views(viewers: readonly ConsoleViewer[]): Promise<ConsoleView[]> {
+    if (viewers.length === 0) return [];
     const { queue } = this.deps;
     const now = this.deps.clock.now();
     const available = await this.deps.sessions.available();
     const permanenceOpen = this.deps.schedule.presentNow(now).length > 0;
-    const queued = await queue.queue();
-    const mine = await queue.liveOf(me.login);
-    return {
-      me: { ...me, holding: mine.length, max: this.deps.settings.maxPerVolunteer },
-      onDuty: permanenceOpen && available.length > 0,
-      permanenceOpen,
-      availableVolunteers: available.length,
-      queue: await Promise.all(queued.map((q) => this.consoleConversation(q.record, now, q.position))),
-      mine: await Promise.all(mine.map((r) => this.consoleConversation(r, now))),
-    };
+    const queued = await Promise.all((await queue.queue()).map((q) => this.consoleConversation(q.record, now, q.position)));
+    return Promise.all(
+      viewers.map(async (me) => {
+        const mine = await queue.liveOf(me.login);
+        return {
+          me: { login: me.login, displayName: me.displayName, available: me.available, holding: mine.length, max: this.deps.settings.maxPerVolunteer },
+          onDuty: permanenceOpen && available.length > 0,
+          permanenceOpen,
+          availableVolunteers: available.length,
+          queue: queued,
+          mine: await Promise.all(mine.map((r) => this.consoleConversation(r, now))),
+        };
+      }),
+    );
   }
 
   /** One conversation, if this volunteer may see it (queued, or held by them). */
@@ -398,11 +418,16 @@ export class HandoffDesk implements HandoffPort {
     this.emit({ type: 'closed', handoffId: record.handoffId, login: record.volunteer?.login, reason: record.closedReason });
     if (context) await context.sendActivities(activities);
     else await this.sendProactive(record, activities);
-    await this.afterQueueChange(context?.activity.conversation.id);
+    // A live conversation ending changes its holder's view only; a request withdrawn changes the queue.
+    const wasLive = record.acceptedAt !== undefined && record.volunteer !== undefined;
+    await this.afterQueueChange(context?.activity.conversation.id, wasLive ? record.volunteer?.login : undefined);
   }
 
-  /** Tells every waiting visitor whose place changed their new place, then refreshes the consoles. */
-  private async afterQueueChange(exceptConversationId?: string): Promise<void> {
+  /**
+   * Tells every waiting visitor whose place changed their new place, then refreshes the consoles:
+   * only `onlyViewOf`'s when nothing but a conversation they hold changed, else everyone's.
+   */
+  private async afterQueueChange(exceptConversationId?: string, onlyViewOf?: string): Promise<void> {
     const { queue } = this.deps;
     for (const { record, position } of await queue.queue()) {
       if (record.toldPosition === position || record.conversationId === exceptConversationId) continue;
@@ -410,7 +435,7 @@ export class HandoffDesk implements HandoffPort {
       const wait = await this.waitInfo(record.conversationId);
       if (wait) await this.sendProactive(record, [deskTexts.positionUpdate(wait, record.locale)]);
     }
-    this.emit({ type: 'changed' });
+    this.emit({ type: 'changed', ...(onlyViewOf !== undefined ? { login: onlyViewOf } : {}) });
   }
 
   private async waitInfo(conversationId: string): Promise<WaitInfo | undefined> {

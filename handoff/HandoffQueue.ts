@@ -7,13 +7,14 @@
  *                      │
  *                      └──cancel / accept timeout / nobody on duty any more──▶ closed
  *
- * Every change runs under one in-process lock (the store's lock file already keeps one process a
- * data directory), so two volunteers accepting at once, or a visitor cancelling while a volunteer
- * accepts, are decided one after the other: the second sees the first's result.
+ * Every change of a conversation runs under that conversation's in-process lock (the store's lock
+ * file already keeps one process a data directory), so two volunteers accepting at once, or a
+ * visitor cancelling while a volunteer accepts, are decided one after the other: the second sees
+ * the first's result. Different conversations do not wait for each other.
  * This class says nothing to anyone: the desk (`HandoffDesk`) turns its results into messages.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { ConversationReference } from 'botbuilder';
+import type { ConversationReference, StoreItems } from 'botbuilder';
 import { z } from 'zod';
 import type { Clock } from '../bot/clock.js';
 import { KeyedSerialiser } from '../bot/KeyedSerialiser.js';
@@ -95,39 +96,65 @@ export interface ExpiryRules {
   onDuty: boolean;
 }
 
+/** A transcript entry as a change adds it (the queue gives it its id, handoff id and time). */
+type NewEntry = Omit<TranscriptEntry, 'id' | 'handoffId' | 'at'>;
+
+/**
+ * The queue's records in memory: the copy every read uses, so a read costs a map lookup instead of
+ * reading and validating every record of the store. It is loaded from the store once, then changed
+ * only after a change is on disk. This holds because this class is the only writer of its
+ * documents in a data directory (the store's lock file keeps one process a data directory; the
+ * erasure command runs with the bot stopped).
+ */
+interface Index {
+  /** By conversation id. The records are frozen: a change makes a new one. */
+  records: Map<string, HandoffRecord>;
+  /** Handoff id → conversation id, for the current request of each conversation. */
+  byHandoff: Map<string, string>;
+  stats: StatsDoc;
+}
+
 export class HandoffQueue {
-  private readonly lock = new KeyedSerialiser();
+  /**
+   * Changes of one conversation run one at a time (key `c:<conversation id>`), and so do the
+   * accepts of one volunteer (`v:<login>`, taken before the conversation's: the cap counts what
+   * they hold). Different conversations change in parallel and their writes share the store's
+   * flushes (group commit), instead of queueing behind each other's fsyncs.
+   */
+  private readonly locks = new KeyedSerialiser();
+  private index: Promise<Index> | undefined;
 
   constructor(
     private readonly store: DocumentStore,
     private readonly clock: Clock,
   ) {}
 
-  /** Runs a change of the queue alone (see the file comment). */
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    return this.lock.run('queue', task);
+  /** Runs a change of one conversation alone (see `locks`). */
+  private exclusive<T>(conversationId: string, task: (index: Index) => Promise<T>): Promise<T> {
+    return this.locks.run(`c:${conversationId}`, async () => task(await this.loaded()));
   }
 
-  // ---- reading ---------------------------------------------------------------------------
+  // ---- reading (from memory) ----------------------------------------------------------------
 
+  /** Records handed out are frozen (they are the queue's own copy); they change by replacement. */
   async get(conversationId: string): Promise<HandoffRecord | undefined> {
-    const key = conversationKey(conversationId);
-    const items = await this.store.read([key]);
-    return parseRecord(items[key]);
+    return (await this.loaded()).records.get(conversationId);
   }
 
   async byHandoffId(handoffId: string): Promise<HandoffRecord | undefined> {
-    return (await this.all()).find((r) => r.handoffId === handoffId);
+    const index = await this.loaded();
+    const conversationId = index.byHandoff.get(handoffId);
+    return conversationId === undefined ? undefined : index.records.get(conversationId);
   }
 
   /** Every open (queued or live) record. */
   async open(): Promise<HandoffRecord[]> {
-    return (await this.all()).filter((r) => r.state !== 'closed');
+    return [...(await this.loaded()).records.values()].filter((r) => r.state !== 'closed');
   }
 
   /** The queue in order: crisis first, then by time of request. */
   async queue(): Promise<QueuedItem[]> {
-    const queued = (await this.all()).filter((r) => r.state === 'queued');
+    const queued = [...(await this.loaded()).records.values()].filter((r) => r.state === 'queued');
     queued.sort(queueOrder);
     return queued.map((record, i) => ({ record, position: i + 1 }));
   }
@@ -137,15 +164,13 @@ export class HandoffQueue {
   }
 
   async liveOf(login: string): Promise<HandoffRecord[]> {
-    return (await this.all()).filter((r) => r.state === 'live' && r.volunteer?.login === login);
+    return [...(await this.loaded()).records.values()].filter((r) => r.state === 'live' && r.volunteer?.login === login);
   }
 
   /** The entries of the current (or last) request of a conversation. */
   async transcript(conversationId: string, handoffId?: string): Promise<TranscriptEntry[]> {
-    const key = transcriptKey(conversationId);
-    const doc = TranscriptDoc.safeParse(stripETag((await this.store.read([key]))[key]));
-    if (!doc.success) return [];
-    return handoffId ? doc.data.entries.filter((e) => e.handoffId === handoffId) : doc.data.entries;
+    const entries = await this.readTranscript(conversationId);
+    return handoffId ? entries.filter((e) => e.handoffId === handoffId) : entries;
   }
 
   // ---- the visitor's side -----------------------------------------------------------------
@@ -162,18 +187,17 @@ export class HandoffQueue {
   }): Promise<{ record: HandoffRecord; created: boolean }> {
     const conversationId = request.reference.conversation?.id;
     if (!conversationId) throw new Error('a handoff request needs a conversation id');
-    return this.exclusive(async () => {
-      const existing = await this.get(conversationId);
+    return this.exclusive(conversationId, async (index) => {
+      const existing = index.records.get(conversationId);
       const now = this.nowIso();
       if (existing && existing.state !== 'closed') {
         if (request.priority === 'crisis' && !existing.crisis) {
-          existing.priority = 'crisis';
-          existing.crisis = true;
-          await this.save(existing);
+          const { record } = await this.commit({ ...existing, priority: 'crisis', crisis: true }, []);
+          return { record, created: false };
         }
         return { record: existing, created: false };
       }
-      const record: HandoffRecord = {
+      const fresh: HandoffRecord = {
         conversationId,
         handoffId: newHandoffId(),
         state: 'queued',
@@ -186,10 +210,10 @@ export class HandoffQueue {
         requestedAt: now,
         lastActivityAt: now,
       };
-      // The transcript first: whoever reads the queue meanwhile never sees a request without its words.
-      await this.append(record, { from: 'event', text: 'requested' });
-      if (request.firstMessage) await this.append(record, { from: 'visitor', text: request.firstMessage });
-      await this.save(record);
+      // The record and its first words in one write: whoever reads the queue never sees a request without its words.
+      const entries: NewEntry[] = [{ from: 'event', text: 'requested' }];
+      if (request.firstMessage) entries.push({ from: 'visitor', text: request.firstMessage });
+      const { record } = await this.commit(fresh, entries);
       return { record, created: true };
     });
   }
@@ -203,39 +227,36 @@ export class HandoffQueue {
     conversationId: string,
     message: { text: string; flags: Flag[]; reference?: Partial<ConversationReference> },
   ): Promise<HandoffRecord | undefined> {
-    return this.exclusive(async () => {
-      const record = await this.get(conversationId);
-      if (!record || record.state === 'closed') return undefined;
+    return this.exclusive(conversationId, async (index) => {
+      const current = index.records.get(conversationId);
+      if (!current || current.state === 'closed') return undefined;
+      const next: HandoffRecord = { ...current, lastActivityAt: this.nowIso() };
       if (message.flags.includes('crisis')) {
-        record.crisis = true;
-        if (record.state === 'queued') record.priority = 'crisis';
+        next.crisis = true;
+        if (next.state === 'queued') next.priority = 'crisis';
       }
-      if (message.flags.includes('medical')) record.medical = true;
-      if (message.reference) record.reference = { ...record.reference, ...message.reference };
-      record.lastActivityAt = this.nowIso();
-      await this.save(record);
-      await this.append(record, { from: 'visitor', text: message.text, flags: message.flags.length > 0 ? message.flags : undefined });
+      if (message.flags.includes('medical')) next.medical = true;
+      if (message.reference) next.reference = { ...current.reference, ...message.reference };
+      const { record } = await this.commit(next, [{ from: 'visitor', text: message.text, flags: message.flags.length > 0 ? message.flags : undefined }]);
       return record;
     });
   }
 
   /** The visitor withdraws a queued request or ends a live conversation. */
   async visitorLeaves(conversationId: string): Promise<HandoffRecord | undefined> {
-    return this.exclusive(async () => {
-      const record = await this.get(conversationId);
+    return this.exclusive(conversationId, async (index) => {
+      const record = index.records.get(conversationId);
       if (!record || record.state === 'closed') return undefined;
-      await this.close(record, record.state === 'queued' ? 'cancelled' : 'ended_by_visitor');
-      return record;
+      return this.close(record, record.state === 'queued' ? 'cancelled' : 'ended_by_visitor');
     });
   }
 
   /** Remembers the position the visitor was last told. */
   async markTold(conversationId: string, position: number): Promise<void> {
-    await this.exclusive(async () => {
-      const record = await this.get(conversationId);
+    await this.exclusive(conversationId, async (index) => {
+      const record = index.records.get(conversationId);
       if (!record || record.state !== 'queued' || record.toldPosition === position) return;
-      record.toldPosition = position;
-      await this.save(record);
+      await this.commit({ ...record, toldPosition: position }, []);
     });
   }
 
@@ -243,51 +264,61 @@ export class HandoffQueue {
 
   /** A volunteer takes a queued conversation; the first one wins, the others hear "already taken". */
   async accept(handoffId: string, volunteer: VolunteerRef, maxPerVolunteer: number): Promise<AcceptResult> {
-    return this.exclusive(async () => {
-      const all = await this.all();
-      const record = all.find((r) => r.handoffId === handoffId);
-      if (!record) return { ok: false, reason: 'not_found' };
-      if (record.state === 'closed') return { ok: false, reason: 'closed', record };
-      if (record.state === 'live') return { ok: false, reason: 'already_taken', record };
-      const holding = all.filter((r) => r.state === 'live' && r.volunteer?.login === volunteer.login).length;
-      if (holding >= maxPerVolunteer) return { ok: false, reason: 'cap_reached', record };
-      const now = this.nowIso();
-      record.state = 'live';
-      record.volunteer = volunteer;
-      record.acceptedAt = now;
-      record.lastActivityAt = now;
-      delete record.toldPosition;
-      await this.save(record);
-      await this.append(record, { from: 'event', text: 'accepted', volunteerName: volunteer.name });
-      await this.recordStat('acceptWaitsMs', Date.parse(now) - Date.parse(record.requestedAt));
-      return { ok: true, record };
-    });
+    const conversationId = (await this.loaded()).byHandoff.get(handoffId);
+    if (conversationId === undefined) return { ok: false, reason: 'not_found' };
+    // The volunteer's lock first, then the conversation's (never the other way round: no deadlock).
+    return this.locks.run(`v:${volunteer.login}`, () =>
+      this.exclusive(conversationId, async (index): Promise<AcceptResult> => {
+        const record = index.records.get(conversationId);
+        if (!record || record.handoffId !== handoffId) return { ok: false, reason: 'not_found' };
+        if (record.state === 'closed') return { ok: false, reason: 'closed', record };
+        if (record.state === 'live') return { ok: false, reason: 'already_taken', record };
+        let holding = 0;
+        for (const r of index.records.values()) if (r.state === 'live' && r.volunteer?.login === volunteer.login) holding++;
+        if (holding >= maxPerVolunteer) return { ok: false, reason: 'cap_reached', record };
+        const now = this.nowIso();
+        const { toldPosition: _told, ...rest } = record;
+        void _told;
+        const accepted = await this.commit(
+          { ...rest, state: 'live', volunteer: { login: volunteer.login, name: volunteer.name }, acceptedAt: now, lastActivityAt: now },
+          [{ from: 'event', text: 'accepted', volunteerName: volunteer.name }],
+          { field: 'acceptWaitsMs', ms: Date.parse(now) - Date.parse(record.requestedAt) },
+        );
+        return { ok: true, record: accepted.record };
+      }),
+    );
   }
 
   /** A volunteer's message in a conversation they hold. */
   async volunteerMessage(handoffId: string, login: string, text: string): Promise<VolunteerActionResult & { entry?: TranscriptEntry }> {
-    return this.exclusive(async () => {
-      const found = await this.held(handoffId, login);
+    const conversationId = (await this.loaded()).byHandoff.get(handoffId);
+    if (conversationId === undefined) return { ok: false, reason: 'not_found' };
+    return this.exclusive(conversationId, async (index) => {
+      const found = held(index, conversationId, handoffId, login);
       if (!found.ok) return found;
-      found.record.lastActivityAt = this.nowIso();
-      await this.save(found.record);
-      const entry = await this.append(found.record, { from: 'volunteer', text, volunteerName: found.record.volunteer?.name });
-      return { ok: true, record: found.record, entry };
+      const { record, entries } = await this.commit({ ...found.record, lastActivityAt: this.nowIso() }, [
+        { from: 'volunteer', text, volunteerName: found.record.volunteer?.name },
+      ]);
+      return { ok: true, record, entry: entries[0] };
     });
   }
 
   /** Checks that a volunteer holds a live conversation (typing indicators need no change). */
   async holds(handoffId: string, login: string): Promise<VolunteerActionResult> {
-    return this.held(handoffId, login);
+    const index = await this.loaded();
+    const conversationId = index.byHandoff.get(handoffId);
+    if (conversationId === undefined) return { ok: false, reason: 'not_found' };
+    return held(index, conversationId, handoffId, login);
   }
 
   /** The volunteer ends a conversation they hold. */
   async volunteerEnds(handoffId: string, login: string): Promise<VolunteerActionResult> {
-    return this.exclusive(async () => {
-      const found = await this.held(handoffId, login);
+    const conversationId = (await this.loaded()).byHandoff.get(handoffId);
+    if (conversationId === undefined) return { ok: false, reason: 'not_found' };
+    return this.exclusive(conversationId, async (index) => {
+      const found = held(index, conversationId, handoffId, login);
       if (!found.ok) return found;
-      await this.close(found.record, 'ended_by_volunteer');
-      return found;
+      return { ok: true, record: await this.close(found.record, 'ended_by_volunteer') };
     });
   }
 
@@ -298,25 +329,26 @@ export class HandoffQueue {
    * duty can take any more) and live conversations silent for too long. Returns what it closed.
    */
   async expire(rules: ExpiryRules): Promise<HandoffRecord[]> {
-    return this.exclusive(async () => {
-      const now = this.clock.now().getTime();
-      const closed: HandoffRecord[] = [];
-      for (const record of await this.all()) {
-        if (record.state === 'queued') {
-          if (!rules.onDuty) {
-            await this.close(record, 'unavailable');
-            closed.push(record);
-          } else if (now - Date.parse(record.requestedAt) >= rules.acceptTimeoutMs) {
-            await this.close(record, 'timeout');
-            closed.push(record);
-          }
-        } else if (record.state === 'live' && now - Date.parse(record.lastActivityAt) >= rules.inactivityMs) {
-          await this.close(record, 'inactivity');
-          closed.push(record);
-        }
+    const now = this.clock.now().getTime();
+    const due = (record: HandoffRecord): CloseReason | undefined => {
+      if (record.state === 'queued') {
+        if (!rules.onDuty) return 'unavailable';
+        return now - Date.parse(record.requestedAt) >= rules.acceptTimeoutMs ? 'timeout' : undefined;
       }
-      return closed;
-    });
+      return record.state === 'live' && now - Date.parse(record.lastActivityAt) >= rules.inactivityMs ? 'inactivity' : undefined;
+    };
+    const candidates = [...(await this.loaded()).records.values()].filter((r) => due(r) !== undefined);
+    // Each under its conversation's lock, decided again there: a message may just have arrived.
+    const closed = await Promise.all(
+      candidates.map((candidate) =>
+        this.exclusive(candidate.conversationId, async (index) => {
+          const record = index.records.get(candidate.conversationId);
+          const reason = record && due(record);
+          return record && reason ? this.close(record, reason) : undefined;
+        }),
+      ),
+    );
+    return closed.filter((r): r is HandoffRecord => r !== undefined);
   }
 
   /**
@@ -324,7 +356,7 @@ export class HandoffQueue {
    * and conversation lengths; undefined when there is not enough history to say.
    */
   async estimateWaitMinutes(position: number, volunteers: { available: number; freeSlots: number }): Promise<number | undefined> {
-    const stats = await this.stats();
+    const { stats } = await this.loaded();
     const acceptWait = median(stats.acceptWaitsMs);
     if (position <= volunteers.freeSlots) return acceptWait === undefined ? undefined : toMinutes(acceptWait);
     const duration = median(stats.liveDurationsMs);
@@ -337,79 +369,147 @@ export class HandoffQueue {
 
   /** Removes the queue entry and the transcript of a conversation. Returns the record it removed, if any. */
   async erase(conversationId: string): Promise<HandoffRecord | undefined> {
-    return this.exclusive(async () => {
-      const record = await this.get(conversationId);
-      await this.store.delete([conversationKey(conversationId), transcriptKey(conversationId)]);
+    return this.exclusive(conversationId, async (index) => {
+      const record = index.records.get(conversationId);
+      await this.guarded(() => this.store.delete([conversationKey(conversationId), transcriptKey(conversationId)]));
+      forget(index, conversationId);
       return record;
     });
   }
 
   /** Deletes transcripts and closed records last written before `before`. Open requests are kept. */
   async purge(before: Date): Promise<number> {
-    return this.exclusive(async () => {
-      const transcripts = await this.store.purge(HANDOFF_TRANSCRIPT_PREFIX, before);
-      const stale = (await this.all()).filter((r) => r.state === 'closed' && Date.parse(r.closedAt ?? r.lastActivityAt) < before.getTime());
-      await this.store.delete(stale.map((r) => conversationKey(r.conversationId)));
-      return transcripts + stale.length;
-    });
+    // An open conversation's transcript was written within its timeouts, long after `before`.
+    const transcripts = await this.store.purge(HANDOFF_TRANSCRIPT_PREFIX, before);
+    const old = (r: HandoffRecord | undefined) => r?.state === 'closed' && Date.parse(r.closedAt ?? r.lastActivityAt) < before.getTime();
+    const stale = [...(await this.loaded()).records.values()].filter(old);
+    const deleted = await Promise.all(
+      stale.map((candidate) =>
+        this.exclusive(candidate.conversationId, async (index) => {
+          if (!old(index.records.get(candidate.conversationId))) return 0;
+          await this.guarded(() => this.store.delete([conversationKey(candidate.conversationId)]));
+          forget(index, candidate.conversationId);
+          return 1;
+        }),
+      ),
+    );
+    return transcripts + deleted.reduce<number>((a, b) => a + b, 0);
   }
 
-  // ---- inside the lock ---------------------------------------------------------------------
+  // ---- inside a conversation's lock --------------------------------------------------------
 
-  private async held(handoffId: string, login: string): Promise<VolunteerActionResult> {
-    const record = await this.byHandoffId(handoffId);
-    if (!record) return { ok: false, reason: 'not_found' };
-    if (record.state !== 'live') return { ok: false, reason: 'not_live' };
-    if (record.volunteer?.login !== login) return { ok: false, reason: 'not_yours' };
-    return { ok: true, record };
-  }
-
-  private async close(record: HandoffRecord, reason: CloseReason): Promise<void> {
+  private async close(record: HandoffRecord, reason: CloseReason): Promise<HandoffRecord> {
     const now = this.nowIso();
-    if (record.state === 'live' && record.acceptedAt) await this.recordStat('liveDurationsMs', Date.parse(now) - Date.parse(record.acceptedAt));
-    record.state = 'closed';
-    record.closedAt = now;
-    record.closedReason = reason;
-    record.lastActivityAt = now;
-    delete record.toldPosition;
-    await this.save(record);
-    await this.append(record, { from: 'event', text: reason });
+    const stat = record.state === 'live' && record.acceptedAt ? { field: 'liveDurationsMs' as const, ms: Date.parse(now) - Date.parse(record.acceptedAt) } : undefined;
+    const { toldPosition: _told, ...rest } = record;
+    void _told;
+    const closed = await this.commit({ ...rest, state: 'closed', closedAt: now, closedReason: reason, lastActivityAt: now }, [{ from: 'event', text: reason }], stat);
+    return closed.record;
   }
 
-  private async all(): Promise<HandoffRecord[]> {
+  /**
+   * Writes a record's new version with what it adds to the transcript (and to the stats) in one
+   * store write: one durable flush per change, and no reader sees one without the other. Memory
+   * changes once the write is on disk, so what is read is what a restart would find.
+   */
+  private async commit(
+    next: HandoffRecord,
+    entries: NewEntry[],
+    stat?: { field: keyof StatsDoc; ms: number },
+  ): Promise<{ record: HandoffRecord; entries: TranscriptEntry[] }> {
+    const index = await this.loaded();
+    const changes: Record<string, unknown> = { [conversationKey(next.conversationId)]: { ...next, eTag: '*' } };
+    const added: TranscriptEntry[] = entries.map((entry) => ({ id: randomUUID(), handoffId: next.handoffId, at: this.nowIso(), ...dropUndefined(entry) }));
+    if (added.length > 0) {
+      const kept = await this.readTranscript(next.conversationId);
+      changes[transcriptKey(next.conversationId)] = { conversationId: next.conversationId, entries: [...kept, ...added].slice(-MAX_TRANSCRIPT_ENTRIES), eTag: '*' };
+    }
+    let stats: StatsDoc | undefined;
+    if (stat) {
+      stats = { ...index.stats, [stat.field]: [...index.stats[stat.field], Math.max(0, stat.ms)].slice(-STATS_WINDOW) };
+      changes[STATS_KEY] = { ...stats, eTag: '*' };
+    }
+    await this.guarded(() => this.store.write(changes as StoreItems));
+    if (stats) index.stats = stats;
+    return { record: remember(index, next), entries: added };
+  }
+
+  /** A store change that fails leaves memory unsure: it is read again from the store next time. */
+  private async guarded(change: () => Promise<void>): Promise<void> {
+    try {
+      await change();
+    } catch (error) {
+      this.index = undefined;
+      throw error;
+    }
+  }
+
+  private async readTranscript(conversationId: string): Promise<TranscriptEntry[]> {
+    const key = transcriptKey(conversationId);
+    const doc = TranscriptDoc.safeParse(stripETag((await this.store.read([key]))[key]));
+    return doc.success ? doc.data.entries : [];
+  }
+
+  private loaded(): Promise<Index> {
+    this.index ??= this.load().catch((error: unknown) => {
+      this.index = undefined;
+      throw error;
+    });
+    return this.index;
+  }
+
+  private async load(): Promise<Index> {
     const keys = await this.store.keys(HANDOFF_CONVERSATION_PREFIX);
-    const items = await this.store.read(keys);
-    return keys.map((k) => parseRecord(items[k])).filter((r): r is HandoffRecord => r !== undefined);
-  }
-
-  private async save(record: HandoffRecord): Promise<void> {
-    await this.store.write({ [conversationKey(record.conversationId)]: { ...record, eTag: '*' } });
-  }
-
-  private async append(record: HandoffRecord, entry: Omit<TranscriptEntry, 'id' | 'handoffId' | 'at'>): Promise<TranscriptEntry> {
-    const key = transcriptKey(record.conversationId);
-    const parsed = TranscriptDoc.safeParse(stripETag((await this.store.read([key]))[key]));
-    const entries = parsed.success ? parsed.data.entries : [];
-    const full: TranscriptEntry = { id: randomUUID(), handoffId: record.handoffId, at: this.nowIso(), ...dropUndefined(entry) };
-    entries.push(full);
-    await this.store.write({ [key]: { conversationId: record.conversationId, entries: entries.slice(-MAX_TRANSCRIPT_ENTRIES), eTag: '*' } });
-    return full;
-  }
-
-  private async stats(): Promise<StatsDoc> {
-    const parsed = StatsDoc.safeParse(stripETag((await this.store.read([STATS_KEY]))[STATS_KEY]));
-    return parsed.success ? parsed.data : { acceptWaitsMs: [], liveDurationsMs: [] };
-  }
-
-  private async recordStat(field: keyof StatsDoc, ms: number): Promise<void> {
-    const stats = await this.stats();
-    stats[field] = [...stats[field], Math.max(0, ms)].slice(-STATS_WINDOW);
-    await this.store.write({ [STATS_KEY]: { ...stats, eTag: '*' } });
+    const items = await this.store.read([...keys, STATS_KEY]);
+    const index: Index = { records: new Map(), byHandoff: new Map(), stats: { acceptWaitsMs: [], liveDurationsMs: [] } };
+    for (const key of keys) {
+      const record = parseRecord(items[key]);
+      if (record) remember(index, record);
+    }
+    const stats = StatsDoc.safeParse(stripETag(items[STATS_KEY]));
+    if (stats.success) index.stats = stats.data;
+    return index;
   }
 
   private nowIso(): string {
     return this.clock.now().toISOString();
   }
+}
+
+/** Whether a volunteer holds a live conversation, from memory. */
+function held(index: Index, conversationId: string, handoffId: string, login: string): VolunteerActionResult {
+  const record = index.records.get(conversationId);
+  if (!record || record.handoffId !== handoffId) return { ok: false, reason: 'not_found' };
+  if (record.state !== 'live') return { ok: false, reason: 'not_live' };
+  if (record.volunteer?.login !== login) return { ok: false, reason: 'not_yours' };
+  return { ok: true, record };
+}
+
+/**
+ * Keeps a record in memory as a restart would read it back (a JSON copy: nothing shared with the
+ * caller's objects, such as the turn's activity) and frozen, since readers get this very object.
+ */
+function remember(index: Index, record: HandoffRecord): HandoffRecord {
+  const kept = deepFreeze(JSON.parse(JSON.stringify(record)) as HandoffRecord);
+  const previous = index.records.get(kept.conversationId);
+  if (previous && previous.handoffId !== kept.handoffId) index.byHandoff.delete(previous.handoffId);
+  index.records.set(kept.conversationId, kept);
+  index.byHandoff.set(kept.handoffId, kept.conversationId);
+  return kept;
+}
+
+function forget(index: Index, conversationId: string): void {
+  const previous = index.records.get(conversationId);
+  if (previous) index.byHandoff.delete(previous.handoffId);
+  index.records.delete(conversationId);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function queueOrder(a: HandoffRecord, b: HandoffRecord): number {

@@ -24,6 +24,8 @@ export class AdminDoor {
     private readonly accounts: VolunteerAccounts,
     private readonly log: Logger,
     private readonly maxBodyBytes: number,
+    /** Called after an account is removed or changed: open consoles re-read their sessions (a removed volunteer is signed out at once). */
+    private readonly onAccountsChanged: () => void = () => undefined,
   ) {}
 
   /** Leaves the token where the command finds it. */
@@ -63,6 +65,7 @@ export class AdminDoor {
         return;
       }
       this.log.info('console.volunteer_removed');
+      this.onAccountsChanged();
       res.status(204);
       res.end();
     });
@@ -76,6 +79,7 @@ export class AdminDoor {
       try {
         const account = await this.accounts.add(body.login, body.displayName, body.password, { replace: body.replace === true });
         this.log.info('console.volunteer_added', { replaced: body.replace === true });
+        this.onAccountsChanged();
         res.status(201);
         res.json({ login: account.login, displayName: account.displayName });
       } catch (error) {

@@ -3,9 +3,23 @@
  * not send replies wherever an activity says: only to its own Direct Line service URL and to the
  * prefixes of `SERVICE_URL_ALLOWLIST`. The guard sits where connector clients are made, so a
  * forged `serviceUrl` causes no outbound call, whether in a turn or a proactive message.
+ *
+ * It also keeps the clients it makes: the SDK builds a connector client (an HTTP pipeline of a
+ * dozen policies) and a user token client for every turn, even when the replies go back in the
+ * HTTP response (`expectReplies`) and neither is used. A client holds only its credentials and
+ * base URL, so one made for an app id, service URL and audience serves every turn that has them.
  */
 import type { Activity } from 'botbuilder';
-import { AuthenticationError, BotFrameworkAuthentication, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorFactory } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  AuthenticationError,
+  BotFrameworkAuthentication,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type ConnectorFactory,
+  type UserTokenClient,
+} from 'botframework-connector';
 import { ErrorCodes, MduError } from './errors.js';
 
 export class ServiceUrlPolicy {
@@ -29,6 +43,10 @@ function normalise(url: string): string {
 
 /** Wraps the real authentication; connector clients for a refused service URL throw instead of calling out. */
 export class GuardedAuthentication extends BotFrameworkAuthentication {
+  /** Bounded: in local mode the service URL is whatever an activity says. */
+  private readonly connectorClients = new RecentlyUsed<ConnectorClient>(32);
+  private readonly userTokenClients = new RecentlyUsed<UserTokenClient>(8);
+
   constructor(
     private readonly inner: BotFrameworkAuthentication,
     private readonly policy: ServiceUrlPolicy,
@@ -38,16 +56,16 @@ export class GuardedAuthentication extends BotFrameworkAuthentication {
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     const result = await this.inner.authenticateRequest(activity, authHeader).catch(asUnauthorised);
-    return result.connectorFactory ? { ...result, connectorFactory: this.guard(result.connectorFactory) } : result;
+    return result.connectorFactory ? { ...result, connectorFactory: this.guard(result.connectorFactory, appIdOf(result.claimsIdentity)) } : result;
   }
   override authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
     return this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
   }
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return this.guard(this.inner.createConnectorFactory(claimsIdentity));
+    return this.guard(this.inner.createConnectorFactory(claimsIdentity), appIdOf(claimsIdentity));
   }
-  override createUserTokenClient(claimsIdentity: ClaimsIdentity) {
-    return this.inner.createUserTokenClient(claimsIdentity);
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return this.userTokenClients.get(appIdOf(claimsIdentity), () => this.inner.createUserTokenClient(claimsIdentity));
   }
   override createBotFrameworkClient() {
     return this.inner.createBotFrameworkClient();
@@ -59,11 +77,13 @@ export class GuardedAuthentication extends BotFrameworkAuthentication {
     return this.inner.authenticateChannelRequest(authHeader);
   }
 
-  private guard(factory: ConnectorFactory): ConnectorFactory {
-    const policy = this.policy;
+  /** @param appId the app id the factory makes credentials for (see `appIdOf`): with the URL and audience, what tells its clients apart. */
+  private guard(factory: ConnectorFactory, appId: string): ConnectorFactory {
+    const { policy, connectorClients } = this;
     return {
       async create(serviceUrl: string, audience?: string) {
-        const client = await factory.create(serviceUrl, audience);
+        const client = await connectorClients.get(`${appId}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience));
+        // Checked on every call: the bot's own URL is only known once it listens.
         if (policy.allows(serviceUrl)) return client;
         // Creating a client calls nobody; any call through it is refused.
         return new Proxy(client, {
@@ -80,6 +100,32 @@ export class GuardedAuthentication extends BotFrameworkAuthentication {
         });
       },
     } as ConnectorFactory;
+  }
+}
+
+/** The app id the SDK's connector factories and user token clients use for a caller: the token's audience, else its app id claim. */
+function appIdOf(claimsIdentity: ClaimsIdentity): string {
+  return claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? claimsIdentity.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '';
+}
+
+/** Values made on first use and kept, the least recently used dropped beyond `max`; a failed making is not kept. */
+class RecentlyUsed<T> {
+  private readonly items = new Map<string, Promise<T>>();
+  constructor(private readonly max: number) {}
+
+  get(key: string, make: () => Promise<T>): Promise<T> {
+    let item = this.items.get(key);
+    if (item) this.items.delete(key);
+    else {
+      const made = make();
+      made.catch(() => {
+        if (this.items.get(key) === made) this.items.delete(key);
+      });
+      item = made;
+    }
+    this.items.set(key, item);
+    if (this.items.size > this.max) this.items.delete(this.items.keys().next().value!);
+    return item;
   }
 }
 

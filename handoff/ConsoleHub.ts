@@ -90,6 +90,14 @@ export class ConsoleHub {
     this.pending = setImmediate(() => void this.flush());
   }
 
+  /** Resolves once no push is waiting or being sent (tests). */
+  async idle(): Promise<void> {
+    while (this.pending || this.pushing) {
+      if (this.pushing) await this.pushing;
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
   /** Ends the streams of one session (sign-out). */
   disconnect(sessionId: string): void {
     for (const client of this.clients) {
@@ -121,6 +129,9 @@ export class ConsoleHub {
         this.schedulePush(event.login);
         break;
       case 'changed':
+        this.schedulePush();
+        break;
+      case 'live_changed':
         this.schedulePush(event.login);
         break;
     }

@@ -35,11 +35,13 @@ export interface HandoffContext {
 }
 
 /**
- * What the console hears about (see `ConsoleHub`). `changed` with a `login`: only that volunteer's
- * view changed (a conversation they hold); without: everyone's (the queue, who is available).
+ * What the console hears about (see `ConsoleHub`). `changed`: the queue or who is available
+ * changed, which every console shows; `live_changed`: only a live conversation changed (a message
+ * in it, its end), which only its holder's console shows.
  */
 export type DeskEvent =
-  | { type: 'changed'; login?: string }
+  | { type: 'changed' }
+  | { type: 'live_changed'; handoffId: string; login: string }
   | { type: 'request'; handoffId: string; crisis: boolean }
   | { type: 'visitor_message'; handoffId: string; login?: string; flags: Flag[] }
   | { type: 'closed'; handoffId: string; login?: string; reason: string };
@@ -233,7 +235,7 @@ export class HandoffDesk implements HandoffPort {
 
     // Live: relayed to the volunteer; the bot does not answer in their place. Only the holder's view changed.
     if (flags.includes('crisis')) await context.sendActivity(deskTexts.crisisRelayed(updated.volunteer?.name ?? '', info.locale));
-    this.emit({ type: 'changed', login: updated.volunteer?.login });
+    this.liveChanged(updated);
     return true;
   }
 
@@ -241,7 +243,7 @@ export class HandoffDesk implements HandoffPort {
     const removed = await this.deps.queue.erase(conversationId);
     if (removed && removed.state !== 'closed') {
       this.emit({ type: 'closed', handoffId: removed.handoffId, login: removed.volunteer?.login, reason: 'erased' });
-      await this.afterQueueChange(undefined, removed.state === 'live' ? removed.volunteer?.login : undefined);
+      await this.afterQueueChange(undefined, removed.state === 'live' ? removed : undefined);
     }
   }
 
@@ -266,7 +268,7 @@ export class HandoffDesk implements HandoffPort {
     if (!result.ok) return result;
     const name = result.record.volunteer?.name ?? '';
     const delivered = await this.sendProactive(result.record, [deskTexts.fromVolunteer(text, name, result.record.locale)], name);
-    this.emit({ type: 'changed', login });
+    this.liveChanged(result.record);
     return { ...result, delivered };
   }
 
@@ -419,15 +421,14 @@ export class HandoffDesk implements HandoffPort {
     if (context) await context.sendActivities(activities);
     else await this.sendProactive(record, activities);
     // A live conversation ending changes its holder's view only; a request withdrawn changes the queue.
-    const wasLive = record.acceptedAt !== undefined && record.volunteer !== undefined;
-    await this.afterQueueChange(context?.activity.conversation.id, wasLive ? record.volunteer?.login : undefined);
+    await this.afterQueueChange(context?.activity.conversation.id, record.acceptedAt !== undefined ? record : undefined);
   }
 
   /**
    * Tells every waiting visitor whose place changed their new place, then refreshes the consoles:
-   * only `onlyViewOf`'s when nothing but a conversation they hold changed, else everyone's.
+   * only the holder's when nothing but a live conversation (`live`) changed, else everyone's.
    */
-  private async afterQueueChange(exceptConversationId?: string, onlyViewOf?: string): Promise<void> {
+  private async afterQueueChange(exceptConversationId?: string, live?: HandoffRecord): Promise<void> {
     const { queue } = this.deps;
     for (const { record, position } of await queue.queue()) {
       if (record.toldPosition === position || record.conversationId === exceptConversationId) continue;
@@ -435,7 +436,14 @@ export class HandoffDesk implements HandoffPort {
       const wait = await this.waitInfo(record.conversationId);
       if (wait) await this.sendProactive(record, [deskTexts.positionUpdate(wait, record.locale)]);
     }
-    this.emit({ type: 'changed', ...(onlyViewOf !== undefined ? { login: onlyViewOf } : {}) });
+    if (live) this.liveChanged(live);
+    else this.emit({ type: 'changed' });
+  }
+
+  /** A live conversation changed: its holder's view only (or everyone's, should it have none). */
+  private liveChanged(record: HandoffRecord): void {
+    const login = record.volunteer?.login;
+    this.emit(login ? { type: 'live_changed', handoffId: record.handoffId, login } : { type: 'changed' });
   }
 
   private async waitInfo(conversationId: string): Promise<WaitInfo | undefined> {

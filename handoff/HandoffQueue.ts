@@ -123,6 +123,8 @@ export class HandoffQueue {
    */
   private readonly locks = new KeyedSerialiser();
   private index: Promise<Index> | undefined;
+  /** The index once loaded, for lookups that must not wait (see `conversationOf`). */
+  private ready: Index | undefined;
 
   constructor(
     private readonly store: DocumentStore,
@@ -264,7 +266,7 @@ export class HandoffQueue {
 
   /** A volunteer takes a queued conversation; the first one wins, the others hear "already taken". */
   async accept(handoffId: string, volunteer: VolunteerRef, maxPerVolunteer: number): Promise<AcceptResult> {
-    const conversationId = (await this.loaded()).byHandoff.get(handoffId);
+    const conversationId = this.conversationOf(handoffId) ?? (await this.loaded()).byHandoff.get(handoffId);
     if (conversationId === undefined) return { ok: false, reason: 'not_found' };
     // The volunteer's lock first, then the conversation's (never the other way round: no deadlock).
     return this.locks.run(`v:${volunteer.login}`, () =>
@@ -291,7 +293,7 @@ export class HandoffQueue {
 
   /** A volunteer's message in a conversation they hold. */
   async volunteerMessage(handoffId: string, login: string, text: string): Promise<VolunteerActionResult & { entry?: TranscriptEntry }> {
-    const conversationId = (await this.loaded()).byHandoff.get(handoffId);
+    const conversationId = this.conversationOf(handoffId) ?? (await this.loaded()).byHandoff.get(handoffId);
     if (conversationId === undefined) return { ok: false, reason: 'not_found' };
     return this.exclusive(conversationId, async (index) => {
       const found = held(index, conversationId, handoffId, login);
@@ -313,7 +315,7 @@ export class HandoffQueue {
 
   /** The volunteer ends a conversation they hold. */
   async volunteerEnds(handoffId: string, login: string): Promise<VolunteerActionResult> {
-    const conversationId = (await this.loaded()).byHandoff.get(handoffId);
+    const conversationId = this.conversationOf(handoffId) ?? (await this.loaded()).byHandoff.get(handoffId);
     if (conversationId === undefined) return { ok: false, reason: 'not_found' };
     return this.exclusive(conversationId, async (index) => {
       const found = held(index, conversationId, handoffId, login);
@@ -434,12 +436,22 @@ export class HandoffQueue {
     return { record: remember(index, next), entries: added };
   }
 
+  /**
+   * The conversation of a handoff id, without waiting once the index is loaded: a change takes its
+   * conversation's lock in the very turn it is asked for, so changes of one conversation asked one
+   * after the other (a visitor's and a volunteer's messages) run in that order.
+   */
+  private conversationOf(handoffId: string): string | undefined {
+    return this.ready?.byHandoff.get(handoffId);
+  }
+
   /** A store change that fails leaves memory unsure: it is read again from the store next time. */
   private async guarded(change: () => Promise<void>): Promise<void> {
     try {
       await change();
     } catch (error) {
       this.index = undefined;
+      this.ready = undefined;
       throw error;
     }
   }
@@ -451,10 +463,19 @@ export class HandoffQueue {
   }
 
   private loaded(): Promise<Index> {
-    this.index ??= this.load().catch((error: unknown) => {
-      this.index = undefined;
-      throw error;
-    });
+    if (!this.index) {
+      const loading = this.load().then(
+        (index) => {
+          if (this.index === loading) this.ready = index;
+          return index;
+        },
+        (error: unknown) => {
+          if (this.index === loading) this.index = undefined;
+          throw error;
+        },
+      );
+      this.index = loading;
+    }
     return this.index;
   }
 

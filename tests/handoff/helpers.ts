@@ -164,10 +164,12 @@ export class EventStream {
   constructor(
     private readonly url: string,
     private readonly cookie: string,
+    /** Other headers (a bearer token instead of the cookie). */
+    private readonly headers: Record<string, string> = {},
   ) {}
 
   async open(): Promise<number> {
-    const response = await fetch(this.url, { headers: { cookie: this.cookie, accept: 'text/event-stream' }, signal: this.controller.signal });
+    const response = await fetch(this.url, { headers: { ...(this.cookie ? { cookie: this.cookie } : {}), accept: 'text/event-stream', ...this.headers }, signal: this.controller.signal });
     if (!response.ok || !response.body) return response.status;
     const reader = response.body.getReader();
     const decoder = new TextDecoder();

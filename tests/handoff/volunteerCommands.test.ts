@@ -10,6 +10,7 @@ import { VolunteerAccounts } from '../../handoff/VolunteerAccounts.js';
 import { LowdbStorage } from '../../store/LowdbStorage.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 import { startTestBot, type TestBot } from '../helpers/testBot.js';
+import { EventStream } from './helpers.js';
 
 const PASSWORD = 'a long enough password for tests';
 
@@ -71,6 +72,9 @@ describe('coordinator commands: volunteer:list and volunteer:remove', function (
       const { token } = (await first.json()) as { token: string };
       const whoAmI = () => fetch(`${bot.url}/console/api/session`, { headers: { authorization: `Bearer ${token}` } });
       expect((await whoAmI()).status).to.equal(200);
+      const feed = new EventStream(`${bot.url}/console/api/events`, '', { authorization: `Bearer ${token}` });
+      expect(await feed.open()).to.equal(200);
+      await feed.waitFor((e) => e.event === 'state');
 
       const listed = await run(bot.dataDir, 'list');
       expect(listed.code, listed.output).to.equal(0);
@@ -82,6 +86,9 @@ describe('coordinator commands: volunteer:list and volunteer:remove', function (
 
       expect((await whoAmI()).status).to.equal(401);
       expect((await signIn()).status).to.not.equal(200);
+      // Their open console is told at once (not at the next heartbeat, 20 s later).
+      await feed.waitFor((e) => e.event === 'signed_out', 3000);
+      await feed.close();
     });
 
     it('refuses the admin routes without the token the bot left for the commands', async () => {

@@ -6,11 +6,18 @@
  * is a keyed document here, so one set of rules (eTags, retention, erasure) covers it all.
  *
  * Writes are group-committed: every write made while a flush is running joins the next flush, and
- * each caller's promise resolves once the flush holding its change is on disk (fsync + rename).
+ * each caller's promise resolves once the flush holding its change is on disk. A flush appends the
+ * items it changed to the journal (`StoreJournal`, one line, fdatasync); the store file itself is
+ * rewritten (temporary file, fsync, rename, fsync of the folder, `.bak`) and the journal emptied
+ * when the journal has grown to the size of the store file, a minute after the first line since
+ * the last rewrite (so a copy of the store file, a backup, is never more than that behind), when
+ * a flush deletes something (so that erased and purged data leave the disk at once, old versions
+ * in the journal included), at `flush()`, at `close()`, and at `open()` when a journal is left (a
+ * crash): the store file holds everything whenever the bot is stopped.
  *
  * Each item's JSON text is kept beside it (`ItemTexts`): a read is a `JSON.parse` of it (the copy
- * botbuilder's MemoryStorage gives too), and a flush re-joins only the groups of items that
- * changed instead of serialising the whole store again.
+ * botbuilder's MemoryStorage gives too), a journal line is made of the changed items' texts, and
+ * a rewrite re-joins only the groups of items that changed since the last one.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -19,17 +26,14 @@ import type { Storage, StoreItems } from 'botbuilder';
 import { z } from 'zod';
 import { ErrorCodes, MduError } from '../bot/errors.js';
 import { CorruptFileError, DurableJsonFile } from './DurableJsonFile.js';
+import { StoredItem, StoreJournal, type JournalLine } from './StoreJournal.js';
 
-const StoredItem = z.object({
-  eTag: z.string(),
-  /** ISO instant of the last write: what retention and purges go by. */
-  updatedAt: z.string(),
-  value: z.record(z.string(), z.unknown()),
-});
 const StoreFile = z.object({
   format: z.literal('mdu-store'),
   version: z.literal(1),
   nextETag: z.number().int().nonnegative(),
+  /** The last journal line this file holds (absent before the journal existed: none). */
+  journalSeq: z.number().int().nonnegative().optional(),
   items: z.record(z.string(), StoredItem),
 });
 type StoreFile = z.infer<typeof StoreFile>;
@@ -52,19 +56,41 @@ export interface LowdbStorageOptions {
   createIfMissing: boolean;
   now?: () => Date;
   fileName?: string;
+  /** The journal is folded into the store file once it is larger than this and than the store file. Default 1 MiB. */
+  journalMinBytes?: number;
+  /** And at the latest this long after its first line. Default one minute. */
+  rewriteAfterMs?: number;
 }
+
+/** What changed since the last flush began: the key's last change wins. */
+type Change = 'set' | 'delete';
 
 export class LowdbStorage implements DocumentStore {
   private flushing: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
   private closed = false;
+  /** Changes not yet in a flush. */
+  private changes = new Map<string, Change>();
+  /** The next flush rewrites the store file (asked by `flush()`, `close()`, a delete). */
+  private rewriteNext = false;
+  /** The last journal line written. */
+  private journalSeq: number;
+  /** Size of the store file at its last rewrite. */
+  private fileBytes = 0;
+  /** The rewrite that bounds how far the store file is behind the journal. */
+  private rewriteTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly db: Low<StoreFile>,
     private readonly lockFile: string,
     private readonly now: () => Date,
     private readonly texts: ItemTexts,
-  ) {}
+    private readonly journal: StoreJournal,
+    private readonly journalMinBytes: number,
+    private readonly rewriteAfterMs: number,
+  ) {
+    this.journalSeq = db.data.journalSeq ?? 0;
+  }
 
   /** Opens (or, where allowed, creates) the store; takes the data directory's lock. */
   static async open(options: LowdbStorageOptions): Promise<LowdbStorage> {
@@ -76,11 +102,22 @@ export class LowdbStorage implements DocumentStore {
     try {
       const texts = new ItemTexts();
       const adapter = new DurableJsonFile<StoreFile>(file, (raw) => StoreFile.parse(raw), (data) => texts.serialize(data));
-      const db = new Low<StoreFile>(adapter, { format: 'mdu-store', version: 1, nextETag: 1, items: {} });
+      const db = new Low<StoreFile>(adapter, { format: 'mdu-store', version: 1, nextETag: 1, journalSeq: 0, items: {} });
+      const journalFile = journalFileOf(file);
       let existing: StoreFile | null;
+      let lines: JournalLine[];
       try {
         existing = await adapter.read();
+        lines = existing ? await StoreJournal.read(journalFile, existing.journalSeq ?? 0) : [];
       } catch (error) {
+        if (error instanceof CorruptFileError && error.file === journalFile) {
+          throw new MduError(
+            ErrorCodes.STORE_CORRUPT,
+            `The store journal ${journalFile} is damaged (${error.reason}). The bot will not start without the writes it holds. ` +
+              `Check it; moving it aside starts the bot from ${path.basename(file)} alone, without the writes made since that file was last rewritten.`,
+            { cause: error },
+          );
+        }
         if (error instanceof CorruptFileError) {
           throw new MduError(
             ErrorCodes.STORE_CORRUPT,
@@ -98,8 +135,12 @@ export class LowdbStorage implements DocumentStore {
         );
       }
       if (existing) db.data = existing;
-      const storage = new LowdbStorage(db, lockFile, options.now ?? (() => new Date()), texts);
-      if (existing === null) await storage.persist();
+      for (const line of lines) applyLine(db.data, line);
+      const journal = await StoreJournal.open(journalFile);
+      const storage = new LowdbStorage(db, lockFile, options.now ?? (() => new Date()), texts, journal, options.journalMinBytes ?? 1024 * 1024, options.rewriteAfterMs ?? 60_000);
+      storage.fileBytes = (await fs.stat(file).catch(() => null))?.size ?? 0;
+      // A new store, or a journal left by a crash (perhaps ending in a cut line): the store file takes it all, the journal starts empty.
+      if (existing === null || journal.size > 0) await storage.rewrite();
       return storage;
     } catch (error) {
       await fs.rm(lockFile, { force: true });
@@ -113,8 +154,19 @@ export class LowdbStorage implements DocumentStore {
    * (curators' listings) that run while the bot holds the store.
    */
   static async snapshot(dataDir: string, prefix: string, fileName = 'store.json'): Promise<Record<string, Record<string, unknown>>> {
-    const adapter = new DurableJsonFile<StoreFile>(path.join(path.resolve(dataDir), fileName), (raw) => StoreFile.parse(raw));
-    const data = await adapter.read();
+    const file = path.join(path.resolve(dataDir), fileName);
+    const adapter = new DurableJsonFile<StoreFile>(file, (raw) => StoreFile.parse(raw));
+    let data: StoreFile | null = null;
+    for (let attempt = 0; ; attempt++) {
+      const before = await fs.stat(file).catch(() => null);
+      data = await adapter.read();
+      const lines = data ? await StoreJournal.read(journalFileOf(file), data.journalSeq ?? 0) : [];
+      const after = await fs.stat(file).catch(() => null);
+      // The bot rewrote the store file (and emptied the journal) while we read: read both again.
+      if (before?.ino !== after?.ino && attempt < 5) continue;
+      for (const line of lines) applyLine(data!, line);
+      break;
+    }
     const result: Record<string, Record<string, unknown>> = {};
     for (const [key, item] of Object.entries(data?.items ?? {})) if (key.startsWith(prefix)) result[key] = item.value;
     return result;
@@ -152,6 +204,7 @@ export class LowdbStorage implements DocumentStore {
       const item = { eTag: String(this.db.data.nextETag++), updatedAt, value: JSON.parse(text) as Record<string, unknown> };
       items[key] = item;
       this.texts.set(key, item, text);
+      this.changes.set(key, 'set');
     }
     await this.persist();
   }
@@ -163,9 +216,12 @@ export class LowdbStorage implements DocumentStore {
       if (key in this.db.data.items) {
         delete this.db.data.items[key];
         this.texts.forget(key);
+        this.changes.set(key, 'delete');
         changed = true;
       }
     }
+    // Deleted data (an erasure, a purge) leaves the disk with this flush, old versions in the journal included.
+    if (changed) this.rewriteNext = true;
     if (changed) await this.persist();
   }
 
@@ -182,15 +238,17 @@ export class LowdbStorage implements DocumentStore {
     return stale.length;
   }
 
+  /** Resolves when every write so far is in the store file itself (the journal folded in and emptied). */
   async flush(): Promise<void> {
-    await this.queued;
-    await this.flushing;
+    this.rewriteNext = true;
+    await this.persist();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
+    await this.journal.close();
     await fs.rm(this.lockFile, { force: true });
     heldLocks.delete(this.lockFile);
   }
@@ -205,7 +263,7 @@ export class LowdbStorage implements DocumentStore {
         this.queued = null;
         this.flushing = next;
         try {
-          await this.db.write();
+          await this.commit();
         } finally {
           if (this.flushing === next) this.flushing = null;
         }
@@ -214,12 +272,52 @@ export class LowdbStorage implements DocumentStore {
     return next;
   }
 
+  /** One flush: the changes since the last one, as a journal line, or the whole store file. */
+  private async commit(): Promise<void> {
+    const changes = this.changes;
+    this.changes = new Map();
+    const asked = this.rewriteNext;
+    this.rewriteNext = false;
+    try {
+      if (changes.size === 0 && !(asked && this.journal.size > 0)) return;
+      if (!asked && this.journal.size < Math.max(this.journalMinBytes, this.fileBytes)) {
+        // The number is used even if the append fails: a line cut short must never be read back over later data.
+        const seq = ++this.journalSeq;
+        try {
+          await this.journal.append(this.texts.journalLine(seq, this.db.data, changes));
+          this.rewriteTimer ??= setTimeout(() => {
+            this.rewriteTimer = undefined;
+            // A failure stays for the next flush, which rewrites again (see below).
+            if (!this.closed) void this.flush().catch(() => undefined);
+          }, this.rewriteAfterMs).unref();
+          return;
+        } catch {
+          // A failed or short append may have left part of a line: the store file takes everything instead.
+        }
+      }
+      await this.rewrite();
+    } catch (error) {
+      // Not on disk: kept for the next flush, which rewrites the store file (newer changes of a key win).
+      for (const [key, change] of changes) if (!this.changes.has(key)) this.changes.set(key, change);
+      this.rewriteNext = true;
+      throw error;
+    }
+  }
+
+  /** The store file takes everything, then the journal starts afresh (its lines are in the file: `journalSeq`). */
+  private async rewrite(): Promise<void> {
+    clearTimeout(this.rewriteTimer);
+    this.rewriteTimer = undefined;
+    this.db.data.journalSeq = this.journalSeq;
+    await this.db.write();
+    this.fileBytes = this.texts.lastSerializedBytes;
+    await this.journal.clear();
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new Error('The store is closed.');
   }
 }
-
-type StoredItem = z.infer<typeof StoredItem>;
 
 /**
  * The JSON text of each item's value, valid while the item's eTag is the one it was made for
@@ -235,6 +333,8 @@ class ItemTexts {
   private readonly buckets = Array.from({ length: ItemTexts.BUCKETS }, () => ({ keys: new Set<string>(), text: null as Buffer | null }));
   /** Whether the buckets hold every key of the data (after the first flush; writes and deletes keep them so). */
   private synced = false;
+  /** Size of the last text `serialize` made. */
+  lastSerializedBytes = 0;
 
   set(key: string, item: StoredItem, valueText: string): void {
     this.texts.set(key, { eTag: item.eTag, value: valueText });
@@ -264,7 +364,9 @@ class ItemTexts {
       this.synced = true;
     }
     // Encoded once per change of a bucket; a flush hands the pieces to one writev, with no copy here.
-    const parts: Buffer[] = [Buffer.from(`{"format":${JSON.stringify(data.format)},"version":${data.version},"nextETag":${data.nextETag},"items":{`)];
+    const parts: Buffer[] = [
+      Buffer.from(`{"format":${JSON.stringify(data.format)},"version":${data.version},"nextETag":${data.nextETag},"journalSeq":${data.journalSeq ?? 0},"items":{`),
+    ];
     for (const bucket of this.buckets) {
       if (bucket.text === null) {
         const items: string[] = [];
@@ -279,7 +381,20 @@ class ItemTexts {
       parts.push(bucket.text);
     }
     parts.push(CLOSE);
+    this.lastSerializedBytes = parts.reduce((n, b) => n + b.length, 0);
     return parts;
+  }
+
+  /** A journal line of the changed keys, as their items are now; ends with a newline. */
+  journalLine(seq: number, data: StoreFile, changes: ReadonlyMap<string, Change>): Buffer[] {
+    const set: string[] = [];
+    const deleted: string[] = [];
+    for (const [key, change] of changes) {
+      const item = data.items[key];
+      if (change === 'set' && item) set.push(`${JSON.stringify(key)}:${itemText(item, this.of(key, item).value)}`);
+      else if (!item) deleted.push(JSON.stringify(key));
+    }
+    return [Buffer.from(`{"seq":${seq},"nextETag":${data.nextETag},"set":{${set.join(',')}},"delete":[${deleted.join(',')}]}\n`)];
   }
 
   private touch(key: string, present: boolean): void {
@@ -288,6 +403,18 @@ class ItemTexts {
     else bucket.keys.delete(key);
     bucket.text = null;
   }
+}
+
+/** Applies a journal line read back to the data read from the store file. */
+function applyLine(data: StoreFile, line: JournalLine): void {
+  for (const [key, item] of Object.entries(line.set)) data.items[key] = item;
+  for (const key of line.delete) delete data.items[key];
+  data.nextETag = Math.max(data.nextETag, line.nextETag);
+  data.journalSeq = line.seq;
+}
+
+function journalFileOf(storeFile: string): string {
+  return `${storeFile}.journal`;
 }
 
 const COMMA = Buffer.from(',');

@@ -39,6 +39,8 @@ describe('durability: start-up refusals (real processes)', function () {
   it('stops on a truncated store file with a clear message, and keeps the last good copy and the damaged file', async () => {
     const store = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: true });
     await store.write({ 'state/conversation/webchat/a': { v: 1 } });
+    // Writes go to the journal; the store file is rewritten (and the last good copy kept) on flush and close.
+    await store.flush();
     await store.write({ 'state/conversation/webchat/a': { v: 2 } });
     await store.close();
     const file = path.join(tmp.dir, 'store.json');

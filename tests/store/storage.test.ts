@@ -55,6 +55,8 @@ describe('LowdbStorage on disk', () => {
   it('refuses to start on a truncated file, names the last good copy, and leaves both files in place', async () => {
     const storage = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: true });
     await storage.write({ a: { v: 1 } });
+    // Writes go to the journal; the store file is rewritten (and the last good copy kept) on flush and close.
+    await storage.flush();
     await storage.write({ a: { v: 2 } });
     await storage.close();
     const file = path.join(tmp.dir, 'store.json');
@@ -105,8 +107,11 @@ describe('LowdbStorage on disk', () => {
   it('acknowledges many concurrent writes and has them all on disk', async () => {
     const storage = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: true });
     await Promise.all(Array.from({ length: 200 }, (_, i) => storage.write({ [`k/${i}`]: { i } })));
+    // On disk as another process reads it while the bot runs: the store file and its journal.
+    expect(Object.keys(await LowdbStorage.snapshot(tmp.dir, 'k/'))).to.have.length(200);
+    await storage.close();
+    // Once stopped, the store file alone holds everything.
     const onDisk = JSON.parse(await fs.readFile(path.join(tmp.dir, 'store.json'), 'utf8'));
     expect(Object.keys(onDisk.items)).to.have.length(200);
-    await storage.close();
   });
 });

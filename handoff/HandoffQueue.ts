@@ -111,6 +111,11 @@ interface Index {
   records: Map<string, HandoffRecord>;
   /** Handoff id → conversation id, for the current request of each conversation. */
   byHandoff: Map<string, string>;
+  /**
+   * The transcripts of open conversations, once read or written (frozen): what every console view
+   * and every message of a live conversation reads. A closed conversation's is read from the store.
+   */
+  transcripts: Map<string, readonly TranscriptEntry[]>;
   stats: StatsDoc;
 }
 
@@ -172,7 +177,7 @@ export class HandoffQueue {
   /** The entries of the current (or last) request of a conversation. */
   async transcript(conversationId: string, handoffId?: string): Promise<TranscriptEntry[]> {
     const entries = await this.readTranscript(conversationId);
-    return handoffId ? entries.filter((e) => e.handoffId === handoffId) : entries;
+    return handoffId ? entries.filter((e) => e.handoffId === handoffId) : [...entries];
   }
 
   // ---- the visitor's side -----------------------------------------------------------------
@@ -383,6 +388,8 @@ export class HandoffQueue {
   async purge(before: Date): Promise<number> {
     // An open conversation's transcript was written within its timeouts, long after `before`.
     const transcripts = await this.store.purge(HANDOFF_TRANSCRIPT_PREFIX, before);
+    // Should one have gone all the same, memory must not keep it: they are read again.
+    if (transcripts > 0) (await this.loaded()).transcripts.clear();
     const old = (r: HandoffRecord | undefined) => r?.state === 'closed' && Date.parse(r.closedAt ?? r.lastActivityAt) < before.getTime();
     const stale = [...(await this.loaded()).records.values()].filter(old);
     const deleted = await Promise.all(
@@ -421,10 +428,11 @@ export class HandoffQueue {
   ): Promise<{ record: HandoffRecord; entries: TranscriptEntry[] }> {
     const index = await this.loaded();
     const changes: Record<string, unknown> = { [conversationKey(next.conversationId)]: { ...next, eTag: '*' } };
-    const added: TranscriptEntry[] = entries.map((entry) => ({ id: randomUUID(), handoffId: next.handoffId, at: this.nowIso(), ...dropUndefined(entry) }));
+    const added: TranscriptEntry[] = entries.map((entry) => deepFreeze({ id: randomUUID(), handoffId: next.handoffId, at: this.nowIso(), ...dropUndefined(entry) }));
+    let transcript: readonly TranscriptEntry[] | undefined;
     if (added.length > 0) {
-      const kept = await this.readTranscript(next.conversationId);
-      changes[transcriptKey(next.conversationId)] = { conversationId: next.conversationId, entries: [...kept, ...added].slice(-MAX_TRANSCRIPT_ENTRIES), eTag: '*' };
+      transcript = Object.freeze([...(await this.readTranscript(next.conversationId)), ...added].slice(-MAX_TRANSCRIPT_ENTRIES));
+      changes[transcriptKey(next.conversationId)] = { conversationId: next.conversationId, entries: transcript, eTag: '*' };
     }
     let stats: StatsDoc | undefined;
     if (stat) {
@@ -433,6 +441,8 @@ export class HandoffQueue {
     }
     await this.guarded(() => this.store.write(changes as StoreItems));
     if (stats) index.stats = stats;
+    if (next.state === 'closed') index.transcripts.delete(next.conversationId);
+    else if (transcript) index.transcripts.set(next.conversationId, transcript);
     return { record: remember(index, next), entries: added };
   }
 
@@ -456,10 +466,17 @@ export class HandoffQueue {
     }
   }
 
-  private async readTranscript(conversationId: string): Promise<TranscriptEntry[]> {
+  private async readTranscript(conversationId: string): Promise<readonly TranscriptEntry[]> {
+    const index = await this.loaded();
+    const known = index.transcripts.get(conversationId);
+    if (known) return known;
     const key = transcriptKey(conversationId);
     const doc = TranscriptDoc.safeParse(stripETag((await this.store.read([key]))[key]));
-    return doc.success ? doc.data.entries : [];
+    const entries = deepFreeze(doc.success ? doc.data.entries : []);
+    const record = index.records.get(conversationId);
+    // Kept only while open, and only if nothing changed it meanwhile (a change holds the conversation's lock, a read does not).
+    if (record && record.state !== 'closed' && !index.transcripts.has(conversationId)) index.transcripts.set(conversationId, entries);
+    return entries;
   }
 
   private loaded(): Promise<Index> {
@@ -482,7 +499,7 @@ export class HandoffQueue {
   private async load(): Promise<Index> {
     const keys = await this.store.keys(HANDOFF_CONVERSATION_PREFIX);
     const items = await this.store.read([...keys, STATS_KEY]);
-    const index: Index = { records: new Map(), byHandoff: new Map(), stats: { acceptWaitsMs: [], liveDurationsMs: [] } };
+    const index: Index = { records: new Map(), byHandoff: new Map(), transcripts: new Map(), stats: { acceptWaitsMs: [], liveDurationsMs: [] } };
     for (const key of keys) {
       const record = parseRecord(items[key]);
       if (record) remember(index, record);
@@ -523,6 +540,7 @@ function forget(index: Index, conversationId: string): void {
   const previous = index.records.get(conversationId);
   if (previous) index.byHandoff.delete(previous.handoffId);
   index.records.delete(conversationId);
+  index.transcripts.delete(conversationId);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -182,6 +182,25 @@ describe('Live handoff under concurrent load', () => {
       expect((await restarted.get('a'))?.state).to.equal('live');
     });
 
+    it('a transcript read while a change of it is being written is never left stale (memory keeps open conversations’ transcripts)', async () => {
+      const a = await live('a', alice);
+      store.hold = of('a');
+      const writing = queue.volunteerMessage(a, 'alice', 'en cours');
+      await until(() => store.held === 1, 'the write reached the store');
+      // A console view reads the transcript meanwhile (and memory keeps what it read).
+      expect((await queue.transcript('a', a)).map((e) => e.text)).to.not.include('en cours');
+      store.release();
+      await writing;
+      expect((await queue.transcript('a', a)).map((e) => e.text)).to.include('en cours');
+      await queue.visitorMessage('a', { text: 'et après', flags: [] });
+      expect((await queue.transcript('a', a)).filter((e) => e.from !== 'event').map((e) => e.text)).to.deep.equal(['en cours', 'et après']);
+      // What memory keeps is what is on disk.
+      const fresh = new HandoffQueue(store, clock);
+      expect(await fresh.transcript('a')).to.deep.equal(await queue.transcript('a'));
+      await queue.erase('a');
+      expect(await queue.transcript('a')).to.deep.equal([]);
+    });
+
     it('one volunteer accepting many at once stays within the cap; each request goes to one volunteer', async () => {
       store.jitterMs = 3;
       const requests = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((id) => queue.enqueue({ reference: ref(id), locale: 'fr', priority: 'normal' })));

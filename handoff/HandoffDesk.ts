@@ -105,6 +105,11 @@ export interface ConsoleView {
 
 const TYPING_MIN_INTERVAL_MS = 2000;
 
+interface VolunteerSlots {
+  available: number;
+  freeSlots: number;
+}
+
 export class HandoffDesk implements HandoffPort {
   private readonly listeners = new Set<(event: DeskEvent) => void>();
   /** Proactive messages to one conversation go out one at a time, in order. */
@@ -430,11 +435,12 @@ export class HandoffDesk implements HandoffPort {
    */
   private async afterQueueChange(exceptConversationId?: string, live?: HandoffRecord): Promise<void> {
     const { queue } = this.deps;
-    for (const { record, position } of await queue.queue()) {
-      if (record.toldPosition === position || record.conversationId === exceptConversationId) continue;
-      await queue.markTold(record.conversationId, position);
-      const wait = await this.waitInfo(record.conversationId);
-      if (wait) await this.sendProactive(record, [deskTexts.positionUpdate(wait, record.locale)]);
+    const moved = (await queue.queue()).filter(({ record, position }) => record.toldPosition !== position && record.conversationId !== exceptConversationId);
+    if (moved.length > 0) {
+      const volunteers = await this.volunteerSlots();
+      // All at once, each in its conversation's outbox turn, where the place is decided afresh: with
+      // changes close together a visitor hears their places in order, never an older one last.
+      await Promise.all(moved.map(({ record }) => this.outbox.run(record.conversationId, () => this.tellPlace(record.conversationId, volunteers))));
     }
     if (live) this.liveChanged(live);
     else this.emit({ type: 'changed' });
@@ -446,20 +452,37 @@ export class HandoffDesk implements HandoffPort {
     this.emit(login ? { type: 'live_changed', handoffId: record.handoffId, login } : { type: 'changed' });
   }
 
-  private async waitInfo(conversationId: string): Promise<WaitInfo | undefined> {
+  /** Tells a waiting visitor their place if it changed since they were last told (inside their outbox turn). */
+  private async tellPlace(conversationId: string, volunteers: VolunteerSlots): Promise<void> {
+    const { queue } = this.deps;
+    const wait = await this.waitInfo(conversationId, volunteers);
+    const record = await queue.get(conversationId);
+    if (!wait || record?.state !== 'queued' || record.toldPosition === wait.position) return;
+    await queue.markTold(conversationId, wait.position);
+    await this.deliver(record, [deskTexts.positionUpdate(wait, record.locale)]);
+  }
+
+  private async waitInfo(conversationId: string, known?: VolunteerSlots): Promise<WaitInfo | undefined> {
     const { queue, settings } = this.deps;
     const item = (await queue.queue()).find((q) => q.record.conversationId === conversationId);
     if (!item) return undefined;
-    const available = await this.deps.sessions.available();
-    const live = (await queue.open()).filter((r) => r.state === 'live');
-    const freeSlots = available.reduce((sum, v) => sum + Math.max(0, settings.maxPerVolunteer - live.filter((r) => r.volunteer?.login === v.login).length), 0);
+    const volunteers = known ?? (await this.volunteerSlots());
     const now = this.deps.clock.now().getTime();
     const remainingMs = Date.parse(item.record.requestedAt) + settings.acceptTimeoutMs - now;
     return {
       position: item.position,
-      estimateMinutes: await queue.estimateWaitMinutes(item.position, { available: available.length, freeSlots }),
+      estimateMinutes: await queue.estimateWaitMinutes(item.position, volunteers),
       maxMinutes: Math.max(1, Math.ceil(remainingMs / 60_000)),
     };
+  }
+
+  /** Volunteers available now, and how many more conversations they can take. */
+  private async volunteerSlots(): Promise<VolunteerSlots> {
+    const { queue, settings } = this.deps;
+    const available = await this.deps.sessions.available();
+    const live = (await queue.open()).filter((r) => r.state === 'live');
+    const freeSlots = available.reduce((sum, v) => sum + Math.max(0, settings.maxPerVolunteer - live.filter((r) => r.volunteer?.login === v.login).length), 0);
+    return { available: available.length, freeSlots };
   }
 
   private nobodyMessage(now: Date, locale: Locale): Partial<Activity> {
@@ -471,26 +494,29 @@ export class HandoffDesk implements HandoffPort {
     return deskTexts.nobodySignedIn(onSite, this.deps.scheduleTexts.nextPermanenceSentence(now, locale), locale);
   }
 
-  /** Sends proactively to a visitor; false when it could not be delivered (logged, never thrown). */
+  /** Sends proactively to a visitor, after what is already going to them; false when it could not be delivered (logged, never thrown). */
   private sendProactive(record: HandoffRecord, activities: Partial<Activity>[], volunteerName?: string): Promise<boolean> {
-    const reference: Partial<ConversationReference> = volunteerName
-      ? { ...record.reference, bot: { ...(record.reference.bot ?? { id: 'mdu-bot' }), name: volunteerName } as ConversationReference['bot'] }
-      : record.reference;
-    return this.outbox.run(record.conversationId, async () => {
-      if (!this.deps.canReach(reference.serviceUrl)) {
-        this.deps.log.warn('handoff.unreachable', { conversation: pseudonymise(record.conversationId) });
-        return false;
-      }
-      try {
-        await this.deps.proactive.continueConversationAsync(this.deps.botAppId, reference, async (context) => {
-          await context.sendActivities(activities);
-        });
-        return true;
-      } catch (error) {
-        this.deps.log.error('handoff.proactive_failed', error, { conversation: pseudonymise(record.conversationId) });
-        return false;
-      }
-    });
+    return this.outbox.run(record.conversationId, () => this.deliver(record, activities, volunteerName));
+  }
+
+  /** The sending itself: only inside the conversation's outbox turn. */
+  private async deliver(record: HandoffRecord, activities: Partial<Activity>[], volunteerName?: string): Promise<boolean> {
+    // A copy: the queue's record is frozen and shared, and the SDK builds the turn's activity from the reference's objects.
+    const reference = structuredClone(record.reference) as Partial<ConversationReference>;
+    if (volunteerName) reference.bot = { ...(reference.bot ?? { id: 'mdu-bot' }), name: volunteerName } as ConversationReference['bot'];
+    if (!this.deps.canReach(reference.serviceUrl)) {
+      this.deps.log.warn('handoff.unreachable', { conversation: pseudonymise(record.conversationId) });
+      return false;
+    }
+    try {
+      await this.deps.proactive.continueConversationAsync(this.deps.botAppId, reference, async (context) => {
+        await context.sendActivities(activities);
+      });
+      return true;
+    } catch (error) {
+      this.deps.log.error('handoff.proactive_failed', error, { conversation: pseudonymise(record.conversationId) });
+      return false;
+    }
   }
 
   private async consoleConversation(record: HandoffRecord, now: Date, position?: number): Promise<ConsoleConversation> {

@@ -352,6 +352,32 @@ describe('Live handoff under concurrent load', () => {
       expect(sender.texts('a').slice(-5)).to.deep.equal(['un', 'deux', 'trois', 'quatre', 'cinq']);
     });
 
+    it('accepts at once: each waiting visitor hears their new places in order, the last one being their place', async () => {
+      await signedIn('alice');
+      await signedIn('bob');
+      for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) {
+        await desk.request(turn(id, 'je voudrais parler à quelqu’un'), { locale: 'fr', priority: 'normal' });
+        clock.advance(1000);
+      }
+      const ids = await Promise.all(['a', 'b', 'c', 'd'].map(async (id) => (await queue.get(id))!.handoffId));
+      const accepted = await Promise.all([desk.accept(ids[0]!, alice), desk.accept(ids[2]!, bob), desk.accept(ids[1]!, alice), desk.accept(ids[3]!, bob)]);
+      expect(accepted.every((r) => r.ok)).to.equal(true);
+      const places = (id: string) =>
+        sender.sent
+          .filter((s) => s.conversationId === id && s.activity.type === 'message')
+          .map((s) => (s.activity.channelData as { mdu: { handoff?: { position?: number } } }).mdu.handoff?.position);
+      for (const [id, final] of [
+        ['e', 1],
+        ['f', 2],
+      ] as const) {
+        const told = places(id);
+        expect(told.at(-1), `${id} last hears their place`).to.equal(final);
+        expect(told, `${id} hears places in order`).to.deep.equal([...told].sort((x, y) => y! - x!));
+        expect(new Set(told).size, `${id} hears each place once`).to.equal(told.length);
+        expect((await queue.get(id))?.toldPosition).to.equal(final);
+      }
+    });
+
     /** An event stream's response, as the hub writes it. */
     class FakeStream {
       text = '';

@@ -34,11 +34,18 @@ const MAX_CACHED_DATES = 256;
 export class PermanenceSchedule {
   /** The slots of a date never change (the file is read once): computed once a date, they are asked for on most turns. */
   private readonly slotsByDate = new Map<string, readonly Slot[]>();
+  /** Each association's names and aliases, folded once: what `findAssociations` looks for in a message. */
+  private readonly foldedNames: readonly { association: Association; needles: string[] }[];
 
   private constructor(
     private readonly data: ScheduleFile,
     readonly file: string,
-  ) {}
+  ) {
+    this.foldedNames = data.associations.map((association) => ({
+      association,
+      needles: [association.name, association.id, ...association.aliases].map((alias) => fold(alias)).filter((needle) => needle.length >= 2),
+    }));
+  }
 
   static fromFile(file: string): PermanenceSchedule {
     return PermanenceSchedule.fromData(readYaml(file, ErrorCodes.SCHEDULE_FILE_INVALID), file);
@@ -145,12 +152,7 @@ export class PermanenceSchedule {
   /** Associations named in a visitor's text, by name or alias (case and accents folded). */
   findAssociations(text: string): Association[] {
     const words = ` ${fold(text)} `;
-    return this.data.associations.filter((a) =>
-      [a.name, a.id, ...a.aliases].some((alias) => {
-        const needle = fold(alias);
-        return needle.length >= 2 && words.includes(` ${needle} `);
-      }),
-    );
+    return this.foldedNames.filter(({ needles }) => needles.some((needle) => words.includes(` ${needle} `))).map(({ association }) => association);
   }
 
   association(id: string): Association {

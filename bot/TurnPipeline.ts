@@ -10,7 +10,7 @@
 import { ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { AnswerComposer, Audience } from '../dialogs/AnswerComposer.js';
-import type { RootDialog, TurnFacts } from '../dialogs/RootDialog.js';
+import { RootDialog, type TurnFacts } from '../dialogs/RootDialog.js';
 import type { BotMessages } from '../knowledge/BotMessages.js';
 import type { Locale } from '../knowledge/schema.js';
 import type { Clock } from './clock.js';
@@ -123,9 +123,17 @@ export class TurnPipeline {
     // A question about emergency numbers is answered with them, as an answer, not an alarm.
     const preferredTopic = verdict.kind === 'help_info' ? 'help.emergency' : undefined;
     this.facts.set(context, { locale, audience, now, recentCrisis, preferredTopic });
-    const dialogContext = await this.dialogs.createContext(context);
-    const result = await dialogContext.continueDialog();
-    if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.deps.rootDialog.id);
+    const { rootDialog } = this.deps;
+    // A dialog waiting for an answer (the choice after a clarifying question) continues. Otherwise
+    // the root dialog answers at once, and a dialog starts only to wait for a choice it asked for.
+    if ((await this.dialogState.get(context))?.dialogStack?.length) {
+      const dialogContext = await this.dialogs.createContext(context);
+      const result = await dialogContext.continueDialog();
+      if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(rootDialog.id);
+      return;
+    }
+    const clarify = await rootDialog.answer(context);
+    if (clarify) await (await this.dialogs.createContext(context)).beginDialog(rootDialog.id, RootDialog.waitForChoice(clarify));
   }
 
   /** Forgets the conversation's bot state (dialog and data). */

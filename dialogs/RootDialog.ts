@@ -5,6 +5,10 @@
  * One waterfall: `route` answers at once, or asks which topic was meant and waits; `choose`
  * takes the choice (a button or typed text) and, if the visitor wrote something else instead,
  * treats it as a new question.
+ *
+ * Most messages need no waiting: the pipeline calls `answer` directly and starts the dialog only
+ * when a clarifying question was asked (`waitForChoice`), so the dialog machinery (a dialog
+ * context, its memory scopes, two nested dialogs) runs on the turns that need it.
  */
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
@@ -53,7 +57,8 @@ export interface RootDialogDeps {
   factsOf: (context: TurnContext) => TurnFacts;
 }
 
-interface ClarifyOptions {
+/** A clarifying question was sent: the topics offered, in order. */
+export interface ClarifyOptions {
   candidates: string[];
 }
 
@@ -68,8 +73,22 @@ export class RootDialog extends ComponentDialog {
     this.initialDialogId = ROUTE;
   }
 
+  /**
+   * Answers a message when no dialog is waiting. Returns the candidates when it asked the visitor
+   * to choose: the caller then starts this dialog with them (`waitForChoice`).
+   */
+  answer(context: TurnContext): Promise<ClarifyOptions | undefined> {
+    return this.respond(context);
+  }
+
+  /** The options that begin this dialog waiting for the choice of a clarifying question already sent. */
+  static waitForChoice(clarify: ClarifyOptions): { asked: ClarifyOptions } {
+    return { asked: clarify };
+  }
+
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const clarify = await this.respond(step.context);
+    // Begun by `waitForChoice` (the question was sent by `answer`), or a new question typed instead of a choice.
+    const clarify = (step.options as { asked?: ClarifyOptions } | undefined)?.asked ?? (await this.respond(step.context));
     if (!clarify) return step.endDialog();
     (step.values as { candidates?: string[] }).candidates = clarify.candidates;
     // The clarifying question was sent by `respond`; the prompt only waits for the answer.

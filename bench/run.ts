@@ -500,6 +500,7 @@ async function benchHandoff(): Promise<void> {
     const toVolunteerView: number[] = [];
     const toVisitor: number[] = [];
     const cpuBefore = cpuMs(bot.child.pid!);
+    const clientCpuBefore = process.cpuUsage();
     const relaysStarted = performance.now();
     await Promise.all(
       visitorIds.map(async (visitorId) => {
@@ -525,11 +526,15 @@ async function benchHandoff(): Promise<void> {
     );
     const relaysMs = performance.now() - relaysStarted;
     const cpuPerExchange = (cpuMs(bot.child.pid!) - cpuBefore) / toVisitor.length;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const clientCpuPerExchange = (clientCpu.user + clientCpu.system) / 1000 / toVisitor.length;
     const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
     figure('handoff.relays_measured', toVolunteer.length, 'messages each way', 0);
     figure('handoff.relays_wall_ms', relaysMs, 'ms for all exchanges', 0);
     // CPU of the bot (user + system) per exchange (a visitor's message and a volunteer's reply, with the console pushes): what the machine's other load barely moves.
     figure('handoff.bot_cpu_ms_per_exchange', cpuPerExchange, 'ms CPU', 2);
+    // This process plays the 50 visitors, the 10 consoles and the visitors' channel, on the same cores.
+    figure('handoff.bench_client_cpu_ms_per_exchange', clientCpuPerExchange, 'ms CPU', 2);
     figure('handoff.visitor_to_volunteer_p50_ms', pct(toVolunteer, 0.5), 'ms');
     figure('handoff.visitor_to_volunteer_p99_ms', pct(toVolunteer, 0.99), 'ms');
     figure('handoff.visitor_to_volunteer_view_p50_ms', pct(toVolunteerView, 0.5), 'ms (the text in the holder\'s console view)');

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
+import { CallerIdConstants, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type restify from 'restify';
 import { CoordinatorDashboard } from '../console/CoordinatorDashboard.js';
@@ -38,7 +38,7 @@ import { MduBot } from './MduBot.js';
 import { CONVERSATION_STATE_PREFIX, PrefixedConversationState } from './PrefixedConversationState.js';
 import type { HandoffPort } from './ports.js';
 import { mduMessage } from './replies.js';
-import { listen, makeServer } from './server.js';
+import { BotAdapter, listen, makeServer } from './server.js';
 import { GuardedAuthentication, ServiceUrlPolicy } from './ServiceUrlGuard.js';
 import { TurnPipeline, localeOfActivity } from './TurnPipeline.js';
 import { createTeams, type Teams } from '../teams/createTeams.js';
@@ -164,7 +164,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     } as ConfigurationBotFrameworkAuthenticationOptions),
     serviceUrls,
   );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new BotAdapter(auth);
   // Volunteers' messages reach visitors proactively, only where replies may go.
   liveHandoff.connect({ proactive: adapter, botAppId: config.MicrosoftAppId, canReach: (serviceUrl) => !config.localMode || serviceUrls.allows(serviceUrl) });
   parts.teams.connect({ sender: adapter, botAppId: config.MicrosoftAppId, canReach: (serviceUrl) => !config.localMode || serviceUrls.allows(serviceUrl) });

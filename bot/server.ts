@@ -3,7 +3,8 @@
  * the composition root decide where it listens.
  */
 import restify, { type Request, type Response } from 'restify';
-import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
+import { CloudAdapter, type Activity, type ActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { pseudonymise } from './log.js';
@@ -16,9 +17,17 @@ export interface Readiness {
   details: Record<string, string | number | boolean>;
 }
 
+/** The SDK's adapter, with the turn itself open to the server (its own `process` validates again, see below). */
+export class BotAdapter extends CloudAdapter {
+  /** Authenticates the request and runs the turn; the status and body to answer with (replies, under `expectReplies`). */
+  runTurn(authorization: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authorization, activity, logic);
+  }
+}
+
 export interface ServerDeps {
   config: Config;
-  adapter: CloudAdapter;
+  adapter: BotAdapter;
   bot: ActivityHandler;
   log: Logger;
   serviceUrls: ServiceUrlPolicy;
@@ -64,17 +73,51 @@ export function makeServer(deps: ServerDeps): restify.Server {
       sendError(res, 403, 'service_url_refused', 'In local mode the bot only replies to its own Direct Line and to the allowed service URLs.');
       return;
     }
+    // What the SDK's `adapter.process` does, without the zod schemas it builds and checks on every
+    // request: the body was checked above; the turn runs, and its status and body are the response.
+    hideErrorDetails(res);
+    let response: InvokeResponse | undefined;
     try {
-      hideErrorDetails(res);
-      await adapter.process(req, res, (context) => bot.run(context));
+      response = await adapter.runTurn(authorizationOf(req), withDates(activity as Activity), (context) => bot.run(context));
     } catch (error) {
+      if (error instanceof AuthenticationError) {
+        log.warn('messages.unauthorised', { channel: activity.channelId });
+        sendError(res, 401, 'unauthorized', 'A valid Bot Framework token is required.');
+        return;
+      }
       log.error('messages.process_failed', error, { channel: activity.channelId });
       sendError(res, 500, 'internal', 'The message could not be processed.');
+      return;
     }
+    res.status(response?.status ?? 200);
+    if (response?.body) res.send(response.body);
+    res.end();
   });
 
   for (const register of deps.routes ?? []) register(server);
   return server;
+}
+
+function authorizationOf(req: Request): string {
+  const header = req.headers.authorization;
+  return typeof header === 'string' ? header : '';
+}
+
+/** As the SDK's `process` does before a turn: the activity's times as dates, their texts kept beside them. */
+function withDates(activity: Activity): Activity {
+  const a = activity as Activity & Record<string, unknown>;
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['expiration', 'rawExpiration'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+  ] as const) {
+    const value = a[field];
+    if (typeof value === 'string') {
+      a[raw] = value;
+      a[field] = new Date(value) as never;
+    }
+  }
+  return activity;
 }
 
 function isActivityShaped(a: Partial<Activity> | null): a is Partial<Activity> & { type: string; channelId: string; serviceUrl: string; conversation: { id: string } } {

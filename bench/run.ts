@@ -7,6 +7,7 @@
  *   npm run bench -- turns startup     only some parts: search, startup, turns, breakdown, memory, handoff
  *   BENCH_DURATION=30 npm run bench    longer throughput runs (seconds, default 15)
  *   BENCH_PROFILE=1 npm run bench -- turns   also writes a CPU profile of the full bot (in $TMPDIR/mdu-bench-profiles)
+ *   BENCH_HANDOFF_VISITORS=10 npm run bench -- handoff   the live handoff with 10 conversations at once (default 50)
  *
  * The bot runs as `npm start` runs it (`node dist/bot/main.js`, built first), in production mode
  * on a fresh store; the echo bot (bench/echoBot.ts) on the same CloudAdapter and restify.
@@ -362,7 +363,8 @@ function benchBreakdown(): void {
 
 // ---- live handoff under load ------------------------------------------------------------------
 
-const VISITORS = 50;
+/** BENCH_HANDOFF_VISITORS: fewer (or more) conversations at once, to see how relay latency follows the load. */
+const VISITORS = Number(process.env.BENCH_HANDOFF_VISITORS ?? 50);
 const VOLUNTEERS = 10;
 const EXCHANGES = 10;
 

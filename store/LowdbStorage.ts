@@ -177,8 +177,11 @@ export class LowdbStorage implements DocumentStore {
     const result: StoreItems = {};
     for (const key of keys) {
       const item = this.db.data.items[key];
+      if (!item) continue;
       // A deep copy: callers mutate what they read (BotState does) and must not touch the store's copy.
-      if (item) result[key] = { ...(JSON.parse(this.texts.of(key, item).value) as Record<string, unknown>), eTag: item.eTag };
+      const copy = JSON.parse(this.texts.of(key, item).value) as Record<string, unknown>;
+      copy.eTag = item.eTag;
+      result[key] = copy;
     }
     return result;
   }
@@ -199,9 +202,9 @@ export class LowdbStorage implements DocumentStore {
     for (const [key, change] of Object.entries(changes)) {
       const { eTag: _ignored, ...fields } = (change ?? {}) as Record<string, unknown>;
       void _ignored;
-      // The JSON round trip is the copy (as MemoryStorage makes it): what is kept is what a restart reads back.
+      // The JSON text is the copy (as MemoryStorage makes it): what is kept is what a restart reads back.
       const text = JSON.stringify(fields);
-      const item = { eTag: String(this.db.data.nextETag++), updatedAt, value: JSON.parse(text) as Record<string, unknown> };
+      const item = writtenItem(String(this.db.data.nextETag++), updatedAt, text);
       items[key] = item;
       this.texts.set(key, item, text);
       this.changes.set(key, 'set');
@@ -403,6 +406,21 @@ class ItemTexts {
     else bucket.keys.delete(key);
     bucket.text = null;
   }
+}
+
+/**
+ * An item as written: reads, journal lines and the file use its JSON text (`ItemTexts`), so its
+ * value is parsed only if something asks for it.
+ */
+function writtenItem(eTag: string, updatedAt: string, text: string): StoredItem {
+  let value: Record<string, unknown> | undefined;
+  return {
+    eTag,
+    updatedAt,
+    get value() {
+      return (value ??= JSON.parse(text) as Record<string, unknown>);
+    },
+  };
 }
 
 /** Applies a journal line read back to the data read from the store file. */

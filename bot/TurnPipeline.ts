@@ -59,14 +59,17 @@ export class TurnPipeline {
   };
 
   async run(context: TurnContext): Promise<void> {
+    // Writes the dialogs hand over (`TurnFacts.awaitAtEnd`) are waited for with the state: the
+    // turn is acknowledged once all of them are on disk, after one group commit rather than two.
+    const writes: Promise<void>[] = [];
     try {
-      await this.handle(context);
+      await this.handle(context, writes);
     } finally {
-      await this.deps.conversationState.saveChanges(context);
+      await Promise.all([this.deps.conversationState.saveChanges(context), ...writes]);
     }
   }
 
-  private async handle(context: TurnContext): Promise<void> {
+  private async handle(context: TurnContext, writes: Promise<void>[]): Promise<void> {
     const { activity } = context;
     const { composer, messages, handoff, safety } = this.deps;
     const now = this.deps.clock.now();
@@ -122,7 +125,12 @@ export class TurnPipeline {
     const recentCrisis = data.crisisAt !== undefined && now.getTime() - Date.parse(data.crisisAt) < CRISIS_PRIORITY_MS;
     // A question about emergency numbers is answered with them, as an answer, not an alarm.
     const preferredTopic = verdict.kind === 'help_info' ? 'help.emergency' : undefined;
-    this.facts.set(context, { locale, audience, now, recentCrisis, preferredTopic });
+    const awaitAtEnd = (write: Promise<void>): void => {
+      // Handled now (a failure must not count as unhandled while the turn goes on); still awaited, and thrown, at the end.
+      write.catch(() => undefined);
+      writes.push(write);
+    };
+    this.facts.set(context, { locale, audience, now, recentCrisis, preferredTopic, awaitAtEnd });
     const { rootDialog } = this.deps;
     // A dialog waiting for an answer (the choice after a clarifying question) continues. Otherwise
     // the root dialog answers at once, and a dialog starts only to wait for a choice it asked for.

@@ -39,6 +39,12 @@ export interface TurnFacts {
    * ("pas content de l'accueil aux urgences, comment faire une réclamation ?").
    */
   preferredTopic?: string;
+  /**
+   * Hands over a write the reply does not depend on (curation counters, unanswered questions):
+   * the turn waits for it at its end with its own state, so that both share one group commit of
+   * the store instead of waiting for one each.
+   */
+  awaitAtEnd(write: Promise<void>): void;
 }
 
 /** How sure the search must be of another topic to answer it instead of the preferred one. */
@@ -120,7 +126,7 @@ export class RootDialog extends ComponentDialog {
           else await context.sendActivity(composer.fallback(locale, await handoff.onDuty(facts.now)));
           return undefined;
         case 'feedback':
-          if (composer.topic(value.topic)) await curation.countFeedback(value.topic, value.helpful);
+          if (composer.topic(value.topic)) facts.awaitAtEnd(curation.countFeedback(value.topic, value.helpful));
           await context.sendActivity(composer.smalltalk('feedbackThanks', locale));
           return undefined;
         case 'handoff':
@@ -186,7 +192,7 @@ export class RootDialog extends ComponentDialog {
       await context.sendActivity(composer.clarify(candidates, locale));
       return { candidates: candidates.map((c) => c.topicId) };
     }
-    await curation.keepUnanswered(text, locale);
+    facts.awaitAtEnd(curation.keepUnanswered(text, locale));
     await context.sendActivity(composer.fallback(locale, await handoff.onDuty(facts.now), best?.confidence ?? 0));
     return undefined;
   }
@@ -194,7 +200,7 @@ export class RootDialog extends ComponentDialog {
   private async sendTopic(context: TurnContext, topicId: string, facts: TurnFacts, confidence: number): Promise<void> {
     const topic = this.deps.composer.topic(topicId);
     if (!topic) return;
-    await this.deps.curation.countAsked(topicId);
+    facts.awaitAtEnd(this.deps.curation.countAsked(topicId));
     const volunteerOnDuty = await this.deps.handoff.onDuty(facts.now);
     await context.sendActivity(
       this.deps.composer.answer(topic, {

@@ -5,7 +5,8 @@
 import type { CardAction, Activity } from 'botbuilder';
 import type { BotMessages } from '../knowledge/BotMessages.js';
 import type { KnowledgeBase } from '../knowledge/loadKnowledge.js';
-import { fillPlaceholders, type Placeholder } from '../knowledge/loadKnowledge.js';
+import type { Contact } from '../knowledge/contactsSchema.js';
+import { fillPlaceholders, placeholdersIn, type Placeholder } from '../knowledge/loadKnowledge.js';
 import { renderContactGroup } from '../knowledge/renderContacts.js';
 import type { Locale, Topic } from '../knowledge/schema.js';
 import type { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
@@ -32,7 +33,17 @@ const WEEKDAY_WORDS: Record<Weekday, string[]> = {
   sun: ['dimanche', 'sunday'],
 };
 
+/** Placeholders whose text changes with the time of the question; every other one is fixed once the files are read. */
+const TIMELY_PLACEHOLDERS: ReadonlySet<Placeholder> = new Set(['schedule.today']);
+
 export class AnswerComposer {
+  /**
+   * Texts made only of the knowledge files (an answer's body without a timely placeholder, its
+   * source line, contact lists): composed once per topic or group and language, not per message.
+   * A body that has a timely placeholder is kept as `null`: composed afresh every time.
+   */
+  private readonly fixedTexts = new Map<string, string | null>();
+
   constructor(
     private readonly knowledge: KnowledgeBase,
     private readonly schedule: PermanenceSchedule,
@@ -63,9 +74,12 @@ export class AnswerComposer {
   ): Partial<Activity> {
     const { locale } = options;
     const staffVariant = options.audience === 'staff' ? topic.answers[`${locale}-staff`] : undefined;
-    const body = this.dynamicAnswer(topic, options) ?? this.fill(staffVariant ?? topic.answers[locale], locale, options.now);
-    const sources = topic.sources.map((s) => s.label).join(' ; ');
-    const source = this.messages.get('sourceLine', locale, { sources, checked: formatDate(topic.checked, locale) });
+    const variant = staffVariant === undefined ? locale : `${locale}-staff`;
+    const template = staffVariant ?? topic.answers[locale];
+    const body = this.dynamicAnswer(topic, options) ?? this.fixedBody(`body|${topic.id}|${variant}`, template, locale, options.now);
+    const source = this.fixed(`source|${topic.id}|${locale}`, () =>
+      this.messages.get('sourceLine', locale, { sources: topic.sources.map((s) => s.label).join(' ; '), checked: formatDate(topic.checked, locale) }),
+    );
     const buttons: CardAction[] = [
       ...topic.related.map((id) => button(this.title(id, locale), { mdu: 'topic', id })),
       button(this.messages.get('helpfulYes', locale), { mdu: 'feedback', topic: topic.id, helpful: true }),
@@ -108,7 +122,7 @@ export class AnswerComposer {
 
   /** The crisis reply: the numbers first, warmly, then (when someone is on duty) a volunteer. */
   crisis(locale: Locale, volunteerOnDuty: boolean): Partial<Activity> {
-    const parts = [this.messages.get('crisisIntro', locale), renderContactGroup(this.knowledge.contacts, 'emergency', locale, true), this.messages.get('crisisAfter', locale)];
+    const parts = [this.messages.get('crisisIntro', locale), this.contacts('emergency', locale, true), this.messages.get('crisisAfter', locale)];
     if (volunteerOnDuty) parts.push(this.messages.get('crisisVolunteer', locale));
     const buttons = volunteerOnDuty ? [button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' })] : [];
     return mduMessage(parts.join('\n\n'), { intent: 'crisis', locale }, buttons);
@@ -144,13 +158,35 @@ export class AnswerComposer {
         case 'schedule.associations':
           return this.scheduleTexts.associations(locale);
         case 'contacts.emergency':
-          return renderContactGroup(this.knowledge.contacts, 'emergency', locale);
+          return this.contacts('emergency', locale);
         case 'contacts.listening':
-          return renderContactGroup(this.knowledge.contacts, 'listening', locale);
+          return this.contacts('listening', locale);
         case 'contacts.mdu':
-          return renderContactGroup(this.knowledge.contacts, 'mdu', locale);
+          return this.contacts('mdu', locale);
       }
     });
+  }
+
+  private contacts(group: Contact['group'], locale: Locale, compact = false): string {
+    return this.fixed(`contacts|${group}|${locale}|${compact}`, () => renderContactGroup(this.knowledge.contacts, group, locale, compact));
+  }
+
+  /** A text composed from the knowledge files alone, kept under `key`. */
+  private fixed(key: string, compose: () => string): string {
+    let text = this.fixedTexts.get(key);
+    if (text == null) this.fixedTexts.set(key, (text = compose()));
+    return text;
+  }
+
+  /** An answer's body with its placeholders filled: kept under `key` unless a placeholder depends on the time. */
+  private fixedBody(key: string, template: string, locale: Locale, now: Date): string {
+    const known = this.fixedTexts.get(key);
+    if (known === null) return this.fill(template, locale, now);
+    if (known !== undefined) return known;
+    const timely = placeholdersIn(template).some((name) => TIMELY_PLACEHOLDERS.has(name));
+    const text = this.fill(template, locale, now);
+    this.fixedTexts.set(key, timely ? null : text);
+    return text;
   }
 }
 

@@ -16,14 +16,18 @@ const CONTRACTION = /(?<=[a-z])'(?:s|re|ve|ll|d|m)\b/g;
  * `aujourd'hui` is kept as one word (`aujourdhui`), hyphenated words are split.
  */
 export function normalizeText(text: string): string {
-  return foldLetters(text)
-    .replace(/[\u2018\u2019\u02bc\u00b4`\u2032]/g, "'")
-    .replace(/\baujourd ?' ?hui\b/g, 'aujourdhui')
-    .replace(/\bwon't\b/g, 'will not')
-    .replace(/\bcan't\b/g, 'can not')
-    .replace(ELISION, '')
-    .replace(NOT_CONTRACTION, ' not')
-    .replace(CONTRACTION, '')
+  let folded = foldLetters(text).replace(/[\u2018\u2019\u02bc\u00b4`\u2032]/g, "'");
+  // Each of these patterns needs an apostrophe: most messages have none and skip them.
+  if (folded.includes("'")) {
+    folded = folded
+      .replace(/\baujourd ?' ?hui\b/g, 'aujourdhui')
+      .replace(/\bwon't\b/g, 'will not')
+      .replace(/\bcan't\b/g, 'can not')
+      .replace(ELISION, '')
+      .replace(NOT_CONTRACTION, ' not')
+      .replace(CONTRACTION, '');
+  }
+  return folded
     .replace(/[^a-z0-9]+/g, ' ')
     .replace(/([a-z])\1{2,}/g, '$1')
     .trim();

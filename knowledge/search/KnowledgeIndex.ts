@@ -198,6 +198,12 @@ export class KnowledgeIndex {
   private readonly bestShare: Float64Array;
   /** 0: topic untouched in this search, 1: touched, 2: touched by the current query word. */
   private readonly mark: Uint8Array;
+  /** 1: question touched in this search. */
+  private readonly questionMark: Uint8Array;
+  /** The topics and questions touched, and the topics of the current query word, in the order met. */
+  private readonly touchedTopics: Int32Array;
+  private readonly touchedQuestions: Int32Array;
+  private readonly slotTopics: Int32Array;
 
   private constructor(parts: {
     topicIds: string[];
@@ -239,6 +245,10 @@ export class KnowledgeIndex {
     this.bestQuestion = new Float64Array(n);
     this.bestShare = new Float64Array(n);
     this.mark = new Uint8Array(n);
+    this.questionMark = new Uint8Array(parts.questionTopic.length);
+    this.touchedTopics = new Int32Array(n);
+    this.touchedQuestions = new Int32Array(parts.questionTopic.length);
+    this.slotTopics = new Int32Array(n);
   }
 
   /** Builds an index over topics (their title, example questions and keywords, in both languages). */
@@ -575,9 +585,9 @@ export class KnowledgeIndex {
 
   /** Accumulates BM25 scores over the postings of the query's terms; leaves the buffers clean. */
   private score(slots: readonly Slot[], locale: Locale): ScoredTopic[] {
-    const { qAcc, qMatched, tAcc, cAcc, slotBest, slotCover, bestQuestion, bestShare, mark } = this;
-    const touchedTopics: number[] = [];
-    const touchedQuestions: number[] = [];
+    const { qAcc, qMatched, tAcc, cAcc, slotBest, slotCover, bestQuestion, bestShare, mark, questionMark, touchedTopics, touchedQuestions, slotTopics } = this;
+    let topicCount = 0;
+    let questionCount = 0;
     const lf = RANKING.otherLanguageFactor;
     const frFactor = locale === 'fr' ? 1 : lf;
     const enFactor = locale === 'en' ? 1 : lf;
@@ -589,36 +599,41 @@ export class KnowledgeIndex {
       else if (slot.kind === 'weak') messageMass += Math.max(...slot.terms.map((id) => this.idf[id] as number)) * RANKING.weakWordFactor;
     }
 
+    const qp = this.questionPostings;
+    const tp = this.topicPostings;
     for (const slot of slots) {
       if (slot.terms.length === 0) continue;
-      const slotTopics: number[] = [];
+      let slotTopicCount = 0;
       const factor = slotFactor(slot);
       const matchedFactor = slot.kind === 'pair' ? 0 : factor;
-      slot.terms.forEach((id, k) => {
+      for (let k = 0; k < slot.terms.length; k++) {
+        const id = slot.terms[k] as number;
         const base = (slot.weights[k] as number) * (this.idf[id] as number);
         const w = base * factor;
         const cover = slot.kind === 'word' ? base : 0;
-        const qp = this.questionPostings;
         for (let j = qp.start[id] as number, end = qp.start[id + 1] as number; j < end; j++) {
           const q = qp.questions[j] as number;
-          if (qAcc[q] === 0) touchedQuestions.push(q);
+          if (questionMark[q] === 0) {
+            questionMark[q] = 1;
+            touchedQuestions[questionCount++] = q;
+          }
           qAcc[q] = (qAcc[q] as number) + w * (qp.parts[j] as number) * (this.questionLocale[q] === bit ? 1 : lf);
           qMatched[q] = (qMatched[q] as number) + base * matchedFactor;
         }
-        const tp = this.topicPostings;
         for (let j = tp.start[id] as number, end = tp.start[id + 1] as number; j < end; j++) {
           const t = tp.topics[j] as number;
           if ((mark[t] as number) < 2) {
-            if (mark[t] === 0) touchedTopics.push(t);
+            if (mark[t] === 0) touchedTopics[topicCount++] = t;
             mark[t] = 2;
-            slotTopics.push(t);
+            slotTopics[slotTopicCount++] = t;
           }
           const v = w * Math.max((tp.fr[j] as number) * frFactor, (tp.en[j] as number) * enFactor);
           if (v > (slotBest[t] as number)) slotBest[t] = v;
           if (cover > (slotCover[t] as number)) slotCover[t] = cover;
         }
-      });
-      for (const t of slotTopics) {
+      }
+      for (let i = 0; i < slotTopicCount; i++) {
+        const t = slotTopics[i] as number;
         tAcc[t] = (tAcc[t] as number) + (slotBest[t] as number);
         cAcc[t] = (cAcc[t] as number) + (slotCover[t] as number);
         slotBest[t] = 0;
@@ -627,7 +642,8 @@ export class KnowledgeIndex {
       }
     }
     const beta = RANKING.questionCoverageShare;
-    for (const q of touchedQuestions) {
+    for (let i = 0; i < questionCount; i++) {
+      const q = touchedQuestions[i] as number;
       const t = this.questionTopic[q] as number;
       // Dice similarity of the message and the question (idf-weighted): a question the message
       // matches entirely beats a longer one it matches in part, and a one-word keyword is no
@@ -640,16 +656,18 @@ export class KnowledgeIndex {
       }
       qAcc[q] = 0;
       qMatched[q] = 0;
+      questionMark[q] = 0;
     }
-    const out: ScoredTopic[] = touchedTopics.map((t) => {
-      const scored = { t, question: bestQuestion[t] as number, share: bestShare[t] as number, topic: tAcc[t] as number, covered: cAcc[t] as number };
+    const out: ScoredTopic[] = new Array(topicCount);
+    for (let i = 0; i < topicCount; i++) {
+      const t = touchedTopics[i] as number;
+      out[i] = { t, question: bestQuestion[t] as number, share: bestShare[t] as number, topic: tAcc[t] as number, covered: cAcc[t] as number };
       bestQuestion[t] = 0;
       bestShare[t] = 0;
       tAcc[t] = 0;
       cAcc[t] = 0;
       mark[t] = 0;
-      return scored;
-    });
+    }
     return out;
   }
 }

@@ -100,6 +100,7 @@ export class AnswerComposer {
   fallback(locale: Locale, volunteerOnDuty: boolean, confidence = 0): Partial<Activity> {
     const lines = [this.messages.get('fallback', locale), ...STARTER_TOPICS.filter((id) => this.knowledge.byId.has(id)).map((id) => `- ${this.title(id, locale)}`)];
     if (volunteerOnDuty) lines.push('', this.messages.get('fallbackVolunteer', locale));
+    lines.push('', this.messages.get('fallbackDanger', locale));
     const buttons = STARTER_TOPICS.filter((id) => this.knowledge.byId.has(id)).map((id) => button(this.title(id, locale), { mdu: 'topic', id }));
     if (volunteerOnDuty) buttons.push(button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' }));
     return mduMessage(lines.join('\n'), { intent: 'fallback', confidence: round(confidence), locale }, buttons);

@@ -9,7 +9,7 @@
  * HTTP response (`expectReplies`) and neither is used. A client holds only its credentials and
  * base URL, so one made for an app id, service URL and audience serves every turn that has them.
  */
-import type { Activity } from 'botbuilder';
+import { Channels, RoleTypes, type Activity } from 'botbuilder';
 import {
   AuthenticationConstants,
   AuthenticationError,
@@ -46,15 +46,38 @@ export class GuardedAuthentication extends BotFrameworkAuthentication {
   /** Bounded: in local mode the service URL is whatever an activity says. */
   private readonly connectorClients = new RecentlyUsed<ConnectorClient>(32);
   private readonly userTokenClients = new RecentlyUsed<UserTokenClient>(8);
+  private anonymousResult: Promise<AuthenticateRequestResult> | undefined;
 
+  /**
+   * @param options.anonymous local mode (no app id): the SDK authenticates nobody and answers
+   *   every request alike (anonymous claims, no caller id, the same connector factory), so that
+   *   answer is made once instead of on every request. An Emulator skill call still gets its own.
+   */
   constructor(
     private readonly inner: BotFrameworkAuthentication,
     private readonly policy: ServiceUrlPolicy,
+    private readonly options: { anonymous?: boolean } = {},
   ) {
     super();
   }
 
-  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+  override authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const alike = this.options.anonymous === true && !(activity.channelId === Channels.Emulator && activity.recipient?.role === RoleTypes.Skill);
+    if (alike && this.anonymousResult) return this.anonymousResult;
+    const made = this.authenticate(activity, authHeader);
+    if (alike) {
+      // Kept only once the SDK has answered with anonymous claims (none at all), never a real identity.
+      made.then(
+        (result) => {
+          if (result.claimsIdentity.claims.length === 0) this.anonymousResult ??= Promise.resolve(result);
+        },
+        () => undefined,
+      );
+    }
+    return made;
+  }
+
+  private async authenticate(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     const result = await this.inner.authenticateRequest(activity, authHeader).catch(asUnauthorised);
     return result.connectorFactory ? { ...result, connectorFactory: this.guard(result.connectorFactory, appIdOf(result.claimsIdentity)) } : result;
   }

@@ -163,6 +163,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       ...tokenEndpoints(config),
     } as ConfigurationBotFrameworkAuthenticationOptions),
     serviceUrls,
+    { anonymous: config.localMode },
   );
   const adapter = new BotAdapter(auth);
   // Volunteers' messages reach visitors proactively, only where replies may go.

@@ -85,10 +85,11 @@ export class TurnPipeline {
     if (activity.type !== ActivityTypes.Message) return;
     const text = (activity.text ?? '').trim();
     // Teams sends the language of the person's Teams app, not of what they wrote: a member of staff
-    // with Teams in English who writes in French gets French. Elsewhere the page's language rules.
-    const wordsWritten = text.split(/\s+/).filter(Boolean).length;
-    const fromText = text && (activity.channelId !== 'msteams' || wordsWritten >= 3) ? this.deps.detectLocale(text) : undefined;
-    const locale = (activity.channelId === 'msteams' ? fromText ?? localeOfActivity(activity.locale) : localeOfActivity(activity.locale) ?? fromText) ?? data.locale ?? 'fr';
+    // with Teams in English who writes in French gets French. Elsewhere the page's language rules
+    // (and the text is read only when the page says none).
+    const pageLocale = localeOfActivity(activity.locale);
+    const fromText = (): Locale | undefined => (text ? this.deps.detectLocale(text) : undefined);
+    const locale = (activity.channelId === 'msteams' ? (wordCount(text) >= 3 ? fromText() : undefined) ?? pageLocale : pageLocale ?? fromText()) ?? data.locale ?? 'fr';
     data.locale = locale;
     if (!text && activity.value === undefined) {
       await context.sendActivity(mduMessage(messages.get('notText', locale), { intent: 'fallback', locale }));
@@ -149,6 +150,10 @@ export class TurnPipeline {
     await this.deps.conversationState.clear(context);
     await this.deps.conversationState.delete(context);
   }
+}
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
 }
 
 export function localeOfActivity(locale: string | undefined): Locale | undefined {

@@ -3,22 +3,16 @@
  * recording sender for proactive messages, the timer driven by hand (`tick`).
  */
 import { expect } from 'chai';
-import path from 'node:path';
 import { TestAdapter, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { FixedClock } from '../../bot/clock.js';
-import { createLogger } from '../../bot/log.js';
 import { ConsoleSessions } from '../../handoff/ConsoleSessions.js';
 import { HandoffDesk, type ProactiveSender } from '../../handoff/HandoffDesk.js';
 import { HandoffQueue } from '../../handoff/HandoffQueue.js';
 import { VolunteerAccounts } from '../../handoff/VolunteerAccounts.js';
-import { ScheduleTexts } from '../../schedule/describeSchedule.js';
-import { PermanenceSchedule } from '../../schedule/PermanenceSchedule.js';
 import { LowdbStorage } from '../../store/LowdbStorage.js';
 import { makeTempDir } from '../helpers/tempDir.js';
-import { mdu } from './helpers.js';
+import { makeTestDesk, mdu } from './helpers.js';
 
-const schedule = PermanenceSchedule.fromFile(path.resolve('knowledge/schedule.yaml'));
-const scheduleTexts = new ScheduleTexts(schedule, { showExample: true });
 
 class RecordingSender implements ProactiveSender {
   readonly sent: { conversationId: string; activity: Partial<Activity> }[] = [];
@@ -53,18 +47,7 @@ describe('HandoffDesk (fixed clock, TestAdapter, recorded proactive messages)', 
     accounts = new VolunteerAccounts(store, clock);
     sessions = new ConsoleSessions(store, accounts, clock, { lifetimeMs: 10 * 3_600_000, presenceMs: 90_000 });
     sender = new RecordingSender();
-    desk = new HandoffDesk({
-      queue: new HandoffQueue(store, clock),
-      sessions,
-      schedule,
-      scheduleTexts,
-      clock,
-      log: createLogger('silent'),
-      proactive: sender,
-      botAppId: '',
-      canReach: () => true,
-      settings: { acceptTimeoutMs: 10 * 60_000, inactivityMs: 15 * 60_000, maxPerVolunteer: 2, sweepMs: 1000 },
-    });
+    desk = makeTestDesk({ queue: new HandoffQueue(store, clock), sessions, clock, proactive: sender });
     await accounts.add('alice', 'Alice', 'un mot de passe long');
   });
   afterEach(async () => {

@@ -5,7 +5,6 @@
  * views only when a change concerns them, changes close together sharing one push.
  */
 import { expect } from 'chai';
-import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { TestAdapter, TurnContext, type Activity, type ConversationReference, type StoreItems } from 'botbuilder';
 import { FixedClock } from '../../bot/clock.js';
@@ -15,10 +14,9 @@ import { ConsoleSessions, type Session } from '../../handoff/ConsoleSessions.js'
 import { HandoffDesk, type ConsoleView, type ProactiveSender } from '../../handoff/HandoffDesk.js';
 import { HandoffQueue } from '../../handoff/HandoffQueue.js';
 import { VolunteerAccounts } from '../../handoff/VolunteerAccounts.js';
-import { ScheduleTexts } from '../../schedule/describeSchedule.js';
-import { PermanenceSchedule } from '../../schedule/PermanenceSchedule.js';
 import { LowdbStorage, type DocumentStore } from '../../store/LowdbStorage.js';
 import { makeTempDir } from '../helpers/tempDir.js';
+import { makeTestDesk } from './helpers.js';
 
 const T0 = '2026-11-24T15:00:00+01:00'; // Tuesday, UNAFAM 14:00-17:00
 const ref = (id: string) => ({ conversation: { id } as never, channelId: 'webchat', serviceUrl: 'http://127.0.0.1:9/', bot: { id: 'bot', name: 'bot' }, user: { id: `u-${id}`, name: '' } });
@@ -247,9 +245,7 @@ describe('Live handoff under concurrent load', () => {
   });
 
   describe('the desk and the consoles', () => {
-    const schedule = PermanenceSchedule.fromFile(path.resolve('knowledge/schedule.yaml'));
-    const scheduleTexts = new ScheduleTexts(schedule, { showExample: true });
-    let sender: HeldSender;
+            let sender: HeldSender;
     let queue: HandoffQueue;
     let desk: HandoffDesk;
     let sessions: ConsoleSessions;
@@ -285,18 +281,7 @@ describe('Live handoff under concurrent load', () => {
       sessions = new ConsoleSessions(store, accounts, clock, { lifetimeMs: 10 * 3_600_000, presenceMs: 90_000 });
       sender = new HeldSender();
       queue = new HandoffQueue(store, clock);
-      desk = new HandoffDesk({
-        queue,
-        sessions,
-        schedule,
-        scheduleTexts,
-        clock,
-        log: createLogger('silent'),
-        proactive: sender,
-        botAppId: '',
-        canReach: () => true,
-        settings: { acceptTimeoutMs: 10 * 60_000, inactivityMs: 15 * 60_000, maxPerVolunteer: 2, sweepMs: 1000 },
-      });
+      desk = makeTestDesk({ queue, sessions, clock, proactive: sender });
       await accounts.add('alice', 'Alice', 'un mot de passe long');
       await accounts.add('bob', 'Bob', 'un autre mot de passe long');
     });

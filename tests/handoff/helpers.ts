@@ -4,8 +4,32 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Activity } from 'botbuilder';
-import type { ConsoleConversation, ConsoleView } from '../../handoff/HandoffDesk.js';
+import type { Clock } from '../../bot/clock.js';
+import { createLogger } from '../../bot/log.js';
+import type { ConsoleSessions } from '../../handoff/ConsoleSessions.js';
+import { HandoffDesk, type ConsoleConversation, type ConsoleView, type ProactiveSender } from '../../handoff/HandoffDesk.js';
+import type { HandoffQueue } from '../../handoff/HandoffQueue.js';
+import { ScheduleTexts } from '../../schedule/describeSchedule.js';
+import { PermanenceSchedule } from '../../schedule/PermanenceSchedule.js';
+
+/**
+ * A desk on the example schedule (UNAFAM on Tuesdays 14:00-17:00), with the test settings: 10 min
+ * to accept, 15 min of inactivity, two conversations a volunteer, a sweep every second.
+ */
+export function makeTestDesk(parts: { queue: HandoffQueue; sessions: ConsoleSessions; clock: Clock; proactive: ProactiveSender }): HandoffDesk {
+  const schedule = PermanenceSchedule.fromFile(path.resolve('knowledge/schedule.yaml'));
+  return new HandoffDesk({
+    ...parts,
+    schedule,
+    scheduleTexts: new ScheduleTexts(schedule, { showExample: true }),
+    log: createLogger('silent'),
+    botAppId: '',
+    canReach: () => true,
+    settings: { acceptTimeoutMs: 10 * 60_000, inactivityMs: 15 * 60_000, maxPerVolunteer: 2, sweepMs: 1000 },
+  });
+}
 
 /** A recorded activity and the conversation it was sent to. */
 export interface Sent {

@@ -66,17 +66,21 @@ function nameField(raw: unknown, field: string): string {
 }
 
 function compileOne(file: string, field: string, sources: readonly string[], macros: Macros, flags = '', gluedWords = true): RegExp {
-  const compiled: string[] = [];
-  sources.forEach((p, i) => {
-    try {
-      const source = compilePatternSource(p, macros, gluedWords);
-      new RegExp(source);
-      compiled.push(source);
-    } catch (error) {
-      throw invalid(file, `${field}.${i}`, `pattern ${JSON.stringify(p)}: ${(error as Error).message}`);
-    }
-  });
-  return buildRegExp(compiled, flags);
+  return buildRegExp(
+    sources.map((p, i) => checkedSource(file, `${field}.${i}`, p, macros, gluedWords)),
+    flags,
+  );
+}
+
+/** One pattern compiled to regex source, refused with its file and field when it is not a valid regex. */
+function checkedSource(file: string, field: string, pattern: string, macros: Macros, gluedWords = true): string {
+  try {
+    const source = compilePatternSource(pattern, macros, gluedWords);
+    new RegExp(source);
+    return source;
+  } catch (error) {
+    throw invalid(file, field, `pattern ${JSON.stringify(pattern)}: ${(error as Error).message}`);
+  }
 }
 
 export function loadLexicons(dir: string): CompiledLexicons {
@@ -136,14 +140,15 @@ export function loadLexicons(dir: string): CompiledLexicons {
     list.forEach((rule, i) => {
       const where = `rules.${i} (${rule.id})`;
       claimId(seenIds, rule.id, file, `${where}.id`);
+      const sources = rule.patterns.map((p, j) => checkedSource(file, `${where}.patterns.${j}`, p, macros));
       rules[kind].push({
         kind,
         id: rule.id,
         category: rule.category,
         language: rule.language,
         file,
-        pattern: compileOne(file, `${where}.patterns`, rule.patterns, macros),
-        alternatives: rule.patterns.map((p, j) => compileOne(file, `${where}.patterns.${j}`, [p], macros)),
+        pattern: buildRegExp(sources),
+        alternatives: sources.map((source) => buildRegExp([source])),
         requires: (rule.requires ?? []).map((r, j) => compileOne(file, `${where}.requires.${j}`, [r], macros)),
         except: rule.except && rule.except.length > 0 ? compileOne(file, `${where}.except`, rule.except, macros, 'g') : null,
         unless: 'unless' in rule && rule.unless && rule.unless.length > 0 ? compileOne(file, `${where}.unless`, rule.unless, macros) : null,

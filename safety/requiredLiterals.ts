@@ -153,7 +153,8 @@ export class RequiredWords {
   private concatenation(parts: readonly AstNode<{ lookbehind: true; namedGroups: true }>[]): Facts {
     const candidates: ReadonlySet<string>[] = [];
     let run: Set<string> = new Set(['']);
-    let whole: Set<string> | null = new Set(['']);
+    /** Whether the whole sequence so far is one exact run (no inexact part, no flush). */
+    let whole = true;
     const flush = () => {
       const words = wordsOf(run);
       if (words) candidates.push(words);
@@ -162,18 +163,22 @@ export class RequiredWords {
     for (const part of parts) {
       const f = this.analyse(part);
       if (f.exact) {
-        if (run.size * f.exact.size > MAX_EXACT) flush();
+        if (run.size * f.exact.size > MAX_EXACT) {
+          flush();
+          whole = false;
+        }
         run = product(run, f.exact);
-        whole = whole && whole.size * f.exact.size <= MAX_EXACT ? product(whole, f.exact) : null;
       } else {
         flush();
-        whole = null;
+        whole = false;
         if (f.required) candidates.push(f.required);
       }
     }
+    if (whole) return { exact: run, required: null };
     flush();
-    return { exact: whole, required: mostSelective(candidates, this.cost) };
+    return { exact: null, required: mostSelective(candidates, this.cost) };
   }
+
 }
 
 function product(left: ReadonlySet<string>, right: ReadonlySet<string>): Set<string> {
@@ -196,12 +201,21 @@ function wordsOf(strings: ReadonlySet<string>): ReadonlySet<string> | null {
   const words = new Set<string>();
   for (const s of strings) {
     let longest = '';
-    for (const piece of s.split(/[ #]/)) if (piece.length > longest.length) longest = piece;
+    let start = 0;
+    for (let i = 0; i <= s.length; i++) {
+      const c = i < s.length ? s.charCodeAt(i) : SPACE;
+      if (c === SPACE || c === HASH) {
+        if (i - start > longest.length) longest = s.slice(start, i);
+        start = i + 1;
+      }
+    }
     if (longest === '') return null;
     words.add(longest);
   }
   return words;
 }
+const SPACE = 0x20;
+const HASH = 0x23;
 
 /** Without a sample of ordinary messages: short words are common ("et", "je"), long ones rare. */
 export function lengthCost(word: string): number {

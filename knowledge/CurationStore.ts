@@ -24,6 +24,12 @@ const UNANSWERED_PREFIX = 'curation/unanswered/';
 const MAX_KEPT_CHARS = 300;
 
 export class CurationStore {
+  /** Counter changes not yet in a write, per topic. */
+  private pending = new Map<string, TopicCounters>();
+  /** The write that will carry the changes made from now on (not started yet), if any. */
+  private nextWrite: Promise<void> | null = null;
+  private lastWrite: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly store: DocumentStore,
     private readonly now: () => Date,
@@ -62,18 +68,55 @@ export class CurationStore {
     return this.store.purge(UNANSWERED_PREFIX, new Date(this.now().getTime() - retentionDays * 86_400_000));
   }
 
-  /** Read-modify-write with the eTag, retried when another turn wrote in between. */
-  private async updateCounters(topicId: string, change: (c: TopicCounters) => void): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const doc = ((await this.store.read([COUNTERS_KEY]))[COUNTERS_KEY] ?? { topics: {} }) as { topics: Record<string, TopicCounters>; eTag?: string };
-      const counters = (doc.topics[topicId] ??= { asked: 0, helpful: 0, notHelpful: 0 });
-      change(counters);
-      try {
-        await this.store.write({ [COUNTERS_KEY]: { topics: doc.topics, eTag: doc.eTag ?? '*' } });
-        return;
-      } catch (error) {
-        if (!/eTag conflict/.test((error as Error).message)) throw error;
+  /**
+   * Counters of every topic live in one document, and answers come many at a time: each change
+   * joins the next write of that document, writes run one after another, and a change is
+   * confirmed once the write holding it is on disk. No change is lost to a concurrent turn.
+   */
+  private updateCounters(topicId: string, change: (c: TopicCounters) => void): Promise<void> {
+    const delta = this.pending.get(topicId) ?? { asked: 0, helpful: 0, notHelpful: 0 };
+    change(delta);
+    this.pending.set(topicId, delta);
+    if (!this.nextWrite) {
+      const write = this.lastWrite.then(() => {
+        this.nextWrite = null;
+        return this.writeCounters();
+      });
+      this.nextWrite = write;
+      this.lastWrite = write.catch(() => undefined);
+    }
+    return this.nextWrite;
+  }
+
+  private async writeCounters(): Promise<void> {
+    const deltas = this.pending;
+    this.pending = new Map();
+    try {
+      // Read-modify-write with the eTag: another process (a curator's tool) may write in between.
+      for (let attempt = 0; ; attempt++) {
+        const doc = ((await this.store.read([COUNTERS_KEY]))[COUNTERS_KEY] ?? { topics: {} }) as { topics: Record<string, TopicCounters>; eTag?: string };
+        for (const [topicId, delta] of deltas) addTo((doc.topics[topicId] ??= { asked: 0, helpful: 0, notHelpful: 0 }), delta);
+        try {
+          await this.store.write({ [COUNTERS_KEY]: { topics: doc.topics, eTag: doc.eTag ?? '*' } });
+          return;
+        } catch (error) {
+          if (!/eTag conflict/.test((error as Error).message) || attempt >= 9) throw error;
+        }
       }
+    } catch (error) {
+      // Kept for the next write: a failed write loses no count.
+      for (const [topicId, delta] of deltas) {
+        const pending = this.pending.get(topicId) ?? { asked: 0, helpful: 0, notHelpful: 0 };
+        addTo(pending, delta);
+        this.pending.set(topicId, pending);
+      }
+      throw error;
     }
   }
+}
+
+function addTo(counters: TopicCounters, delta: TopicCounters): void {
+  counters.asked += delta.asked;
+  counters.helpful += delta.helpful;
+  counters.notHelpful += delta.notHelpful;
 }

@@ -175,13 +175,18 @@ async function measureTurns(name: string, server: Running): Promise<TurnFigures>
 }
 
 async function benchTurns(): Promise<void> {
-  const echo = await startServer(['--import', 'tsx', 'bench/echoBot.ts'], { PORT: '0', HOST: '127.0.0.1' }, 'echo.started');
-  let echoFigures: TurnFigures;
-  try {
-    echoFigures = await measureTurns('echo', echo);
-  } finally {
-    await echo.stop();
-  }
+  const echoOn = async (name: string, env: Record<string, string>): Promise<TurnFigures> => {
+    const echo = await startServer(['--import', 'tsx', 'bench/echoBot.ts'], { PORT: '0', HOST: '127.0.0.1', ...env }, 'echo.started');
+    try {
+      return await measureTurns(name, echo);
+    } finally {
+      await echo.stop();
+    }
+  };
+  // Issue 8's baseline: the stock echo bot. And the same echo on the bot's own server and adapter
+  // seams, which skip work the stock one does on every request: against it, what our turn costs.
+  const echoFigures = await echoOn('echo', {});
+  const seamsFigures = await echoOn('echo_our_server', { NODE_ENV: 'production', ECHO_ON: 'our-server' });
   const data = await freshStore();
   const profileDir = PROFILE_DIR;
   const nodeArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
@@ -199,6 +204,9 @@ async function benchTurns(): Promise<void> {
   figure('turns.ratio.p99', full.p99 / echoFigures.p99, 'x echo (target <= 2)', 2);
   // The same comparison by CPU cost, which other processes on the machine do not skew.
   figure('turns.ratio.cpu_per_turn', full.cpuMsPerTurn / echoFigures.cpuMsPerTurn, 'x echo CPU per turn', 1);
+  figure('turns.ratio_our_server.throughput', (100 * full.rps) / seamsFigures.rps, '% of the echo on our server');
+  figure('turns.ratio_our_server.p99', full.p99 / seamsFigures.p99, 'x the echo on our server', 2);
+  figure('turns.ratio_our_server.cpu_per_turn', full.cpuMsPerTurn / seamsFigures.cpuMsPerTurn, 'x the echo on our server, CPU per turn', 1);
   if (nodeArgs.length) note(`CPU profile written to ${profileDir}`);
 }
 

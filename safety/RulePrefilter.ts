@@ -7,11 +7,13 @@
  */
 import type { CompiledLexicons, CompiledRule, RuleKind } from './loadLexicons.js';
 import { RequiredWords, type WordCost } from './requiredLiterals.js';
+import { buildRegExp } from './normalise.js';
 import { WordScanner } from './WordScanner.js';
 
 /** Slots of one kind: where its mask, each rule's patterns and each rule's `except` are in a scan's result. */
 export interface KindSlots {
-  readonly mask: number;
+  /** One slot per mask (`CompiledLexicons.maskSources`). */
+  readonly masks: readonly number[];
   /** Per rule, one slot per pattern (`CompiledRule.alternatives`). */
   readonly patterns: readonly (readonly number[])[];
   readonly excepts: readonly number[];
@@ -50,7 +52,7 @@ export class RulePrefilter {
     const kindSlots = (kind: RuleKind): KindSlots => {
       const rules: readonly CompiledRule[] = lexicons.rules[kind];
       return {
-        mask: slotFor([lexicons.masks[kind]]),
+        masks: lexicons.maskSources[kind].map((source) => slotFor([buildRegExp([source])])),
         patterns: rules.map((rule) => rule.alternatives.map((alternative) => slotFor([alternative, ...rule.requires]))),
         excepts: rules.map((rule) => slotFor([rule.except])),
       };

@@ -7,7 +7,7 @@
  * (`safety/lexicons/*.yaml`); `matched` is the id of the lexicon rule, never the visitor's text.
  */
 import { loadLexicons, type CompiledLexicons, type CompiledRule, type RuleKind } from './loadLexicons.js';
-import { normalise } from './normalise.js';
+import { buildRegExp, normalise } from './normalise.js';
 import { RulePrefilter } from './RulePrefilter.js';
 import { sampledCost } from './requiredLiterals.js';
 
@@ -72,6 +72,7 @@ export interface SafetyScreenOptions {
 
 export class SafetyScreen {
   private readonly prefilter: RulePrefilter | null;
+  private readonly partialMasks = new Map<string, RegExp>();
 
   private constructor(
     private readonly lexicons: CompiledLexicons,
@@ -142,8 +143,8 @@ export class SafetyScreen {
       }
       if (text === null) {
         // Masked once per kind, and only when one of its rules is tried.
-        const mask = this.lexicons.masks[kind];
-        text = mask && (!seen || !slots || seen[slots.mask]) ? normalised.replace(mask, ' # ') : normalised;
+        const mask = seen && slots ? this.maskOf(kind, slots.masks, seen) : this.lexicons.masks[kind];
+        text = mask ? normalised.replace(mask, ' # ') : normalised;
       }
       const except = rule.except && (!seen || !slots || seen[slots.excepts[i]!]) ? rule.except : null;
       if (matches(rule, patterns, except ? text.replace(except, ' # ') : text)) {
@@ -153,7 +154,27 @@ export class SafetyScreen {
     }
     return found;
   }
+
+  /**
+   * The union of the masks whose words occur in the message, in file order. Blanking with it gives
+   * the same text as with every mask: a mask whose words are absent matches nowhere. Kept per set.
+   */
+  private maskOf(kind: RuleKind, slots: readonly number[], seen: Uint8Array): RegExp | null {
+    let key = '';
+    for (let i = 0; i < slots.length; i++) if (seen[slots[i]!]) key += `${i},`;
+    if (key === '') return null;
+    let mask = this.partialMasks.get(`${kind}:${key}`);
+    if (!mask) {
+      const sources = this.lexicons.maskSources[kind].filter((_, i) => seen[slots[i]!]);
+      mask = buildRegExp(sources, 'g');
+      if (this.partialMasks.size < MAX_PARTIAL_MASKS) this.partialMasks.set(`${kind}:${key}`, mask);
+    }
+    return mask;
+  }
 }
+
+/** Sets of masks met together are few (most messages meet none or one); the cache is bounded all the same. */
+const MAX_PARTIAL_MASKS = 256;
 
 /** Whether `rule` matches `text` (its `except` spans already blanked), trying only `patterns` when given. */
 function matches(rule: CompiledRule, patterns: readonly RegExp[] | null, text: string): boolean {

@@ -34,6 +34,8 @@ export interface CompiledLexicons {
   readonly spelling: SpellingTable;
   /** Per kind: spans blanked before any rule of that kind is tried (topic names, idioms). */
   readonly masks: Readonly<Record<RuleKind, RegExp | null>>;
+  /** Per kind, each mask on its own (regex source, in file order): `masks` is their union. */
+  readonly maskSources: Readonly<Record<RuleKind, readonly string[]>>;
   readonly rules: Readonly<Record<RuleKind, readonly CompiledRule[]>>;
   readonly files: readonly string[];
 }
@@ -133,8 +135,7 @@ export function loadLexicons(dir: string): CompiledLexicons {
     const kind: RuleKind = data.kind;
     (data.masks ?? []).forEach((mask, i) => {
       claimId(seenIds, mask.id, file, `masks.${i} (${mask.id}).id`);
-      compileOne(file, `masks.${i} (${mask.id}).pattern`, [mask.pattern], macros);
-      maskSources[kind].push(compilePatternSource(mask.pattern, macros));
+      maskSources[kind].push(checkedSource(file, `masks.${i} (${mask.id}).pattern`, mask.pattern, macros));
     });
     const list: readonly (CrisisRule | MedicalRule | HelpInfoRule)[] = data.rules;
     list.forEach((rule, i) => {
@@ -164,7 +165,7 @@ export function loadLexicons(dir: string): CompiledLexicons {
   };
   if (rules.crisis.length === 0) throw invalid(dir, '(folder)', 'no crisis rule found: the screen would miss people in danger');
   if (rules.medical.length === 0) throw invalid(dir, '(folder)', 'no medical rule found');
-  return { spelling: { words, phrases }, masks, rules, files: parsed.map((p) => p.file) };
+  return { spelling: { words, phrases }, masks, maskSources, rules, files: parsed.map((p) => p.file) };
 }
 
 function claimId(seen: Map<string, string>, id: string, file: string, field: string): void {

@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataFileError, ErrorCodes } from '../bot/errors.js';
 import { readYaml, validateData } from '../knowledge/readDataFile.js';
+import { requiredLiterals } from './requiredLiterals.js';
 import { LexiconFile, type CrisisRule, type HelpInfoRule, type MedicalRule } from './lexiconSchema.js';
 import { buildRegExp, compilePatternSource, listToRegex, undouble, type Macros, type SpellingTable } from './normalise.js';
 
@@ -118,12 +119,13 @@ export function loadLexicons(dir: string): CompiledLexicons {
   }
 
   const words = new Map<string, string>();
-  const phrases: { from: RegExp; to: string }[] = [];
+  const phrases: SpellingTable['phrases'][number][] = [];
   for (const { file, data } of parsed) {
     if (data.kind !== 'normalisation') continue;
     for (const [from, to] of Object.entries(data.words)) words.set(undouble(from), to);
     (data.phrases ?? []).forEach((p, i) => {
-      phrases.push({ from: compileOne(file, `phrases.${i}.from`, [p.from], macros, 'g', false), to: p.to === '' ? ' ' : ` ${p.to} ` });
+      const from = compileOne(file, `phrases.${i}.from`, [p.from], macros, 'g', false);
+      phrases.push({ from, to: p.to === '' ? ' ' : ` ${p.to} `, words: requiredLiterals(from) });
     });
   }
 

@@ -12,7 +12,8 @@ import { foldLetters } from '../knowledge/foldText.js';
 export interface SpellingTable {
   /** Key: a word with doubled letters collapsed. Value: its standard form. */
   readonly words: ReadonlyMap<string, string>;
-  readonly phrases: readonly { from: RegExp; to: string }[];
+  /** `words`: one of them is in any text `from` matches (null: unknown), so most phrases are skipped with a lookup. */
+  readonly phrases: readonly { from: RegExp; to: string; words?: readonly string[] | null }[];
 }
 
 export const EMPTY_SPELLING: SpellingTable = { words: new Map(), phrases: [] };
@@ -55,7 +56,7 @@ export function normalise(text: string, table: SpellingTable = EMPTY_SPELLING): 
     out.push(table.words.get(word) ?? word);
   }
   let joined = undouble(out.join(' '));
-  for (const { from, to } of table.phrases) joined = joined.replace(from, to);
+  for (const { from, to, words } of table.phrases) if (!words || words.some((w) => joined.includes(w))) joined = joined.replace(from, to);
   return undouble(joined).replace(/ +/g, ' ').trim();
 }
 

@@ -3,33 +3,16 @@
  * recording sender for proactive messages, the timer driven by hand (`tick`).
  */
 import { expect } from 'chai';
-import { TestAdapter, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import { TestAdapter, TurnContext, type Activity } from 'botbuilder';
 import { FixedClock } from '../../bot/clock.js';
 import { ConsoleSessions } from '../../handoff/ConsoleSessions.js';
-import { HandoffDesk, type ProactiveSender } from '../../handoff/HandoffDesk.js';
+import { HandoffDesk } from '../../handoff/HandoffDesk.js';
 import { HandoffQueue } from '../../handoff/HandoffQueue.js';
 import { VolunteerAccounts } from '../../handoff/VolunteerAccounts.js';
 import { LowdbStorage } from '../../store/LowdbStorage.js';
 import { makeTempDir } from '../helpers/tempDir.js';
-import { makeTestDesk, mdu } from './helpers.js';
+import { makeTestDesk, mdu, RecordingSender } from './helpers.js';
 
-
-class RecordingSender implements ProactiveSender {
-  readonly sent: { conversationId: string; activity: Partial<Activity> }[] = [];
-  async continueConversationAsync(_botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    const conversationId = reference.conversation!.id;
-    const context = {
-      sendActivities: async (activities: Partial<Activity>[]) => {
-        for (const activity of activities) this.sent.push({ conversationId, activity });
-        return activities.map(() => ({ id: 'x' }));
-      },
-    } as unknown as TurnContext;
-    await logic(context);
-  }
-  to(conversationId: string): Partial<Activity>[] {
-    return this.sent.filter((s) => s.conversationId === conversationId).map((s) => s.activity);
-  }
-}
 
 describe('HandoffDesk (fixed clock, TestAdapter, recorded proactive messages)', () => {
   let tmp: ReturnType<typeof makeTempDir>;

@@ -6,17 +6,17 @@
  */
 import { expect } from 'chai';
 import type { ServerResponse } from 'node:http';
-import { TestAdapter, TurnContext, type Activity, type ConversationReference, type StoreItems } from 'botbuilder';
+import { TestAdapter, TurnContext, type Activity, type StoreItems } from 'botbuilder';
 import { FixedClock } from '../../bot/clock.js';
 import { createLogger } from '../../bot/log.js';
 import { ConsoleHub } from '../../handoff/ConsoleHub.js';
 import { ConsoleSessions, type Session } from '../../handoff/ConsoleSessions.js';
-import { HandoffDesk, type ConsoleView, type ProactiveSender } from '../../handoff/HandoffDesk.js';
+import { HandoffDesk, type ConsoleView } from '../../handoff/HandoffDesk.js';
 import { HandoffQueue } from '../../handoff/HandoffQueue.js';
 import { VolunteerAccounts } from '../../handoff/VolunteerAccounts.js';
 import { LowdbStorage, type DocumentStore } from '../../store/LowdbStorage.js';
 import { makeTempDir } from '../helpers/tempDir.js';
-import { makeTestDesk } from './helpers.js';
+import { makeTestDesk, RecordingSender } from './helpers.js';
 
 const T0 = '2026-11-24T15:00:00+01:00'; // Tuesday, UNAFAM 14:00-17:00
 const ref = (id: string) => ({ conversation: { id } as never, channelId: 'webchat', serviceUrl: 'http://127.0.0.1:9/', bot: { id: 'bot', name: 'bot' }, user: { id: `u-${id}`, name: '' } });
@@ -245,41 +245,17 @@ describe('Live handoff under concurrent load', () => {
   });
 
   describe('the desk and the consoles', () => {
-            let sender: HeldSender;
+            let sender: RecordingSender;
     let queue: HandoffQueue;
     let desk: HandoffDesk;
     let sessions: ConsoleSessions;
     let hub: ConsoleHub | undefined;
 
     /** Records what the desk sends visitors; deliveries to conversations in `hold` wait for `release`. */
-    class HeldSender implements ProactiveSender {
-      readonly sent: { conversationId: string; activity: Partial<Activity> }[] = [];
-      readonly hold = new Set<string>();
-      private readonly waiting: (() => void)[] = [];
-      async continueConversationAsync(_botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-        const conversationId = reference.conversation!.id;
-        if (this.hold.has(conversationId)) await new Promise<void>((resolve) => this.waiting.push(resolve));
-        const context = {
-          sendActivities: async (activities: Partial<Activity>[]) => {
-            for (const activity of activities) this.sent.push({ conversationId, activity });
-            return activities.map(() => ({ id: 'x' }));
-          },
-        } as unknown as TurnContext;
-        await logic(context);
-      }
-      release(): void {
-        this.hold.clear();
-        for (const go of this.waiting.splice(0)) go();
-      }
-      texts(conversationId: string): string[] {
-        return this.sent.filter((s) => s.conversationId === conversationId && s.activity.type === 'message').map((s) => s.activity.text ?? '');
-      }
-    }
-
     beforeEach(async () => {
       const accounts = new VolunteerAccounts(store, clock);
       sessions = new ConsoleSessions(store, accounts, clock, { lifetimeMs: 10 * 3_600_000, presenceMs: 90_000 });
-      sender = new HeldSender();
+      sender = new RecordingSender();
       queue = new HandoffQueue(store, clock);
       desk = makeTestDesk({ queue, sessions, clock, proactive: sender });
       await accounts.add('alice', 'Alice', 'un mot de passe long');

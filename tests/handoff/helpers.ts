@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Activity } from 'botbuilder';
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import type { Clock } from '../../bot/clock.js';
 import { createLogger } from '../../bot/log.js';
 import type { ConsoleSessions } from '../../handoff/ConsoleSessions.js';
@@ -13,6 +13,43 @@ import { HandoffDesk, type ConsoleConversation, type ConsoleView, type Proactive
 import type { HandoffQueue } from '../../handoff/HandoffQueue.js';
 import { ScheduleTexts } from '../../schedule/describeSchedule.js';
 import { PermanenceSchedule } from '../../schedule/PermanenceSchedule.js';
+
+/**
+ * Stands in for the adapter's proactive sends: records what the desk sends, per conversation, in
+ * order. A conversation in `hold` waits (a slow channel) until `release()`.
+ */
+export class RecordingSender implements ProactiveSender {
+  readonly sent: { conversationId: string; activity: Partial<Activity> }[] = [];
+  readonly hold = new Set<string>();
+  private readonly waiting: (() => void)[] = [];
+
+  async continueConversationAsync(_botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const conversationId = reference.conversation!.id;
+    if (this.hold.has(conversationId)) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    const context = {
+      sendActivities: async (activities: Partial<Activity>[]) => {
+        for (const activity of activities) this.sent.push({ conversationId, activity });
+        return activities.map(() => ({ id: 'x' }));
+      },
+    } as unknown as TurnContext;
+    await logic(context);
+  }
+
+  release(): void {
+    this.hold.clear();
+    for (const go of this.waiting.splice(0)) go();
+  }
+
+  to(conversationId: string): Partial<Activity>[] {
+    return this.sent.filter((s) => s.conversationId === conversationId).map((s) => s.activity);
+  }
+
+  texts(conversationId: string): string[] {
+    return this.to(conversationId)
+      .filter((a) => a.type === 'message')
+      .map((a) => a.text ?? '');
+  }
+}
 
 /**
  * A desk on the example schedule (UNAFAM on Tuesdays 14:00-17:00), with the test settings: 10 min

@@ -16,6 +16,7 @@ import type { Request, Response } from 'restify';
 import type { Logger } from '../bot/log.js';
 import { jsonBody, sendError } from '../bot/httpGuards.js';
 import { clientAddress } from '../bot/rateLimit.js';
+import { serveAssets } from '../bot/staticAssets.js';
 import type { ConsoleHub } from './ConsoleHub.js';
 import { csrfMatches, type ConsoleSessions, type Session } from './ConsoleSessions.js';
 import type { HandoffDesk } from './HandoffDesk.js';
@@ -68,16 +69,7 @@ export function registerConsoleRoutes(server: restify.Server, deps: ConsoleRoute
     res.header('Content-Type', 'text/html; charset=utf-8');
     res.sendRaw(200, template.replaceAll('{{NONCE}}', nonce));
   });
-  server.get('/console/assets/:name', async (req: Request, res: Response) => {
-    const asset = assets.get(String(req.params.name));
-    if (!asset) {
-      sendError(res, 404, 'not_found', 'Not found.');
-      return;
-    }
-    res.header('Content-Type', asset.type);
-    res.header('Cache-Control', 'no-cache');
-    res.sendRaw(200, asset.body);
-  });
+  server.get('/console/assets/:name', serveAssets(assets, 'no-cache'));
 
   // ---- sessions ----------------------------------------------------------------------------
   server.post('/console/api/session', ...jsonBody(deps.maxBodyBytes), async (req: Request, res: Response) => {

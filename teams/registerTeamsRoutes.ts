@@ -8,14 +8,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type restify from 'restify';
-import type { Request, Response } from 'restify';
-import { sendError } from '../bot/httpGuards.js';
+import { serveAssets, type StaticAsset } from '../bot/staticAssets.js';
 
 export const TEAMS_ASSETS_PATH = '/teams/assets';
 
 const JS = 'text/javascript; charset=utf-8';
 
-export function teamsAssets(): Map<string, { type: string; body: Buffer }> {
+export function teamsAssets(): Map<string, StaticAsset> {
   const require = createRequire(import.meta.url);
   const dir = teamsPageDir();
   return new Map([
@@ -27,17 +26,7 @@ export function teamsAssets(): Map<string, { type: string; body: Buffer }> {
 
 export function registerTeamsRoutes(server: restify.Server): void {
   const assets = teamsAssets();
-  server.get(`${TEAMS_ASSETS_PATH}/:name`, async (req: Request, res: Response) => {
-    const asset = assets.get(String(req.params.name));
-    res.header('X-Content-Type-Options', 'nosniff');
-    if (!asset) {
-      sendError(res, 404, 'not_found', 'Not found.');
-      return;
-    }
-    res.header('Content-Type', asset.type);
-    res.header('Cache-Control', 'public, max-age=3600');
-    res.sendRaw(200, asset.body);
-  });
+  server.get(`${TEAMS_ASSETS_PATH}/:name`, serveAssets(assets, 'public, max-age=3600'));
 }
 
 /** `web/teams` from the source tree or from `dist/` alike. */

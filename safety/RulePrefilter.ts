@@ -69,11 +69,4 @@ export class RulePrefilter {
     this.scanner.scan(normalised, seen);
     return seen;
   }
-
-  /** The patterns tried on every message whatever it holds (for tests and lexicon authors). */
-  get alwaysTried(): number {
-    let n = 0;
-    for (const kind of ['crisis', 'medical', 'help_info'] as const) for (const slots of this.slots[kind].patterns) for (const s of slots) n += this.always[s] ?? 0;
-    return n;
-  }
 }

@@ -218,7 +218,7 @@ const SPACE = 0x20;
 const HASH = 0x23;
 
 /** Without a sample of ordinary messages: short words are common ("et", "je"), long ones rare. */
-export function lengthCost(word: string): number {
+function lengthCost(word: string): number {
   return HIT_RATE_BY_LENGTH[Math.min(word.length, HIT_RATE_BY_LENGTH.length - 1)] as number;
 }
 const HIT_RATE_BY_LENGTH = [1, 1, 0.3, 0.1, 0.03, 0.01, 0.003];
@@ -238,7 +238,7 @@ function costOf(words: Iterable<string>, cost: WordCost): number {
  * Of several requirements that all hold (parts of one sequence, or a rule's pattern and its
  * `requires`), the one expected to be met least often.
  */
-export function mostSelective<T extends Iterable<string>>(candidates: readonly T[], cost: WordCost = lengthCost): T | null {
+function mostSelective<T extends Iterable<string>>(candidates: readonly T[], cost: WordCost = lengthCost): T | null {
   let best: T | null = null;
   let bestCost = Infinity;
   for (const c of candidates) {

@@ -1,12 +1,13 @@
 /**
  * Which lexicon patterns (and masks, and `except` lists) can possibly match a message, found with
- * one scan for the words they cannot match without (`requiredLiterals`). Most messages hold the
- * words of a few patterns only, so the screen tries a few patterns instead of hundreds. A pattern
- * that requires no known word is always tried: the prefilter may only save work, never change an
- * assessment (tests/safety/prefilter.test.ts compares it with trying everything).
+ * one scan for the words they cannot match without (`requiredLiterals`). Each pattern stands for
+ * up to two clauses ("mourir", and "je" or "j"); it is tried only when the message holds a word of
+ * each. Most messages meet the clauses of a pattern or two only, so the screen tries those instead
+ * of hundreds. A pattern that requires no known word is always tried: the prefilter may only save
+ * work, never change an assessment (tests/safety/prefilter.test.ts compares it with trying everything).
  */
 import type { CompiledLexicons, CompiledRule, RuleKind } from './loadLexicons.js';
-import { RequiredWords, type WordCost } from './requiredLiterals.js';
+import { RequiredWords, keyOf, type WordCost } from './requiredLiterals.js';
 import { buildRegExp } from './normalise.js';
 import { WordScanner } from './WordScanner.js';
 
@@ -21,32 +22,44 @@ export interface KindSlots {
 
 export class RulePrefilter {
   private constructor(
+    /** Marks the clauses a message meets. */
     private readonly scanner: WordScanner,
+    /** Per clause, the slots that need it. */
+    private readonly slotsOfClause: readonly (readonly number[])[],
+    /** Per slot, how many clauses it needs (0: tried whatever the message holds). */
+    private readonly clausesNeeded: Uint8Array,
     /** Slots tried whatever the message holds (no required word known). */
     private readonly always: Uint8Array,
     readonly slots: Readonly<Record<RuleKind, KindSlots>>,
   ) {}
 
   static forLexicons(lexicons: CompiledLexicons, cost: WordCost): RulePrefilter {
+    const clauseIds = new Map<string, number>();
+    const slotsOfClause: number[][] = [];
+    const clausesOfSlot: number[][] = [];
     const words = new Map<string, number[]>();
-    const alwaysList: number[] = [];
     const required = new RequiredWords(cost);
-    let nextSlot = 0;
-    /** One slot for regexes that must all match: the most selective requirement stands for them all. */
+    /** One slot for regexes that must all match: the most selective clauses of them all stand for them. */
     const slotFor = (regexes: readonly (RegExp | null)[]): number => {
-      const slot = nextSlot++;
-      const known = regexes.flatMap((r) => {
-        const literals = r ? required.of(r) : null;
-        return literals ? [literals] : [];
-      });
-      const literals = required.mostSelective(known);
-      if (!literals) alwaysList.push(slot);
-      else
-        for (const w of literals) {
-          const ids = words.get(w) ?? [];
-          ids.push(slot);
-          words.set(w, ids);
+      const slot = clausesOfSlot.length;
+      const known = regexes.flatMap((r) => (r ? (required.of(r) ?? []) : []));
+      const clauses = required.mostSelective(known).map((clause) => {
+        const key = keyOf(clause);
+        let id = clauseIds.get(key);
+        if (id === undefined) {
+          id = slotsOfClause.length;
+          clauseIds.set(key, id);
+          slotsOfClause.push([]);
+          for (const w of clause) {
+            const ids = words.get(w) ?? [];
+            ids.push(id);
+            words.set(w, ids);
+          }
         }
+        slotsOfClause[id]!.push(slot);
+        return id;
+      });
+      clausesOfSlot.push(clauses);
       return slot;
     };
     const kindSlots = (kind: RuleKind): KindSlots => {
@@ -58,15 +71,18 @@ export class RulePrefilter {
       };
     };
     const slots = { crisis: kindSlots('crisis'), medical: kindSlots('medical'), help_info: kindSlots('help_info') };
-    const always = new Uint8Array(nextSlot);
-    for (const slot of alwaysList) always[slot] = 1;
-    return new RulePrefilter(WordScanner.build(words), always, slots);
+    const needed = Uint8Array.from(clausesOfSlot, (clauses) => clauses.length);
+    const always = Uint8Array.from(needed, (n) => (n === 0 ? 1 : 0));
+    return new RulePrefilter(WordScanner.build(words), slotsOfClause, needed, always, slots);
   }
 
   /** Per slot, 1 when what it stands for may match `normalised` (a fresh array each call). */
   scan(normalised: string): Uint8Array {
+    const met: number[] = [];
+    this.scanner.scan(normalised, new Uint8Array(this.slotsOfClause.length), met);
     const seen = this.always.slice();
-    this.scanner.scan(normalised, seen);
+    const clausesMet = new Uint8Array(seen.length);
+    for (const clause of met) for (const slot of this.slotsOfClause[clause]!) if (++clausesMet[slot] === this.clausesNeeded[slot]) seen[slot] = 1;
     return seen;
   }
 }

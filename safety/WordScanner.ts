@@ -21,8 +21,8 @@ export class WordScanner {
     return scanner;
   }
 
-  /** Sets `seen[id] = 1` for every id whose word occurs in `text`. */
-  scan(text: string, seen: Uint8Array): void {
+  /** Sets `seen[id] = 1` for every id whose word occurs in `text`, and lists each newly seen id in `newlySeen`. */
+  scan(text: string, seen: Uint8Array, newlySeen?: number[]): void {
     let state = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -33,7 +33,13 @@ export class WordScanner {
       }
       state = to ?? 0;
       const ids = this.found[state]!;
-      for (let k = 0; k < ids.length; k++) seen[ids[k]!] = 1;
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k]!;
+        if (seen[id] === 0) {
+          seen[id] = 1;
+          newlySeen?.push(id);
+        }
+      }
     }
   }
 

@@ -1,26 +1,39 @@
 /**
- * What a regular expression cannot match without: a set of words such that every match contains
- * at least one of them (RE2's and Hyperscan's "prefilter" idea). The safety screen uses it to skip
- * the rules whose words are nowhere in a message, without changing a single assessment: the
- * analysis only ever answers with a set that is necessary, or with `null` ("nothing is required",
- * the rule is always tried).
+ * What a regular expression cannot match without: sets of words such that every match contains at
+ * least one word of each set (RE2's and Hyperscan's "prefilter" idea, as a conjunction of
+ * alternatives). The safety screen uses it to skip the rules whose words are not in a message,
+ * without changing a single assessment: the analysis only ever answers with requirements that are
+ * necessary, or with `null` ("nothing is required", the rule is always tried).
  *
- * The words never contain a space or "#": the screen blanks masked spans with " # " before it tries
- * a rule, and a word free of both that occurs in the blanked text occurs in the original text too,
- * so one scan of the normalised message serves every kind and every rule.
+ * Two sets are kept where one would do because one is rarely selective enough: "(ma|mon) vie" needs
+ * "ma vie" or "mon vie", and a rule that needs "mourir" and ("je" or "j") is tried only on messages
+ * with both.
+ *
+ * The screen blanks masked spans with " # " before it tries a rule, and one scan of the normalised
+ * (unblanked) message must serve every kind and every rule. So a word never contains "#", and never
+ * starts or ends with a space: then a word that occurs in the blanked text occurs in the original
+ * too. (An inserted space always touches the "#"; the masks only match between non-alphanumerics,
+ * so they never end right before a letter of a word.) Words may hold spaces inside ("ma vie") for
+ * the screen; for the normalisation's phrase table, whose text still has doubled spaces, they don't.
  */
 import regjsparser, { type AstNode, type RootNode } from 'regjsparser';
 
 // A CommonJS module whose exports Node cannot name statically: take them from its default export.
 const { parse } = regjsparser;
 
+/** Words one of which every match contains. */
+export type Clause = ReadonlySet<string>;
+
 /** Facts about one node of the pattern. */
 interface Facts {
   /** Every string the node can match, when that set is finite and small; else null. */
   readonly exact: ReadonlySet<string> | null;
-  /** Space-free strings, one of which every match contains; null when none is known. */
-  readonly required: ReadonlySet<string> | null;
+  /** Clauses that all hold for every match, most selective first (at most MAX_CLAUSES); null when none is known. */
+  readonly required: readonly Clause[] | null;
 }
+
+/** Clauses kept per node: a third one rarely narrows the rules tried any further. */
+const MAX_CLAUSES = 2;
 
 /** Cross products of alternatives stop growing here (a prefix trie of drugs expands to hundreds). */
 const MAX_EXACT = 64;
@@ -34,11 +47,16 @@ const EMPTY: Facts = { exact: new Set(['']), required: null };
 export type WordCost = (word: string) => number;
 
 /**
- * The words one of which every match of `regex` contains, or null when the analysis finds none
- * (then the rule must always be tried). Case-insensitive patterns are not analysed.
+ * Space-free words one of which every match of `regex` contains, or null when the analysis finds
+ * none (then the rule must always be tried). Case-insensitive patterns are not analysed.
  */
 export function requiredLiterals(regex: RegExp, cost: WordCost = lengthCost): readonly string[] | null {
-  return new RequiredWords(cost).of(regex);
+  return new RequiredWords(cost, { spaces: false }).of(regex)?.[0] ?? null;
+}
+
+export interface RequiredWordsOptions {
+  /** Whether words may hold spaces inside (the screen's scan: yes; the normalisation's phrases: no). */
+  readonly spaces?: boolean;
 }
 
 /**
@@ -47,11 +65,20 @@ export function requiredLiterals(regex: RegExp, cost: WordCost = lengthCost): re
  */
 export class RequiredWords {
   private readonly known = new Map<string, Facts>();
+  private readonly wordsOf: (strings: ReadonlySet<string>) => Clause | null;
 
-  constructor(private readonly cost: WordCost = lengthCost) {}
+  constructor(
+    private readonly cost: WordCost = lengthCost,
+    options: RequiredWordsOptions = {},
+  ) {
+    this.wordsOf = options.spaces === false ? spaceFreeWordsOf : wordsOf;
+  }
 
-  /** The words one of which every match of `regex` contains, or null (see `requiredLiterals`). */
-  of(regex: RegExp): readonly string[] | null {
+  /**
+   * Clauses (each a sorted list of words) that every match of `regex` satisfies, most selective
+   * first, or null (see `requiredLiterals`).
+   */
+  of(regex: RegExp): readonly (readonly string[])[] | null {
     if (regex.flags.includes('i')) return null;
     let ast: RootNode<{ lookbehind: true; namedGroups: true }>;
     try {
@@ -59,13 +86,20 @@ export class RequiredWords {
     } catch {
       return null; // a construct the parser does not know: always try the rule
     }
-    const words = asRequired(this.analyse(ast));
-    return words ? [...words].sort() : null;
+    const clauses = this.asRequired(this.analyse(ast));
+    return clauses ? clauses.map((c) => [...c].sort()) : null;
   }
 
-  /** `mostSelective` with this analysis's costs. */
-  mostSelective<T extends Iterable<string>>(candidates: readonly T[]): T | null {
-    return mostSelective(candidates, this.cost);
+  /** Of clauses that all hold, the `max` expected to be met least often, most selective first. */
+  mostSelective<T extends Iterable<string>>(candidates: readonly T[], max = MAX_CLAUSES): T[] {
+    return mostSelective(candidates, this.cost, max);
+  }
+
+  /** The requirement a node's facts give: its own, or its exact strings cut down to words. */
+  private asRequired(f: Facts): readonly Clause[] | null {
+    if (f.required) return f.required;
+    const words = f.exact ? this.wordsOf(f.exact) : null;
+    return words ? [words] : null;
   }
 
   private analyse(node: AstNode<{ lookbehind: true; namedGroups: true }>): Facts {
@@ -122,7 +156,7 @@ export class RequiredWords {
     if (min === 1 && max === 1) return inner;
     if (min === 0 && max === 1) return { exact: inner.exact ? new Set([...inner.exact, '']) : null, required: null };
     // At least once: whatever one repetition requires, the whole requires.
-    if (min >= 1) return { exact: null, required: asRequired(inner) };
+    if (min >= 1) return { exact: null, required: this.asRequired(inner) };
     return ANYTHING;
   }
 
@@ -136,14 +170,23 @@ export class RequiredWords {
       }
       for (const s of f.exact) exact.add(s);
     }
-    // Every branch must bring its own requirement, or the disjunction requires nothing.
-    const required = new Set<string>();
+    // Every branch must bring its own requirement, or the disjunction requires nothing. A match
+    // goes through one branch and meets all of its clauses: so "the first clause of some branch"
+    // holds, and so does "the second clause of some branch" (a branch with one clause repeats it).
+    const branchClauses: (readonly Clause[])[] = [];
     for (const f of facts) {
-      const words = asRequired(f);
-      if (!words) return { exact, required: null };
-      for (const w of words) required.add(w);
+      const clauses = this.asRequired(f);
+      if (!clauses) return { exact, required: null };
+      branchClauses.push(clauses);
     }
-    return { exact, required };
+    const depth = Math.max(...branchClauses.map((c) => c.length));
+    const required: Clause[] = [];
+    for (let k = 0; k < depth; k++) {
+      const union = new Set<string>();
+      for (const clauses of branchClauses) for (const w of clauses[Math.min(k, clauses.length - 1)]!) union.add(w);
+      required.push(union);
+    }
+    return { exact, required: this.mostSelective(required) };
   }
 
   /**
@@ -151,12 +194,12 @@ export class RequiredWords {
    * requirement each), inexact parts bring their own requirement; the most selective candidate wins.
    */
   private concatenation(parts: readonly AstNode<{ lookbehind: true; namedGroups: true }>[]): Facts {
-    const candidates: ReadonlySet<string>[] = [];
+    const candidates: Clause[] = [];
     let run: Set<string> = new Set(['']);
     /** Whether the whole sequence so far is one exact run (no inexact part, no flush). */
     let whole = true;
     const flush = () => {
-      const words = wordsOf(run);
+      const words = this.wordsOf(run);
       if (words) candidates.push(words);
       run = new Set(['']);
     };
@@ -171,14 +214,14 @@ export class RequiredWords {
       } else {
         flush();
         whole = false;
-        if (f.required) candidates.push(f.required);
+        if (f.required) candidates.push(...f.required);
       }
     }
     if (whole) return { exact: run, required: null };
     flush();
-    return { exact: null, required: mostSelective(candidates, this.cost) };
+    const required = this.mostSelective(candidates);
+    return { exact: null, required: required.length > 0 ? required : null };
   }
-
 }
 
 function product(left: ReadonlySet<string>, right: ReadonlySet<string>): Set<string> {
@@ -187,27 +230,30 @@ function product(left: ReadonlySet<string>, right: ReadonlySet<string>): Set<str
   return out;
 }
 
-/** The requirement a node's facts give: its own, or its exact strings cut down to words. */
-function asRequired(f: Facts): ReadonlySet<string> | null {
-  if (f.required) return f.required;
-  return f.exact ? wordsOf(f.exact) : null;
+/**
+ * Each string cut down to its longest piece free of "#", without spaces at either end (still
+ * contained in any match); null when one of them has no such piece (the empty string, a lone
+ * space): then nothing is required.
+ */
+function wordsOf(strings: ReadonlySet<string>): Clause | null {
+  return piecesOf(strings, (c) => c === HASH, true);
 }
 
-/**
- * Each string cut down to its longest piece free of spaces and "#" (still contained in any match);
- * null when one of them has no such piece (the empty string, a lone space): then nothing is required.
- */
-function wordsOf(strings: ReadonlySet<string>): ReadonlySet<string> | null {
+/** The same, cut down to pieces free of spaces too. */
+function spaceFreeWordsOf(strings: ReadonlySet<string>): Clause | null {
+  return piecesOf(strings, (c) => c === HASH || c === SPACE, false);
+}
+
+function piecesOf(strings: ReadonlySet<string>, isCut: (c: number) => boolean, trim: boolean): Clause | null {
   const words = new Set<string>();
   for (const s of strings) {
     let longest = '';
     let start = 0;
     for (let i = 0; i <= s.length; i++) {
-      const c = i < s.length ? s.charCodeAt(i) : SPACE;
-      if (c === SPACE || c === HASH) {
-        if (i - start > longest.length) longest = s.slice(start, i);
-        start = i + 1;
-      }
+      if (i < s.length && !isCut(s.charCodeAt(i))) continue;
+      const piece = trim ? s.slice(start, i).trim() : s.slice(start, i);
+      if (piece.length > longest.length) longest = piece;
+      start = i + 1;
     }
     if (longest === '') return null;
     words.add(longest);
@@ -234,21 +280,33 @@ function costOf(words: Iterable<string>, cost: WordCost): number {
   return sum;
 }
 
+/** A clause's words as one string, the same for the same words (kept per set, like the costs). */
+const setKeys = new WeakMap<object, string>();
+export function keyOf(words: Iterable<string>): string {
+  let key = setKeys.get(words);
+  if (key === undefined) {
+    key = [...words].sort().join('\n');
+    setKeys.set(words, key);
+  }
+  return key;
+}
+
 /**
  * Of several requirements that all hold (parts of one sequence, or a rule's pattern and its
- * `requires`), the one expected to be met least often.
+ * `requires`), the `max` expected to be met least often, least often first; the same words twice
+ * count once.
  */
-function mostSelective<T extends Iterable<string>>(candidates: readonly T[], cost: WordCost = lengthCost): T | null {
-  let best: T | null = null;
-  let bestCost = Infinity;
-  for (const c of candidates) {
-    const sum = costOf(c, cost);
-    if (sum < bestCost) {
-      best = c;
-      bestCost = sum;
-    }
+function mostSelective<T extends Iterable<string>>(candidates: readonly T[], cost: WordCost, max: number): T[] {
+  const ranked = candidates.map((c) => ({ c, key: keyOf(c), sum: costOf(c, cost) })).sort((a, b) => a.sum - b.sum);
+  const chosen: T[] = [];
+  const keys = new Set<string>();
+  for (const { c, key } of ranked) {
+    if (chosen.length === max) break;
+    if (keys.has(key)) continue;
+    keys.add(key);
+    chosen.push(c);
   }
-  return best;
+  return chosen;
 }
 
 /**
@@ -265,5 +323,7 @@ export function sampledCost(ordinaryMessages: readonly string[]): WordCost {
     for (const word of message.split(' ')) for (let i = 0; i < word.length; i++) for (let j = i + 1; j <= word.length; j++) pieces.add(word.slice(i, j));
     for (const p of pieces) messagesWith.set(p, (messagesWith.get(p) ?? 0) + 1);
   }
-  return (word) => (messagesWith.get(word) ?? 0) / ordinaryMessages.length + 0.05 * lengthCost(word);
+  const pieceCost = (piece: string) => (messagesWith.get(piece) ?? 0) / ordinaryMessages.length + 0.05 * lengthCost(piece);
+  // Words of several pieces ("ma vie"): as if the pieces occurred independently.
+  return (word) => (word.includes(' ') ? word.split(' ').reduce((p, piece) => p * pieceCost(piece), 1) : pieceCost(word));
 }

@@ -4,14 +4,19 @@
  * asks for medical advice (medical), asks for emergency / prevention numbers (help_info), or none.
  *
  * Deterministic: the same text always gives the same assessment. The patterns are data
- * (`safety/lexicons/*.yaml`); `matched` is the id of the lexicon rule, never the visitor's text.
+ * (`safety/lexicons/*.yaml`), and so is the crisis model behind them (`crisis-model.json`, a
+ * second net for crisis phrasings no rule knows yet); `matched` is the id of the lexicon rule
+ * (or `model.crisis`), never the visitor's text.
  */
+import path from 'node:path';
+import { CRISIS_MODEL_FILE, CrisisModel } from './CrisisModel.js';
 import { loadLexicons, type CompiledLexicons, type CompiledRule, type RuleKind } from './loadLexicons.js';
 import { buildRegExp, normalise } from './normalise.js';
 import { RulePrefilter } from './RulePrefilter.js';
 import { sampledCost } from './requiredLiterals.js';
 
-export type CrisisCategory = 'suicidal_ideation' | 'suicide_plan' | 'self_harm' | 'overdose' | 'third_party' | 'violence' | 'minor_in_danger';
+/** `unspecified`: no rule fired, the crisis model did (`matched` is then `CRISIS_MODEL_ID`). */
+export type CrisisCategory = 'suicidal_ideation' | 'suicide_plan' | 'self_harm' | 'overdose' | 'third_party' | 'violence' | 'minor_in_danger' | 'unspecified';
 export type MedicalCategory =
   | 'diagnosis'
   | 'treatment_choice'
@@ -54,6 +59,9 @@ const MEDICAL_PRIORITY: readonly MedicalCategory[] = [
   'medication_other',
 ];
 
+/** The `matched` id of a crisis the model found and no rule did. */
+export const CRISIS_MODEL_ID = 'model.crisis';
+
 /** Longer messages are cut: a pasted document must not slow the turn (patterns see the first 2,000 characters). */
 const MAX_CHARS = 2000;
 
@@ -68,6 +76,11 @@ export interface SafetyScreenOptions {
    * the words these hold least often. Only speed depends on it.
    */
   readonly ordinaryMessages?: readonly string[];
+  /**
+   * The crisis model file (default: `crisis-model.json` in the lexicon folder); null: the rules
+   * alone (to measure what the model adds).
+   */
+  readonly crisisModel?: string | null;
 }
 
 export class SafetyScreen {
@@ -76,20 +89,35 @@ export class SafetyScreen {
 
   private constructor(
     private readonly lexicons: CompiledLexicons,
+    private readonly model: CrisisModel | null,
     options: SafetyScreenOptions,
   ) {
     const sample = (options.ordinaryMessages ?? []).map((m) => normalise(m, lexicons.spelling));
     this.prefilter = options.prefilter === false ? null : RulePrefilter.forLexicons(lexicons, sampledCost(sample));
   }
 
-  /** Loads and validates the lexicons; throws a DataFileError naming the file and the field (rule id). */
+  /**
+   * Loads and validates the lexicons, then the crisis model; throws a DataFileError naming the
+   * file and the field (a rule id, a model field).
+   */
   static fromDirectory(dir: string, options: SafetyScreenOptions = {}): SafetyScreen {
-    return new SafetyScreen(loadLexicons(dir), options);
+    const lexicons = loadLexicons(dir);
+    const modelFile = options.crisisModel === undefined ? path.join(dir, CRISIS_MODEL_FILE) : options.crisisModel;
+    return new SafetyScreen(lexicons, modelFile === null ? null : CrisisModel.fromFile(modelFile), options);
   }
 
   /** The normalised form of a message, as the patterns see it (for tests and lexicon authors). */
   normalise(text: string): string {
     return normalise(text.slice(0, MAX_CHARS), this.lexicons.spelling);
+  }
+
+  /**
+   * The normalised text with the crisis masks applied (idioms and topic names blanked to `#`), as
+   * the crisis rules and the crisis model see it (for training and tests).
+   */
+  crisisText(text: string): string {
+    const normalised = this.normalise(text);
+    return this.maskedForCrisis(normalised, this.prefilter?.scan(normalised) ?? null);
   }
 
   /** Every rule that matches, in priority order of the assessment (for tests and lexicon authors). */
@@ -100,10 +128,15 @@ export class SafetyScreen {
     for (const kind of ['crisis', 'medical', 'help_info'] as const) {
       for (const rule of this.matching(kind, normalised, seen, false)) matches.push({ kind, id: rule.id, category: rule.category });
     }
+    if (normalised !== '' && this.model?.isCrisis(this.maskedForCrisis(normalised, seen))) matches.push({ kind: 'crisis', id: CRISIS_MODEL_ID, category: 'unspecified' });
     return { normalised, matches };
   }
 
-  /** The assessment: crisis wins over medical, which wins over help_info. */
+  /**
+   * The assessment: crisis wins over medical, which wins over help_info. When the rules find
+   * neither a crisis nor a medical request, the crisis model is the second net: p(crisis) at or
+   * above its threshold makes the message a crisis (category `unspecified`, `matched` the model's id).
+   */
   assess(text: string): SafetyAssessment {
     const normalised = this.normalise(text);
     if (normalised === '') return { kind: 'none' };
@@ -118,6 +151,8 @@ export class SafetyScreen {
       const best = pick(medical, MEDICAL_PRIORITY);
       return { kind: 'medical', category: best.category as MedicalCategory, matched: best.id };
     }
+    // Phrasings no rule knows yet: the model answers only where the rules saw no danger.
+    if (this.model?.isCrisis(this.maskedForCrisis(normalised, seen))) return { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
     const [help] = this.matching('help_info', normalised, seen, true);
     if (help) return { kind: 'help_info' };
     return { kind: 'none' };
@@ -153,6 +188,13 @@ export class SafetyScreen {
       }
     }
     return found;
+  }
+
+  /** `normalised` with the crisis masks blanked to `#`, single-spaced (unchanged when no mask applies). */
+  private maskedForCrisis(normalised: string, seen: Uint8Array | null): string {
+    const slots = seen ? this.prefilter?.slots.crisis : undefined;
+    const mask = seen && slots ? this.maskOf('crisis', slots.masks, seen) : this.lexicons.masks.crisis;
+    return mask ? normalised.replace(mask, ' # ').replace(/ +/g, ' ').trim() : normalised;
   }
 
   /**

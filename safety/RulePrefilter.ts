@@ -31,7 +31,13 @@ export class RulePrefilter {
     /** Slots tried whatever the message holds (no required word known). */
     private readonly always: Uint8Array,
     readonly slots: Readonly<Record<RuleKind, KindSlots>>,
-  ) {}
+  ) {
+    this.clauseSeen = new Uint8Array(slotsOfClause.length);
+    this.clausesMet = new Uint8Array(clausesNeeded.length);
+  }
+
+  private readonly clauseSeen: Uint8Array;
+  private readonly clausesMet: Uint8Array;
 
   static forLexicons(lexicons: CompiledLexicons, cost: WordCost): RulePrefilter {
     const clauseIds = new Map<string, number>();
@@ -78,11 +84,16 @@ export class RulePrefilter {
 
   /** Per slot, 1 when what it stands for may match `normalised` (a fresh array each call). */
   scan(normalised: string): Uint8Array {
+    // Scratch space kept between scans (a scan runs to its end without yielding), left zeroed.
+    const { clauseSeen, clausesMet } = this;
     const met: number[] = [];
-    this.scanner.scan(normalised, new Uint8Array(this.slotsOfClause.length), met);
+    this.scanner.scan(normalised, clauseSeen, met);
     const seen = this.always.slice();
-    const clausesMet = new Uint8Array(seen.length);
     for (const clause of met) for (const slot of this.slotsOfClause[clause]!) if (++clausesMet[slot] === this.clausesNeeded[slot]) seen[slot] = 1;
+    for (const clause of met) {
+      clauseSeen[clause] = 0;
+      for (const slot of this.slotsOfClause[clause]!) clausesMet[slot] = 0;
+    }
     return seen;
   }
 }

@@ -2,48 +2,86 @@
  * Finds, in one pass over a text, which of many words occur in it (anywhere, also inside a longer
  * word): an Aho-Corasick automaton. Each word carries the ids of the rules it stands for; a scan
  * marks the ids whose words were seen.
+ *
+ * The lexicons give it about a hundred thousand states. Built with a Map per state, then packed
+ * into typed arrays: a scan reads a few numbers a character, and the garbage collector, which
+ * would otherwise walk a hundred thousand Maps at every full collection, sees a dozen arrays.
  */
 export class WordScanner {
-  /** Per state: character code -> next state. */
-  private readonly next: Map<number, number>[] = [new Map()];
-  /** Per state: where to go on a character with no transition (longest proper suffix state). */
-  private readonly fail: number[] = [0];
-  /** Per state: the ids of every word ending here, its suffixes' included (filled by `build`). */
-  private readonly found: number[][] = [[]];
-
-  private constructor() {}
+  private constructor(private readonly automaton: PackedAutomaton) {}
 
   /** `words`: word -> the ids it marks. */
   static build(words: ReadonlyMap<string, readonly number[]>): WordScanner {
-    const scanner = new WordScanner();
-    for (const [word, ids] of words) scanner.insert(word, ids);
-    scanner.link();
-    return scanner;
+    const trie = new TrieBuilder();
+    for (const [word, ids] of words) trie.insert(word, ids);
+    return new WordScanner(trie.pack());
   }
 
   /** Sets `seen[id] = 1` for every id whose word occurs in `text`, and lists each newly seen id in `newlySeen`. */
   scan(text: string, seen: Uint8Array, newlySeen?: number[]): void {
+    const { classOf, rootNext, edgeStart, edgeClass, edgeTo, fail, idStart, ids, output } = this.automaton;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      let to = this.next[state]!.get(c);
-      while (to === undefined && state !== 0) {
-        state = this.fail[state]!;
-        to = this.next[state]!.get(c);
+      const code = text.charCodeAt(i);
+      const c = code < classOf.length ? classOf[code]! : 0;
+      if (c === 0) {
+        state = 0;
+        continue;
       }
-      state = to ?? 0;
-      const ids = this.found[state]!;
-      for (let k = 0; k < ids.length; k++) {
-        const id = ids[k]!;
-        if (seen[id] === 0) {
-          seen[id] = 1;
-          newlySeen?.push(id);
+      let to = -1;
+      for (;;) {
+        if (state === 0) {
+          to = rootNext[c]!;
+          break;
+        }
+        for (let e = edgeStart[state]!, end = edgeStart[state + 1]!; e < end; e++) {
+          if (edgeClass[e] === c) {
+            to = edgeTo[e]!;
+            break;
+          }
+        }
+        if (to >= 0) break;
+        state = fail[state]!;
+      }
+      state = to < 0 ? 0 : to;
+      for (let s = output[state]!; s !== 0; s = output[fail[s]!]!) {
+        for (let k = idStart[s]!, end = idStart[s + 1]!; k < end; k++) {
+          const id = ids[k]!;
+          if (seen[id] === 0) {
+            seen[id] = 1;
+            newlySeen?.push(id);
+          }
         }
       }
     }
   }
+}
 
-  private insert(word: string, ids: readonly number[]): void {
+/** The automaton as a scan reads it. */
+interface PackedAutomaton {
+  /** Character code -> its class (1..); 0 for a character no word holds. */
+  readonly classOf: Uint8Array;
+  /** The root's transitions, by class (-1: none): the root is where most steps start again. */
+  readonly rootNext: Int32Array;
+  /** Per state, its transitions: classes `edgeClass[edgeStart[s] .. edgeStart[s + 1]]`, to `edgeTo[...]`. */
+  readonly edgeStart: Int32Array;
+  readonly edgeClass: Uint8Array;
+  readonly edgeTo: Int32Array;
+  /** Per state, where to go on a character with no transition (longest proper suffix state). */
+  readonly fail: Int32Array;
+  /** Per state, its own ids: `ids[idStart[s] .. idStart[s + 1]]`. */
+  readonly idStart: Int32Array;
+  readonly ids: Int32Array;
+  /** Per state, the state itself or its nearest suffix state that ends a word (0: none). */
+  readonly output: Int32Array;
+}
+
+/** The automaton while it is built: a Map per state. */
+class TrieBuilder {
+  private readonly next: Map<number, number>[] = [new Map()];
+  private readonly ownIds: number[][] = [[]];
+
+  insert(word: string, ids: readonly number[]): void {
     let state = 0;
     for (let i = 0; i < word.length; i++) {
       const c = word.charCodeAt(i);
@@ -51,32 +89,61 @@ export class WordScanner {
       if (to === undefined) {
         to = this.next.length;
         this.next.push(new Map());
-        this.fail.push(0);
-        this.found.push([]);
+        this.ownIds.push([]);
         this.next[state]!.set(c, to);
       }
       state = to;
     }
-    const here = this.found[state]!;
+    const here = this.ownIds[state]!;
     for (const id of ids) if (!here.includes(id)) here.push(id);
   }
 
-  /** Breadth-first: failure links, and each state inherits the ids of its failure state. */
-  private link(): void {
-    const queue: number[] = [];
-    for (const to of this.next[0]!.values()) queue.push(to);
+  /** Failure links breadth-first, then everything into typed arrays. */
+  pack(): PackedAutomaton {
+    const { next, ownIds } = this;
+    const count = next.length;
+    const fail = new Int32Array(count);
+    const output = new Int32Array(count);
+    const queue: number[] = [...next[0]!.values()];
     for (let head = 0; head < queue.length; head++) {
       const state = queue[head]!;
-      for (const [c, to] of this.next[state]!) {
-        let f = this.fail[state]!;
-        while (f !== 0 && !this.next[f]!.has(c)) f = this.fail[f]!;
-        const target = this.next[f]!.get(c);
-        this.fail[to] = target !== undefined && target !== to ? target : 0;
-        const inherited = this.found[this.fail[to]!]!;
-        const own = this.found[to]!;
-        for (const id of inherited) if (!own.includes(id)) own.push(id);
+      // The root's children fail to the root; a state's output is its own, else its suffix's.
+      output[state] = ownIds[state]!.length > 0 ? state : output[fail[state]!]!;
+      for (const [c, to] of next[state]!) {
+        let f = fail[state]!;
+        while (f !== 0 && !next[f]!.has(c)) f = fail[f]!;
+        const target = next[f]!.get(c);
+        fail[to] = target !== undefined && target !== to ? target : 0;
         queue.push(to);
       }
     }
+
+    const codes = [...new Set(next.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+    if (codes.length > 255) throw new Error(`WordScanner: ${codes.length} distinct characters, at most 255`);
+    const classOf = new Uint8Array(codes.length > 0 ? codes[codes.length - 1]! + 1 : 0);
+    codes.forEach((code, i) => (classOf[code] = i + 1));
+
+    const rootNext = new Int32Array(codes.length + 1).fill(-1);
+    for (const [c, to] of next[0]!) rootNext[classOf[c]!] = to;
+    const edgeStart = new Int32Array(count + 1);
+    const edgeClass = new Uint8Array(count);
+    const edgeTo = new Int32Array(count);
+    const idStart = new Int32Array(count + 1);
+    const ids = new Int32Array(ownIds.reduce((n, own) => n + own.length, 0));
+    let edges = 0;
+    let idCount = 0;
+    for (let s = 0; s < count; s++) {
+      edgeStart[s] = edges;
+      if (s !== 0)
+        for (const [c, to] of next[s]!) {
+          edgeClass[edges] = classOf[c]!;
+          edgeTo[edges++] = to;
+        }
+      idStart[s] = idCount;
+      for (const id of ownIds[s]!) ids[idCount++] = id;
+    }
+    edgeStart[count] = edges;
+    idStart[count] = idCount;
+    return { classOf, rootNext, edgeStart, edgeClass, edgeTo, fail, idStart, ids, output };
   }
 }

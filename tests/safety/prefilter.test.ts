@@ -155,5 +155,17 @@ describe('safety prefilter', () => {
       scanner.scan('sedati f hi s', none);
       expect([...none]).to.deep.equal([0, 0, 0, 0, 0]);
     });
+
+    it('starts again after a character no word holds, and lists each id once, when first seen', () => {
+      const scanner = WordScanner.build(new Map<string, number[]>([['abc', [0]], ['bcd', [1, 2]], ['c', [2]]]));
+      const seen = new Uint8Array(3);
+      const newlySeen: number[] = [];
+      scanner.scan('ab€c ab😀c xbcd abc', seen, newlySeen);
+      expect([...seen]).to.deep.equal([1, 1, 1]);
+      expect(newlySeen).to.deep.equal([2, 1, 0]);
+      const split = new Uint8Array(3);
+      scanner.scan('ab€cd', split);
+      expect([...split]).to.deep.equal([0, 0, 1]);
+    });
   });
 });

@@ -6,16 +6,20 @@
  *   npx tsx tests/safety/crisisModelRounds.ts --round tests/safety/blind-2026-11-25-r4.jsonl
  *        (one new round, once: lexicons and model as committed; nothing retrained)
  *
+ *   --medical: let the model overrule a medical verdict too; --no-kb: train without the KB questions
+ *   (variants measured, not used).
+ *
  * For each round, the lexicons are those of the commit that added the round file (before that
  * round's fixes, `git archive`), so "lexicons alone" is the figure first recorded in HELDOUT.md;
  * the model is trained without the round, in two ways:
- * - "leave-one-round-out": today's tuning corpus minus every line that is the same as, or a near
- *   duplicate of, a line of the round (see `nearDuplicate`);
- * - "as then": the tuning corpus of that same commit (what existed when the round was written),
- *   minus the same near duplicates (none but a few for round 3).
+ * - "leave-one-round-out": today's tuning corpus and KB questions minus every line that is the
+ *   same as, or a near duplicate of, a line of the round (see `nearDuplicate`);
+ * - "as then": the tuning corpus of that same commit (what existed when the round was written)
+ *   and today's KB questions, minus the same near duplicates.
  * Then, with today's lexicons and each of those models: false alarms on every held-out ordinary
  * file, on the dev set's non-crisis lines (evaluation only: never trained on, never tuned on)
- * and on every example question of the knowledge base. Prints counts only, never message text.
+ * and on every example question of the knowledge base (with models trained without their topics).
+ * Prints counts only, never message text.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';

@@ -24,24 +24,23 @@ export class RulePrefilter {
   private constructor(
     /** Marks the clauses a message meets. */
     private readonly scanner: WordScanner,
-    /** Per clause, the slots that need it. */
-    private readonly slotsOfClause: readonly (readonly number[])[],
-    /** Per slot, how many clauses it needs (0: tried whatever the message holds). */
-    private readonly clausesNeeded: Uint8Array,
+    /** Per clause, the slots whose first (most selective) clause it is. */
+    private readonly slotsKeyedOn: readonly (readonly number[])[],
+    /** Per slot, its other clauses (checked only once the first is met: they are the common ones). */
+    private readonly otherClauses: readonly (readonly number[])[],
     /** Slots tried whatever the message holds (no required word known). */
     private readonly always: Uint8Array,
     readonly slots: Readonly<Record<RuleKind, KindSlots>>,
   ) {
-    this.clauseSeen = new Uint8Array(slotsOfClause.length);
-    this.clausesMet = new Uint8Array(clausesNeeded.length);
+    this.clauseSeen = new Uint8Array(slotsKeyedOn.length);
   }
 
+  /** Scratch space kept between scans (a scan runs to its end without yielding), left zeroed. */
   private readonly clauseSeen: Uint8Array;
-  private readonly clausesMet: Uint8Array;
 
   static forLexicons(lexicons: CompiledLexicons, cost: WordCost): RulePrefilter {
     const clauseIds = new Map<string, number>();
-    const slotsOfClause: number[][] = [];
+    const slotsKeyedOn: number[][] = [];
     const clausesOfSlot: number[][] = [];
     const words = new Map<string, number[]>();
     const required = new RequiredWords(cost);
@@ -53,18 +52,18 @@ export class RulePrefilter {
         const key = keyOf(clause);
         let id = clauseIds.get(key);
         if (id === undefined) {
-          id = slotsOfClause.length;
+          id = slotsKeyedOn.length;
           clauseIds.set(key, id);
-          slotsOfClause.push([]);
+          slotsKeyedOn.push([]);
           for (const w of clause) {
             const ids = words.get(w) ?? [];
             ids.push(id);
             words.set(w, ids);
           }
         }
-        slotsOfClause[id]!.push(slot);
         return id;
       });
+      if (clauses.length > 0) slotsKeyedOn[clauses[0]!]!.push(slot);
       clausesOfSlot.push(clauses);
       return slot;
     };
@@ -77,23 +76,20 @@ export class RulePrefilter {
       };
     };
     const slots = { crisis: kindSlots('crisis'), medical: kindSlots('medical'), help_info: kindSlots('help_info') };
-    const needed = Uint8Array.from(clausesOfSlot, (clauses) => clauses.length);
-    const always = Uint8Array.from(needed, (n) => (n === 0 ? 1 : 0));
-    return new RulePrefilter(WordScanner.build(words), slotsOfClause, needed, always, slots);
+    const always = Uint8Array.from(clausesOfSlot, (clauses) => (clauses.length === 0 ? 1 : 0));
+    const otherClauses = clausesOfSlot.map((clauses) => clauses.slice(1));
+    return new RulePrefilter(WordScanner.build(words), slotsKeyedOn, otherClauses, always, slots);
   }
 
   /** Per slot, 1 when what it stands for may match `normalised` (a fresh array each call). */
   scan(normalised: string): Uint8Array {
-    // Scratch space kept between scans (a scan runs to its end without yielding), left zeroed.
-    const { clauseSeen, clausesMet } = this;
+    const { clauseSeen } = this;
     const met: number[] = [];
     this.scanner.scan(normalised, clauseSeen, met);
     const seen = this.always.slice();
-    for (const clause of met) for (const slot of this.slotsOfClause[clause]!) if (++clausesMet[slot] === this.clausesNeeded[slot]) seen[slot] = 1;
-    for (const clause of met) {
-      clauseSeen[clause] = 0;
-      for (const slot of this.slotsOfClause[clause]!) clausesMet[slot] = 0;
-    }
+    for (const clause of met)
+      for (const slot of this.slotsKeyedOn[clause]!) if (this.otherClauses[slot]!.every((other) => clauseSeen[other] === 1)) seen[slot] = 1;
+    for (const clause of met) clauseSeen[clause] = 0;
     return seen;
   }
 }

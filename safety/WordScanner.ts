@@ -80,11 +80,13 @@ interface PackedAutomaton {
 class TrieBuilder {
   private readonly next: Map<number, number>[] = [new Map()];
   private readonly ownIds: number[][] = [[]];
+  private readonly codes = new Set<number>();
 
   insert(word: string, ids: readonly number[]): void {
     let state = 0;
     for (let i = 0; i < word.length; i++) {
       const c = word.charCodeAt(i);
+      this.codes.add(c);
       let to = this.next[state]!.get(c);
       if (to === undefined) {
         to = this.next.length;
@@ -118,7 +120,7 @@ class TrieBuilder {
       }
     }
 
-    const codes = [...new Set(next.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+    const codes = [...this.codes].sort((a, b) => a - b);
     if (codes.length > 255) throw new Error(`WordScanner: ${codes.length} distinct characters, at most 255`);
     const classOf = new Uint8Array(codes.length > 0 ? codes[codes.length - 1]! + 1 : 0);
     codes.forEach((code, i) => (classOf[code] = i + 1));

@@ -103,7 +103,7 @@ describe('safety prefilter', () => {
     });
 
     it('expands small classes and treats large ones as anything', () => {
-      expect(words('tranquili[sz]ant')).to.deep.equal(['tranquilisant', 'tranquilizant']);
+      expect(words('tranquili[sz]ant')).to.deep.equal(['tranquilisan', 'tranquilizan']); // cut to a dozen letters
       expect(words('[0-9]+ mg')).to.deep.equal(['mg']);
     });
   });

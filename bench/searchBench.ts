@@ -11,20 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTopicFile } from '../knowledge/loadKnowledge.js';
 import { KnowledgeIndex, loadSynonyms, type IndexableTopic } from '../knowledge/search/KnowledgeIndex.js';
+import { mulberry32 as random } from '../safety/trainCrisisModel.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function loadRealTopics(): IndexableTopic[] {
   const dir = path.join(root, 'knowledge/topics');

@@ -78,8 +78,8 @@ function round(x: number): number {
   return Object.is(r, -0) ? 0 : r;
 }
 
-/** A small seeded generator (mulberry32): the training order is the same on every run. */
-function mulberry32(seed: number): () => number {
+/** A small seeded generator (mulberry32): the training order is the same on every run (the benchmarks use it too). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -200,10 +200,29 @@ async function benchTurns(): Promise<void> {
     await bot.stop();
     data.cleanup();
   }
+  // The same bot with the deployment's V8 flags (smaller heap and young generation: more frequent
+  // collections), so that the figure a hospital gets is on the page too.
+  const deployedFlags = deployedNodeOptions();
+  let deployed: TurnFigures | null = null;
+  if (deployedFlags) {
+    const deployedData = await freshStore();
+    const deployedBot = await startBot(deployedData.dir, { NODE_OPTIONS: deployedFlags });
+    try {
+      deployed = await measureTurns('full_deployed', deployedBot);
+    } finally {
+      await deployedBot.stop();
+      deployedData.cleanup();
+    }
+  }
   figure('turns.ratio.throughput', (100 * full.rps) / echoFigures.rps, '% of echo (target >= 60)');
   figure('turns.ratio.p99', full.p99 / echoFigures.p99, 'x echo (target <= 2)', 2);
   // The same comparison by CPU cost, which other processes on the machine do not skew.
   figure('turns.ratio.cpu_per_turn', full.cpuMsPerTurn / echoFigures.cpuMsPerTurn, 'x echo CPU per turn', 1);
+  if (deployed) {
+    figure('turns.ratio_deployed.throughput', (100 * deployed.rps) / echoFigures.rps, `% of echo, the bot with NODE_OPTIONS=${deployedFlags}`);
+    figure('turns.ratio_deployed.p99', deployed.p99 / echoFigures.p99, 'x echo', 2);
+    figure('turns.ratio_deployed.cpu_per_turn', deployed.cpuMsPerTurn / echoFigures.cpuMsPerTurn, 'x echo CPU per turn', 1);
+  }
   figure('turns.ratio_our_server.throughput', (100 * full.rps) / seamsFigures.rps, '% of the echo on our server');
   figure('turns.ratio_our_server.p99', full.p99 / seamsFigures.p99, 'x the echo on our server', 2);
   figure('turns.ratio_our_server.cpu_per_turn', full.cpuMsPerTurn / seamsFigures.cpuMsPerTurn, 'x the echo on our server, CPU per turn', 1);

@@ -8,6 +8,7 @@
  *   BENCH_DURATION=30 npm run bench    longer throughput runs (seconds, default 15)
  *   BENCH_PROFILE=1 npm run bench -- turns   also writes a CPU profile of the full bot (in $TMPDIR/mdu-bench-profiles)
  *   BENCH_HANDOFF_VISITORS=10 npm run bench -- handoff   the live handoff with 10 conversations at once (default 50)
+ *   BENCH_NODE_OPTIONS="--max-semi-space-size=4" npm run bench -- turns memory   other V8 flags in place of the deployment's (turns.full_deployed, memory.deployed)
  *
  * The bot runs as `npm start` runs it (`node dist/bot/main.js`, built first), in production mode
  * on a fresh store; the echo bot (bench/echoBot.ts) on the same CloudAdapter and restify.
@@ -263,6 +264,8 @@ async function benchStartup(): Promise<void> {
 
 /** The V8 options the deployment files run the bot with (the systemd unit is the reference). */
 function deployedNodeOptions(): string {
+  // BENCH_NODE_OPTIONS tries other flags in place of the deployment's, before changing them there.
+  if (process.env.BENCH_NODE_OPTIONS) return process.env.BENCH_NODE_OPTIONS;
   const unit = readFileSync(path.join(ROOT, 'deployment/systemd/mdu-front-desk.service'), 'utf8');
   return /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(unit)?.[1]?.trim() ?? '';
 }

@@ -8,7 +8,7 @@
  *   5. dialogs          knowledge answers, clarifying, feedback, asking for a person, fallback
  */
 import { ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, type DialogState } from '../dialogs/dialogsSdk.js';
 import type { AnswerComposer, Audience } from '../dialogs/AnswerComposer.js';
 import { RootDialog, type TurnFacts } from '../dialogs/RootDialog.js';
 import type { BotMessages } from '../knowledge/BotMessages.js';

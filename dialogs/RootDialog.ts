@@ -10,7 +10,7 @@
  * when a clarifying question was asked (`waitForChoice`), so the dialog machinery (a dialog
  * context, its memory scopes, two nested dialogs) runs on the turns that need it.
  */
-import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialogsSdk.js';
 import type { TurnContext } from 'botbuilder';
 import type { HandoffPort } from '../bot/ports.js';
 import { buttonValueOf, mduMessage } from '../bot/replies.js';

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { crisisFeatures, CrisisModelFile } from './CrisisModel.js';
 import { SafetyScreen } from './SafetyScreen.js';
+import { undouble } from './normalise.js';
 import { loadKnowledge } from '../knowledge/loadKnowledge.js';
 
 export interface TrainingOptions {
@@ -21,10 +22,41 @@ export interface TrainingOptions {
 
 export const DEFAULT_TRAINING: TrainingOptions = { epochs: 40, learningRate: 0.1, l2: 0.002, minCount: 2, seed: 20261125 };
 
-/** One training line: its normalised text, and whether it is a crisis. */
+/** One training line: its normalised text, whether it is a crisis, and its language. */
 export interface TrainingLine {
   readonly normalised: string;
   readonly crisis: boolean;
+  /**
+   * Classes are balanced within each language: the English lines are mostly crises, the French
+   * ones mostly not, and unbalanced the model learns "English" ("it", "i am", "about my") as a
+   * sign of danger and flags "it is about my sister".
+   */
+  readonly lang?: string;
+}
+
+/**
+ * Words that say how a person writes, not what they say: the crisis lines of the corpus are mostly
+ * first-person statements ("it's over", "I can't"), the ordinary ones mostly questions, so these
+ * words alone would teach the model that "it is about my sister" is a crisis. A feature made only
+ * of them gets no weight (a word of a pair that is not one of them keeps the pair). Negations
+ * ("pas", "plus", "rien", "not", "no") are not among them: they carry meaning here.
+ */
+const FUNCTION_WORDS = new Set(
+  // As the screen's normalisation writes them (doubled letters single: "been" is "ben", "all" is "al").
+  (
+    'i me my mine myself it its is am are was were be been being the a an to of and or in on at for with about from this that these those ' +
+    'you your he she they we us our her his him them their do does did have has had so just what how can could would will m t d ll re ve s ' +
+    'je j me m moi ma mon mes tu te toi ta ton tes il elle on nous vous ils elles le la les l un une des de du d et ou a au aux en est c ce ca ' +
+    'cet cette que qu qui pour par avec dans sur se s y sa son ses notre votre leur suis es sommes etes sont ai as avons avez ont'
+  )
+    .split(' ')
+    .map(undouble),
+);
+
+function isFunctionWordFeature(feature: string): boolean {
+  const text = feature.slice(2);
+  if (feature.startsWith('b:')) return text.split(' ').every((w) => FUNCTION_WORDS.has(w));
+  return FUNCTION_WORDS.has(text);
 }
 
 /** Weights are written with this many decimals: small files, and the same text on every machine. */
@@ -35,14 +67,17 @@ export function trainCrisisModel(lines: readonly TrainingLine[], options: Traini
   const featureSets = lines.map((l) => crisisFeatures(l.normalised));
   const counts = new Map<string, number>();
   for (const set of featureSets) for (const f of set) counts.set(f, (counts.get(f) ?? 0) + 1);
-  const names = [...counts].filter(([, n]) => n >= options.minCount).map(([f]) => f).sort();
+  const names = [...counts].filter(([f, n]) => n >= options.minCount && !isFunctionWordFeature(f)).map(([f]) => f).sort();
   const index = new Map(names.map((f, i) => [f, i]));
   const rows = featureSets.map((set) => Int32Array.from([...set].flatMap((f) => (index.has(f) ? [index.get(f)!] : [])).sort((a, b) => a - b)));
   const labels = lines.map((l) => (l.crisis ? 1 : 0));
 
-  // Each class weighs as much as the other, whatever their sizes.
-  const positives = labels.reduce<number>((a, y) => a + y, 0);
-  const classWeight = [lines.length / (2 * Math.max(1, lines.length - positives)), lines.length / (2 * Math.max(1, positives))];
+  // Within each language, each class weighs as much as the other, whatever their sizes; and each
+  // language as much as the other.
+  const cells = new Map<string, number>();
+  const cellOf = (i: number) => `${lines[i]!.lang ?? ''}:${labels[i]}`;
+  lines.forEach((_, i) => cells.set(cellOf(i), (cells.get(cellOf(i)) ?? 0) + 1));
+  const lineWeight = lines.map((_, i) => lines.length / (cells.size * cells.get(cellOf(i))!));
 
   const weights = new Float64Array(names.length);
   let bias = 0;
@@ -56,7 +91,7 @@ export function trainCrisisModel(lines: readonly TrainingLine[], options: Traini
       let z = bias;
       for (let k = 0; k < row.length; k++) z += weights[row[k]!]!;
       const y = labels[i]!;
-      const g = (1 / (1 + Math.exp(-z)) - y) * classWeight[y]!;
+      const g = (1 / (1 + Math.exp(-z)) - y) * lineWeight[i]!;
       bias -= rate * g;
       for (let k = 0; k < row.length; k++) {
         const j = row[k]!;
@@ -102,30 +137,36 @@ export const TUNING_FILES = ['crisis.jsonl', 'medical.jsonl', 'ordinary.jsonl'] 
 
 /**
  * p(crisis) at or above which a message the rules left as none or help_info becomes a crisis.
- * Chosen once, before the fourth blind round was opened (see tests/safety/HELDOUT.md).
+ * First 0.9, chosen before the fourth blind round was opened; 0.8 once function words left the
+ * features, by the same rule (see tests/safety/HELDOUT.md, "the crisis model revised").
  */
-export const CRISIS_THRESHOLD = 0.9;
+export const CRISIS_THRESHOLD = 0.8;
 
-/** The lines of one corpus file (JSON lines `{"text", "expect", "lang"}`): crisis or not. */
-export function parseCorpusText(content: string, file: string): { text: string; crisis: boolean }[] {
+/** The lines of one corpus file (JSON lines `{"text", "expect", "lang"}`): crisis or not, and the language. */
+export function parseCorpusText(content: string, file: string): { text: string; crisis: boolean; lang?: string }[] {
   return content
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l, i) => {
-      let line: { text?: unknown; expect?: unknown };
+      let line: { text?: unknown; expect?: unknown; lang?: unknown };
       try {
-        line = JSON.parse(l) as { text?: unknown; expect?: unknown };
+        line = JSON.parse(l) as { text?: unknown; expect?: unknown; lang?: unknown };
       } catch {
         throw new Error(`${file}:${i + 1}: not valid JSON`);
       }
       if (typeof line.text !== 'string' || typeof line.expect !== 'string') throw new Error(`${file}:${i + 1}: a corpus line has a "text" and an "expect"`);
-      return { text: line.text, crisis: line.expect === 'crisis' };
+      return { text: line.text, crisis: line.expect === 'crisis', ...(typeof line.lang === 'string' ? { lang: line.lang } : {}) };
     });
 }
 
 /** Every example question of the knowledge base, French then English, topic by topic: ordinary messages, never a crisis. */
 export function knowledgeQuestions(knowledgeDir: string): string[] {
-  return loadKnowledge(knowledgeDir).topics.flatMap((t) => [...t.questions.fr, ...t.questions.en]);
+  return knowledgeQuestionLines(knowledgeDir).map((q) => q.text);
+}
+
+/** The same, with their language. */
+export function knowledgeQuestionLines(knowledgeDir: string): { text: string; lang: 'fr' | 'en' }[] {
+  return loadKnowledge(knowledgeDir).topics.flatMap((t) => [...t.questions.fr.map((text) => ({ text, lang: 'fr' as const })), ...t.questions.en.map((text) => ({ text, lang: 'en' as const }))]);
 }
 
 
@@ -140,13 +181,13 @@ export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, know
     hash.update(content);
     return parseCorpusText(content, f);
   });
-  const questions = knowledgeQuestions(knowledgeDir);
-  hash.update(questions.join('\n'));
-  const lines = [...corpus, ...questions.map((text) => ({ text, crisis: false }))];
+  const questions = knowledgeQuestionLines(knowledgeDir);
+  hash.update(questions.map((q) => q.text).join('\n'));
+  const lines = [...corpus, ...questions.map((q) => ({ ...q, crisis: false }))];
   // The text as the crisis rules see it (normalised, idioms and topic names masked): what the screen gives the model.
   const screen = SafetyScreen.fromDirectory(lexiconDir, { crisisModel: null });
   const fitted = trainCrisisModel(
-    lines.map((l) => ({ normalised: screen.crisisText(l.text), crisis: l.crisis })),
+    lines.map((l) => ({ normalised: screen.crisisText(l.text), crisis: l.crisis, lang: l.lang })),
     DEFAULT_TRAINING,
   );
   const crisis = lines.filter((l) => l.crisis).length;

@@ -24,6 +24,40 @@ const committed = JSON.parse(readFileSync(MODEL_FILE, 'utf8')) as CrisisModelFil
  * the tuning corpus afterwards, so this checks the committed model keeps them, not how it
  * generalises: that is `tests/safety/crisisModelRounds.ts`.
  */
+/** What relatives and visitors write first: ordinary, whatever the words "I", "it", "my" suggest. */
+const NEUTRAL_OPENERS = [
+  "hello, it is about my sister",
+  "it's about my brother",
+  "I am writing about my mother",
+  "hi, I have a question about my son",
+  "it is for my father, he is in the hospital",
+  "I'm his wife, can I visit him?",
+  "I am a patient here",
+  "I am the mother of a patient",
+  "it's me again",
+  "it is my first time here",
+  "I am not sure this is the right place",
+  "is it open today?",
+  "it is about the association for families",
+  "I just wanted to say thank you",
+  "I am looking for information",
+  "my brother is in ward 3, who do I talk to?",
+  "I am calling on behalf of my aunt",
+  "it's for a friend",
+  "I have been here before",
+  "I was told to come here",
+  "c'est pour ma soeur",
+  "je vous écris au sujet de mon frère",
+  "c'est moi, la maman de Lucas",
+  "je suis la femme d'un patient",
+  "bonjour, c'est encore moi",
+  "je suis patient ici depuis lundi",
+  "c'est la première fois que je viens",
+  "je ne sais pas si c'est le bon endroit",
+  "je cherche des renseignements pour mon père",
+  "c'est au sujet de ma fille hospitalisée",
+];
+
 const FIRST_MISSED = [
   "je me suis coupée encore hier soir, plus profond que d'habitude",
   'jai pas envie de me reveiller demain matin',
@@ -170,6 +204,15 @@ describe('crisis model: the second net in the screen', () => {
       const verdict = screen.assess(line.text);
       if (verdict.kind === 'crisis') expect(verdict.matched, line.source).not.to.equal(CRISIS_MODEL_ID);
     }
+  });
+
+  it('does not take a relative writing, or a first-person opener, for a crisis (style is not danger)', () => {
+    // Written apart from the training lines. Before function words were left out of the features,
+    // 5 of these (3 with the first model) came out crisis: "hello, it is about my sister", "I am
+    // writing about my mother", "it's me again"... One is still flagged by the committed model ("bon"
+    // weighs for "pour de bon"): at most one of thirty.
+    const flagged = NEUTRAL_OPENERS.filter((t) => screen.assess(t).kind === 'crisis');
+    expect(flagged.length, flagged.join(' | ')).to.be.at.most(1);
   });
 
   it('never flags an example question of the knowledge base, nor a non-crisis line of the dev set', () => {

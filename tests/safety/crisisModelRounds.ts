@@ -27,7 +27,7 @@ import path from 'node:path';
 import { loadKnowledge } from '../../knowledge/loadKnowledge.js';
 import { CrisisModel, CRISIS_MODEL_FILE, type CrisisModelFile } from '../../safety/CrisisModel.js';
 import { CRISIS_MODEL_ID, SafetyScreen, type SafetyAssessment } from '../../safety/SafetyScreen.js';
-import { DEFAULT_TRAINING, TUNING_FILES, knowledgeQuestions, parseCorpusText, trainCrisisModel, type TrainingLine } from '../../safety/trainCrisisModel.js';
+import { DEFAULT_TRAINING, TUNING_FILES, knowledgeQuestionLines, knowledgeQuestions, parseCorpusText, trainCrisisModel, type TrainingLine } from '../../safety/trainCrisisModel.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 import { LEXICON_DIR, REPO_ROOT, loadCorpus, loadDevSet, readJsonl, type CorpusLine } from './corpus.js';
 
@@ -118,16 +118,16 @@ function lexiconsAt(commit: string, dir: string): string {
   return path.join(dir, 'safety', 'lexicons');
 }
 
-function tuningCorpusAt(commit: string): { text: string; crisis: boolean }[] {
+function tuningCorpusAt(commit: string): { text: string; crisis: boolean; lang?: string }[] {
   return TUNING_FILES.flatMap((f) => parseCorpusText(execSync(`git show ${commit}:tests/safety/corpus/${f}`, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 26 }), f));
 }
 
-function tuningCorpusNow(): { text: string; crisis: boolean }[] {
-  return loadCorpus((f) => (TUNING_FILES as readonly string[]).includes(f)).map((l) => ({ text: l.text, crisis: l.expect === 'crisis' }));
+function tuningCorpusNow(): { text: string; crisis: boolean; lang?: string }[] {
+  return loadCorpus((f) => (TUNING_FILES as readonly string[]).includes(f)).map((l) => ({ text: l.text, crisis: l.expect === 'crisis', lang: l.lang }));
 }
 
-function train(screen: SafetyScreen, lines: readonly { text: string; crisis: boolean }[], threshold: number): CrisisModel {
-  const training: TrainingLine[] = lines.map((l) => ({ normalised: screen.crisisText(l.text), crisis: l.crisis }));
+function train(screen: SafetyScreen, lines: readonly { text: string; crisis: boolean; lang?: string }[], threshold: number): CrisisModel {
+  const training: TrainingLine[] = lines.map((l) => ({ normalised: screen.crisisText(l.text), crisis: l.crisis, lang: l.lang }));
   const fitted = trainCrisisModel(training, DEFAULT_TRAINING);
   return CrisisModel.fromData({ ...placeholderMeta(), threshold, ...fitted });
 }
@@ -245,7 +245,7 @@ function main(): void {
   const thresholds = args.includes('--grid') ? [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] : [committed.threshold];
   const { dir, cleanup } = makeTempDir('mdu-rounds-');
   try {
-    const kbLines = withKb ? sets.kbQuestions.map((text) => ({ text, crisis: false })) : [];
+    const kbLines = withKb ? knowledgeQuestionLines(path.join(REPO_ROOT, 'knowledge')).map((q) => ({ ...q, crisis: false })) : [];
     const nowCorpus = [...tuningCorpusNow(), ...kbLines];
     const rounds = ROUNDS.map((r, i) => {
       const lines = readJsonl(path.join(REPO_ROOT, 'tests', 'safety', r.file)).map((raw, j) => ({ ...(raw as CorpusLine), source: `${r.file}:${j + 1}` }));

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Runs one of the project's command-line tools (`npm run volunteer:add`, `store:init`, ...) the
 // same way on a developer's machine and on a production install:
-// - the compiled `dist/<tool>.js` when it exists and is not older than its source (production
-//   installs have only dist/, and no TypeScript tooling);
-// - otherwise the TypeScript source through tsx (development, before any build).
+// - the TypeScript source through tsx where both are there (development: a compiled tool may be
+//   older than a module it imports, even when the tool's own file is not);
+// - otherwise the compiled `dist/<tool>.js` (production installs have no TypeScript tooling).
 // Arguments, standard input and the exit code pass straight through.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +18,8 @@ if (!tool) {
 }
 const source = path.join(root, `${tool}.ts`);
 const compiled = path.join(root, 'dist', `${tool}.js`);
-const useCompiled = existsSync(compiled) && (!existsSync(source) || statSync(compiled).mtimeMs >= statSync(source).mtimeMs);
+const withTsx = existsSync(source) && existsSync(path.join(root, 'node_modules', 'tsx'));
+const useCompiled = existsSync(compiled) && !withTsx;
 const command = useCompiled ? [compiled, ...args] : ['--import', 'tsx', source, ...args];
 const result = spawnSync(process.execPath, command, { stdio: 'inherit', cwd: process.cwd() });
 process.exit(result.status ?? 1);

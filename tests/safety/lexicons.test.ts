@@ -166,8 +166,11 @@ describe('safety screen: determinism, speed, robustness', () => {
   });
 
   it('a crisis message stays a crisis whatever ordinary text comes before or after it', () => {
-    const crisis = loadCorpus(() => true).filter((l) => l.expect === 'crisis').map((l) => l.text);
-    const ordinary = loadCorpus(() => true).filter((l) => l.expect === 'none' || l.expect === 'help_info').map((l) => l.text);
+    // The tuning corpus only: a failure here is fixed by reading the lines it shows, which must
+    // never be held-out lines (they measure what nobody has read).
+    const tuning = loadCorpus((f) => !f.startsWith('heldout.'));
+    const crisis = tuning.filter((l) => l.expect === 'crisis').map((l) => l.text);
+    const ordinary = tuning.filter((l) => l.expect === 'none' || l.expect === 'help_info').map((l) => l.text);
     fc.assert(
       fc.property(fc.constantFrom(...crisis), fc.constantFrom(...ordinary), fc.boolean(), (c, o, before) => {
         const text = before ? `${o} ${c}` : `${c} ${o}`;

@@ -41,6 +41,11 @@ export const CrisisModelFile = z.strictObject({
   }),
   /** p(crisis) at or above this makes a message the rules left as none or help_info a crisis. */
   threshold: z.number().gt(0).lt(1),
+  /**
+   * p(crisis) at or above this makes a crisis of a message the rules took for a medical question
+   * (a double dose with blurred sight); absent, a medical verdict always stands.
+   */
+  medicalThreshold: z.number().gt(0).lt(1).optional(),
   bias: FiniteNumber,
   /** Feature -> weight. Features: `w:word`, `b:word word` (neighbours), `p:prefix` (first letters of a long word). */
   weights: z.record(z.string().regex(/^[wbp]:[a-z0-9?# ]+$/, 'a feature is w:, b: or p: then normalised text'), FiniteNumber),
@@ -79,6 +84,8 @@ export class CrisisModel {
     private readonly bias: number,
     /** p(crisis) at or above which the screen reports a crisis. */
     readonly threshold: number,
+    /** The same, over a medical verdict of the rules (1: never). */
+    private readonly medicalThreshold: number,
   ) {
     const entries = Object.entries(weights);
     this.weights = new Float64Array(entries.length);
@@ -91,7 +98,7 @@ export class CrisisModel {
   }
 
   static fromData(data: CrisisModelFile): CrisisModel {
-    return new CrisisModel(data.weights, data.bias, data.threshold);
+    return new CrisisModel(data.weights, data.bias, data.threshold, data.medicalThreshold ?? 1);
   }
 
   /** Reads and validates a model file; anything wrong is a `DataFileError` naming the file and the field. */
@@ -114,6 +121,11 @@ export class CrisisModel {
   /** Whether p(crisis) reaches the threshold. */
   isCrisis(normalised: string): boolean {
     return this.probability(normalised) >= this.threshold;
+  }
+
+  /** Whether p(crisis) reaches the higher threshold at which it overrules a medical verdict. */
+  overrulesMedical(normalised: string): boolean {
+    return this.probability(normalised) >= this.medicalThreshold;
   }
 
   /** The log-odds: the bias plus the weight of each distinct feature of `crisisFeatures(normalised)`. */

@@ -148,6 +148,10 @@ export class SafetyScreen {
     }
     const medical = this.matching('medical', normalised, seen, false);
     if (medical.length > 0) {
+      // A medicine named in a danger ("pris mon traitement deux fois... je vois flou", "I don't
+      // want to go home ever again, I have my pills"): only a model all but sure of a danger turns
+      // what the rules took for a medical question into a crisis.
+      if (this.model?.overrulesMedical(this.maskedForCrisis(normalised, seen))) return { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
       const best = pick(medical, MEDICAL_PRIORITY);
       return { kind: 'medical', category: best.category as MedicalCategory, matched: best.id };
     }

@@ -142,6 +142,14 @@ export const TUNING_FILES = ['crisis.jsonl', 'medical.jsonl', 'ordinary.jsonl'] 
  */
 export const CRISIS_THRESHOLD = 0.8;
 
+/**
+ * p(crisis) at or above which the model also overrules a medical verdict of the rules. Chosen
+ * after round 6: at 0.9, 0.95 or 0.98 no medical line of the corpus, the held-out sets (0/173), the
+ * dev set or round 6 (0/26) turns crisis; at 0.95, 2 of round 6's 4 crises taken for medical
+ * questions are caught. See tests/safety/HELDOUT.md.
+ */
+export const CRISIS_OVER_MEDICAL_THRESHOLD = 0.95;
+
 /** The lines of one corpus file (JSON lines `{"text", "expect", "lang"}`): crisis or not, and the language. */
 export function parseCorpusText(content: string, file: string): { text: string; crisis: boolean; lang?: string }[] {
   return content
@@ -203,6 +211,7 @@ export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, know
     },
     training: { ...DEFAULT_TRAINING },
     threshold: CRISIS_THRESHOLD,
+    medicalThreshold: CRISIS_OVER_MEDICAL_THRESHOLD,
     ...fitted,
   });
   // One weight a line: a retrain reads as a diff.

@@ -206,6 +206,20 @@ describe('crisis model: the second net in the screen', () => {
     }
   });
 
+  it('overrules a medical verdict only when all but sure: medicines named with danger become a crisis', () => {
+    // Round 6 (blind), two of the four crises the rules took for medical questions.
+    const lines = [
+      "jai la tete qui tourne j'ai pris mon traitement deux fois et en plus celui de ma mere par erreur, je vois flou",
+      "sorry for my french, je suis à la gare et I don't want to go home ever again, I have my pills with me",
+    ];
+    const rulesAlone = SafetyScreen.fromDirectory(LEXICON_DIR, { crisisModel: null });
+    for (const text of lines) {
+      expect(rulesAlone.assess(text).kind, text).to.equal('medical');
+      expect(screen.assess(text), text).to.deep.equal({ kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID });
+    }
+    expect(committed.medicalThreshold).to.be.greaterThan(committed.threshold);
+  });
+
   it('does not take a relative writing, or a first-person opener, for a crisis (style is not danger)', () => {
     // Written apart from the training lines. Before function words were left out of the features,
     // 5 of these (3 with the first model) came out crisis: "hello, it is about my sister", "I am

@@ -85,7 +85,7 @@ export class CrisisModel {
     /** p(crisis) at or above which the screen reports a crisis. */
     readonly threshold: number,
     /** The same, over a medical verdict of the rules (1: never). */
-    private readonly medicalThreshold: number,
+    readonly medicalThreshold: number,
   ) {
     const entries = Object.entries(weights);
     this.weights = new Float64Array(entries.length);

@@ -43,9 +43,10 @@ export const ROUNDS = [
 export type Gate = 'none_help' | 'none_help_medical';
 
 /** The screen's verdict with the model as second net (the rule `SafetyScreen.assess` applies). */
-export function combined(lexicon: SafetyAssessment, p: number, threshold: number, gate: Gate): SafetyAssessment {
+export function combined(lexicon: SafetyAssessment, p: number, threshold: number, gate: Gate, medicalThreshold = 1): SafetyAssessment {
   if (lexicon.kind === 'crisis') return lexicon;
-  if (lexicon.kind === 'medical' && gate === 'none_help') return lexicon;
+  // As the screen does: over a medical verdict, only the model's higher threshold counts.
+  if (lexicon.kind === 'medical' && gate === 'none_help') return p >= medicalThreshold ? { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID } : lexicon;
   return p >= threshold ? { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID } : lexicon;
 }
 
@@ -218,6 +219,7 @@ function cost(model: CrisisModel): void {
 function main(): void {
   const args = process.argv.slice(2);
   const committed = CrisisModel.fromFile(path.join(LEXICON_DIR, CRISIS_MODEL_FILE));
+  const medicalAt = committed.medicalThreshold;
   const gate: Gate = args.includes('--medical') ? 'none_help_medical' : 'none_help';
   // The model learns from the knowledge base's questions as ordinary messages too (as `npm run train-safety` does); --no-kb: the corpus alone.
   const withKb = !args.includes('--no-kb');
@@ -235,7 +237,7 @@ function main(): void {
     const file = args[roundArg + 1]!;
     const lines = readJsonl(file).map((raw, i) => ({ ...(raw as CorpusLine), source: `${file}:${i + 1}` }));
     const alone = score(lines, (t) => now.assess(t));
-    const both = score(lines, (t) => combined(now.assess(t), committed.probability(now.crisisText(t)), committed.threshold, gate));
+    const both = score(lines, (t) => combined(now.assess(t), committed.probability(now.crisisText(t)), committed.threshold, gate, medicalAt));
     console.log(`${path.basename(file)} (threshold ${committed.threshold}, gate ${gate})`);
     console.log(`  lexicons alone:   crisis ${pct(alone.crisisCaught, alone.crisis)}, medical ${pct(alone.medicalCaught, alone.medical)}, false alarms ${pct(alone.falseAlarms, alone.none)}`);
     console.log(`  lexicons + model: crisis ${pct(both.crisisCaught, both.crisis)}, medical ${pct(both.medicalCaught, both.medical)}, false alarms ${pct(both.falseAlarms, both.none)}`);
@@ -277,8 +279,8 @@ function main(): void {
         const loro = train(now, r.loroLines, threshold);
         const asThen = train(r.then, r.thenLines, threshold);
         const alone = score(r.lines, (t) => r.then.assess(t));
-        const withLoro = score(r.lines, (t) => combined(r.then.assess(t), loro.probability(now.crisisText(t)), threshold, gate));
-        const withThen = score(r.lines, (t) => combined(r.then.assess(t), asThen.probability(r.then.crisisText(t)), threshold, gate));
+        const withLoro = score(r.lines, (t) => combined(r.then.assess(t), loro.probability(now.crisisText(t)), threshold, gate, medicalAt));
+        const withThen = score(r.lines, (t) => combined(r.then.assess(t), asThen.probability(r.then.crisisText(t)), threshold, gate, medicalAt));
         gains.loro += (withLoro.crisisCaught - alone.crisisCaught) / alone.crisis;
         gains.then += (withThen.crisisCaught - alone.crisisCaught) / alone.crisis;
         console.log(
@@ -287,12 +289,12 @@ function main(): void {
             `| ${alone.falseAlarms} / ${withLoro.falseAlarms} / ${withThen.falseAlarms} of ${alone.none} |`,
         );
         // Today's lexicons with the model trained without this round.
-        const f = falseAlarms(sets, (t) => combined(now.assess(t), loro.probability(now.crisisText(t)), threshold, gate));
+        const f = falseAlarms(sets, (t) => combined(now.assess(t), loro.probability(now.crisisText(t)), threshold, gate, medicalAt));
         fa.push(`${r.name} LORO model: held-out ordinary ${f.heldout}/${sets.heldoutOrdinary.length}, held-out medical as crisis ${f.medicalAsCrisis}/${sets.heldoutMedical.length}, dev none ${f.dev}, dev medical as crisis ${f.devMedicalAsCrisis}, KB questions ${f.kb}/${sets.kbQuestions.length}`);
       }
       console.log(`mean gain in crisis recall: LORO ${((100 * gains.loro) / rounds.length).toFixed(1)} points, as then ${((100 * gains.then) / rounds.length).toFixed(1)} points`);
       const full = train(now, nowCorpus, threshold);
-      const f = falseAlarms(sets, (t) => combined(now.assess(t), full.probability(now.crisisText(t)), threshold, gate));
+      const f = falseAlarms(sets, (t) => combined(now.assess(t), full.probability(now.crisisText(t)), threshold, gate, medicalAt));
       const devLines = sets.devOther.filter((l) => l.expect === 'none').length;
       // The knowledge base's questions are training lines: their false alarms are counted with models trained without their topics.
       let kbHeldOut = 0;
@@ -300,7 +302,7 @@ function main(): void {
         for (const fold of knowledgeFolds()) {
           const without = new Set(fold);
           const m = train(now, nowCorpus.filter((l) => !without.has(l.text)), threshold);
-          kbHeldOut += fold.filter((t) => combined(now.assess(t), m.probability(now.crisisText(t)), threshold, gate).kind === 'crisis').length;
+          kbHeldOut += fold.filter((t) => combined(now.assess(t), m.probability(now.crisisText(t)), threshold, gate, medicalAt).kind === 'crisis').length;
         }
       }
       console.log(

@@ -134,9 +134,12 @@ export function composeBot(
   return { bot, pipeline, conversationState, knowledge, index, schedule, scheduleTexts, messages, curation, handoff, liveHandoff, processed, teams };
 }
 
-/** Builds everything from the config and starts listening. */
-export async function startBot(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningBot> {
-  const clock: Clock = config.MDU_NOW ? new OffsetClock(config.MDU_NOW) : systemClock;
+/**
+ * Builds everything from the config and starts listening. `options.clock` lets an in-process
+ * test move time itself instead of waiting for it (MDU_NOW's clock runs at real speed).
+ */
+export async function startBot(config: Config, log: Logger = createLogger(config.LOG_LEVEL), options: { clock?: Clock } = {}): Promise<RunningBot> {
+  const clock: Clock = options.clock ?? (config.MDU_NOW ? new OffsetClock(config.MDU_NOW) : systemClock);
   // starting -> ready -> draining (SIGTERM: no new requests, turns in flight finish) -> stopped.
   let phase: LifecyclePhase = 'starting';
   const store = await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production, now: () => clock.now() });

@@ -28,6 +28,8 @@ export interface TeamsChannelDeps {
   staffWelcome: (locale: Locale) => Partial<Activity>;
   /** Volunteers in Teams (absent: Teams is for staff questions only). */
   volunteers?: TeamsVolunteers;
+  /** Local mode (no Azure Bot): Teams is not in use unless someone runs a local Teams, so no tenant is no warning. */
+  localMode?: boolean;
   log: Logger;
 }
 
@@ -36,7 +38,11 @@ export class TeamsChannel {
 
   constructor(private readonly deps: TeamsChannelDeps) {
     this.tenantId = deps.tenantId.trim().toLowerCase();
-    if (!this.tenantId) deps.log.warn('teams.no_tenant', { reason: 'TEAMS_TENANT_ID and MicrosoftAppTenantId are empty: every Teams user is refused' });
+    if (!this.tenantId) {
+      const fields = { reason: 'TEAMS_TENANT_ID and MicrosoftAppTenantId are empty: every Teams user is refused' };
+      if (deps.localMode) deps.log.debug('teams.no_tenant', fields);
+      else deps.log.warn('teams.no_tenant', fields);
+    }
   }
 
   /** True when the activity should go on to the turn pipeline; false when it was handled (or refused, or ignored) here. */

@@ -55,7 +55,7 @@ export function createTeams(deps: TeamsDeps): Teams {
     channelId: config.TEAMS_VOLUNTEER_CHANNEL_ID,
     serviceUrl: config.TEAMS_SERVICE_URL,
   });
-  const channel = new TeamsChannel({ tenantId, staffWelcome: deps.staffWelcome, volunteers, log });
+  const channel = new TeamsChannel({ tenantId, staffWelcome: deps.staffWelcome, volunteers, localMode: config.localMode, log });
   return {
     channel,
     volunteers,

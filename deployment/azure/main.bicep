@@ -173,7 +173,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'TRANSCRIPT_RETENTION_DAYS', value: string(retentionDays) }
         { name: 'SHUTDOWN_TIMEOUT_SECONDS', value: '20' }
         // A bounded V8 heap (BENCHMARKS.md, memory); the same in the systemd unit and the image.
-        { name: 'NODE_OPTIONS', value: '--max-old-space-size=192 --max-semi-space-size=8' }
+        { name: 'NODE_OPTIONS', value: '--max-old-space-size=192 --max-semi-space-size=8 --disable-warning=DEP0111' }
         { name: 'LOG_LEVEL', value: 'info' }
         // The package is built before deployment (npm ci --omit=dev, dist/): no build on the server,
         // and install scripts stay off as .npmrc says.

@@ -12,9 +12,45 @@ import { ManifestError, buildTeamsPackage } from './teamsPackage.js';
 
 const DIR = path.dirname(fileURLToPath(import.meta.url));
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The settings the package is made from, what each must look like, and where it comes from. */
+const REQUIRED_SETTINGS: { name: string; valid: (value: string) => boolean; shape: string }[] = [
+  {
+    name: 'TEAMS_APP_ID',
+    valid: (v) => GUID.test(v),
+    shape: 'the Teams app\'s own id, a GUID such as 3f2a6c1e-8b4d-4e7a-9c2f-1d5e8a7b6c40 (make one once with `uuidgen` and keep it for every later version)',
+  },
+  {
+    name: 'MicrosoftAppId',
+    valid: (v) => GUID.test(v),
+    shape: 'the Azure Bot\'s Microsoft App ID, a GUID (Azure portal, the bot resource, Configuration)',
+  },
+  {
+    name: 'PUBLIC_URL',
+    valid: (v) => /^https:\/\/[^/\s]+/.test(v),
+    shape: 'the https address where Teams reaches the bot, such as https://mdu.example-hospital.fr',
+  },
+];
+
+/** One line a missing or malformed setting, naming it and what it should look like. */
+export function settingProblems(env: NodeJS.ProcessEnv): string[] {
+  return REQUIRED_SETTINGS.flatMap(({ name, valid, shape }) => {
+    const value = env[name]?.trim() ?? '';
+    if (value === '') return [`${name} is not set: it should be ${shape}.`];
+    if (!valid(value)) return [`${name} is "${value}": it should be ${shape}.`];
+    return [];
+  });
+}
+
 export function main(argv: string[], env: NodeJS.ProcessEnv): number {
   const outIndex = argv.indexOf('--out');
   const out = path.resolve(outIndex >= 0 && argv[outIndex + 1] ? argv[outIndex + 1]! : path.join(DIR, 'build', 'mdu-teams-app.zip'));
+  const problems = settingProblems(env);
+  if (problems.length > 0) {
+    console.error(`Teams app package refused: set these in the environment first.\n${problems.map((p) => `- ${p}`).join('\n')}`);
+    return 1;
+  }
   try {
     const config = loadConfig(env);
     const version = (JSON.parse(readFileSync(path.join(DIR, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;

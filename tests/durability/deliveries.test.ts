@@ -71,13 +71,15 @@ describe('durability: ProcessedActivities', () => {
   const a = (id: string, conversation = 'c1', type = 'message') => ({ id, type, channelId: 'webchat', conversation: { id: conversation } });
 
   it('remembers across a restart (a retry storm that outlives the process)', async () => {
+    // One clock, the test's, for the store's write stamps and the dedupe's time to live: a purge
+    // cutoff compared with the calendar's clock would pass only before some date.
     let now = new Date('2026-11-24T10:00:00Z');
-    const first = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: true });
+    const first = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: true, now: () => now });
     const p1 = new ProcessedActivities(first, { now: () => now });
     expect(await p1.firstDelivery(a('x'))).to.equal(true);
     await p1.flush();
     await first.close();
-    const second = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: false });
+    const second = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: false, now: () => now });
     const p2 = new ProcessedActivities(second, { now: () => now });
     expect(await p2.firstDelivery(a('x'))).to.equal(false);
     // After the time to live the id is forgotten, and the purge removes the document.

@@ -1,9 +1,10 @@
 /**
  * Everything kept has a retention time, and the purge runs on its own: at start-up and then every
- * PURGE_INTERVAL_SECONDS, by the bot's clock (fixed here with MDU_NOW). Every kind of document
+ * PURGE_INTERVAL_SECONDS, by the bot's clock (a FixedClock here, moved by the test). Every kind of document
  * the bot writes is listed below with its rule; a kind nobody listed fails the test.
  */
 import { expect } from 'chai';
+import { FixedClock } from '../../bot/clock.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/log.js';
 import { startBot } from '../../bot/main.js';
@@ -52,12 +53,15 @@ describe('privacy: retention and the automatic purge', function () {
       await write(`${prefix}old`, purgedAfterDays * DAY + 60_000);
       await write(`${prefix}fresh`, purgedAfterDays * DAY - 3 * DAY / 4);
     }
-    // Just under the limit at start-up; over it a few seconds later.
-    await write('state/conversation/webchat/soon', 7 * DAY - 2_000);
+    // Just under the limit at start-up; over it once the test moves the bot's clock on.
+    await write('state/conversation/webchat/soon', 7 * DAY - 60_000);
     await seed.close();
 
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: tmp.dir, LOG_LEVEL: 'silent', MDU_NOW: NOW, PURGE_INTERVAL_SECONDS: '1' });
-    const bot = await startBot(config, createLogger('silent'));
+    // The test owns the clock: however long start-up takes on a busy machine, the bot's "now"
+    // stays where the test put it until the test moves it.
+    const clock = new FixedClock(NOW);
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: tmp.dir, LOG_LEVEL: 'silent', PURGE_INTERVAL_SECONDS: '1' });
+    const bot = await startBot(config, createLogger('silent'), { clock });
     try {
       for (const { prefix, purgedAfterDays } of RULES) {
         if (purgedAfterDays === undefined) continue;
@@ -66,7 +70,8 @@ describe('privacy: retention and the automatic purge', function () {
       }
       expect(await bot.store.keys('state/conversation/webchat/soon')).to.have.length(1);
       // No restart, no command: the timer purges it once the bot's clock passes its time.
-      const deadline = Date.now() + 8_000;
+      clock.advance(2 * 60_000);
+      const deadline = Date.now() + 20_000;
       while ((await bot.store.keys('state/conversation/webchat/soon')).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       expect(await bot.store.keys('state/conversation/webchat/soon'), 'purged by the timer').to.deep.equal([]);
     } finally {

@@ -106,10 +106,20 @@ describe('Teams: app package', () => {
       }
     });
 
-    it('exits 1 naming the field when the configuration makes an invalid manifest', () => {
-      const code = packageCommand(['--out', '/nonexistent/never-written.zip'], { TEAMS_APP_ID: settings.teamsAppId, PUBLIC_URL: settings.publicUrl });
+    it('exits 1 naming each missing setting and what it should look like, before anything else', () => {
+      const code = packageCommand(['--out', '/nonexistent/never-written.zip'], { PUBLIC_URL: 'http://127.0.0.1:3978' });
       expect(code).to.equal(1);
-      expect(errors.join('\n')).to.match(/bots\.0\.botId/);
+      const said = errors.join('\n');
+      expect(said).to.match(/TEAMS_APP_ID is not set: it should be .*GUID/);
+      expect(said).to.match(/MicrosoftAppId is not set: it should be .*GUID/);
+      expect(said).to.match(/PUBLIC_URL is "http:\/\/127\.0\.0\.1:3978": it should be the https address/);
+      expect(said, 'no schema jargon').to.not.match(/regex|pattern|must match/i);
+    });
+
+    it('names a malformed id with its value', () => {
+      const code = packageCommand(['--out', '/nonexistent/never-written.zip'], { TEAMS_APP_ID: 'mdu-app', MicrosoftAppId: settings.botAppId, PUBLIC_URL: settings.publicUrl });
+      expect(code).to.equal(1);
+      expect(errors.join('\n')).to.match(/TEAMS_APP_ID is "mdu-app": it should be/);
     });
   });
 });

@@ -55,7 +55,7 @@ async function expectSafe(response: Response): Promise<void> {
 }
 
 describe('security: fuzzing the doors with malformed activities', function () {
-  this.timeout(90_000);
+  this.timeout(180_000);
   let bot: TestBot;
   before(async () => (bot = await startTestBot({ RATE_LIMIT_MESSAGES: '0', RATE_LIMIT_PUBLIC: '0' })));
   after(async () => bot?.stop());

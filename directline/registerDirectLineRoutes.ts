@@ -12,8 +12,9 @@
  *
  * Error bodies are `{ error: { code, message } }`, as the Direct Line service's, without internals.
  */
-import restify, { type Request, type Response } from 'restify';
-import { jsonBody, sendError } from '../bot/httpGuards.js';
+import type restify from 'restify';
+import type { Request, Response } from 'restify';
+import { jsonBody, rawBody, sendError } from '../bot/httpGuards.js';
 import { pseudonymise, type Logger } from '../bot/log.js';
 import { ConversationFullError } from './DirectLineConversations.js';
 import type { TokenClaims } from './DirectLineTokens.js';
@@ -93,7 +94,7 @@ export function registerDirectLineRoutes(server: restify.Server, deps: DirectLin
     sendError(res, 500, 'internal', 'The request could not be processed.');
   };
 
-  server.post('/v3/directline/conversations', restify.plugins.bodyReader({ maxBodySize: START_BODY_MAX_BYTES }), async (req: Request, res: Response) => {
+  server.post('/v3/directline/conversations', rawBody(START_BODY_MAX_BYTES), async (req: Request, res: Response) => {
     noStore(res);
     const body = StartConversationBody.safeParse(optionalJson(req));
     if (!body.success) return sendError(res, 400, 'invalid_body', 'The body is not a conversation start request.');

@@ -20,7 +20,7 @@ import { ConversationFullError } from './DirectLineConversations.js';
 import type { TokenClaims } from './DirectLineTokens.js';
 import { TokenUnavailableError, type DirectLineTokenSource } from './DirectLineTokenSource.js';
 import { DirectLineRefusal, StartConversationBody, type LocalDirectLine } from './LocalDirectLine.js';
-import { RateLimit } from '../bot/rateLimit.js';
+import type { NewConversationLimit } from '../bot/rateLimit.js';
 
 export interface DirectLineRouteDeps {
   /** The bot's own Direct Line: present in local mode only. */
@@ -29,8 +29,8 @@ export interface DirectLineRouteDeps {
   tokenSource?: DirectLineTokenSource;
   maxBodyBytes: number;
   log: Logger;
-  /** How many new conversations (tokens) a minute the whole server hands out. */
-  conversationsPerMinute?: number;
+  /** Who may open a new chat (a token, or a start without one): per client, then for the whole server. */
+  newConversations: NewConversationLimit;
 }
 
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -38,24 +38,27 @@ const START_BODY_MAX_BYTES = 4096;
 
 export function registerDirectLineRoutes(server: restify.Server, deps: DirectLineRouteDeps): void {
   const { local, tokenSource, log } = deps;
-  // Process-wide (one key): it caps what unauthenticated callers can make the bot create, on top
-  // of the per-client limits of bot/rateLimit.ts.
-  const limiter = new RateLimit({ limit: deps.conversationsPerMinute ?? 120, windowMs: 60_000 });
-  const newConversationAllowed = (res: Response): boolean => {
-    const verdict = limiter.take('new-conversations');
+  let ceilingLogged = 0;
+  const newConversationAllowed = (req: Request, res: Response): boolean => {
+    const verdict = deps.newConversations.take(req);
     if (verdict.ok) return true;
+    // The server's ceiling reached: many clients at once, worth an operator's look (once a window).
+    if (verdict.scope === 'server' && Date.now() - ceilingLogged > 60_000) {
+      ceilingLogged = Date.now();
+      log.warn('directline.new_conversations_ceiling', { retryAfterSeconds: verdict.retryAfterSeconds });
+    }
     res.header('Retry-After', String(verdict.retryAfterSeconds));
     sendError(res, 429, 'too_many_requests', 'Too many new conversations; try again shortly.');
     return false;
   };
 
-  server.post('/api/directline/token', async (_req: Request, res: Response) => {
+  server.post('/api/directline/token', async (req: Request, res: Response) => {
     noStore(res);
     if (!tokenSource) {
       sendError(res, 503, 'direct_line_not_configured', 'The website chat is not configured on this server.');
       return;
     }
-    if (!newConversationAllowed(res)) return;
+    if (!newConversationAllowed(req, res)) return;
     try {
       res.json(await tokenSource.issue());
     } catch (error) {
@@ -104,7 +107,7 @@ export function registerDirectLineRoutes(server: restify.Server, deps: DirectLin
       if (!claims) return;
       conversation = { conversationId: claims.conversationId, token: bearerOf(req)!, expires_in: local.tokens.secondsLeft(claims) };
     } else {
-      if (!newConversationAllowed(res)) return;
+      if (!newConversationAllowed(req, res)) return;
       conversation = local.newConversation();
     }
     try {

@@ -13,7 +13,8 @@
  * the last rewrite (so a copy of the store file, a backup, is never more than that behind), when
  * a flush deletes something (so that erased and purged data leave the disk at once, old versions
  * in the journal included), at `flush()`, at `close()`, and at `open()` when a journal is left (a
- * crash): the store file holds everything whenever the bot is stopped.
+ * crash): the store file holds everything whenever the bot is stopped. A rewrite after a deletion
+ * also makes the last good copy (`.bak`) the new version, so no file keeps what was removed.
  *
  * Each item's JSON text is kept beside it (`ItemTexts`): a read is a `JSON.parse` of it (the copy
  * botbuilder's MemoryStorage gives too), a journal line is made of the changed items' texts, and
@@ -78,11 +79,19 @@ export class LowdbStorage implements DocumentStore {
   private journalSeq: number;
   /** Size of the store file at its last rewrite. */
   private fileBytes = 0;
+  /**
+   * Something was deleted since the last rewrite: the next one also replaces the last good copy
+   * (`store.json.bak`), so that no file keeps what an erasure or a purge removed.
+   */
+  private deletions = 0;
+  /** `deletions` as it was when the last rewrite that replaced the last good copy began. */
+  private scrubbed = 0;
   /** The rewrite that bounds how far the store file is behind the journal. */
   private rewriteTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly db: Low<StoreFile>,
+    private readonly file: DurableJsonFile<StoreFile>,
     private readonly lock: DataDirectoryLock,
     private readonly now: () => Date,
     private readonly texts: ItemTexts,
@@ -137,7 +146,7 @@ export class LowdbStorage implements DocumentStore {
       if (existing) db.data = existing;
       for (const line of lines) applyLine(db.data, line);
       const journal = await StoreJournal.open(journalFile);
-      const storage = new LowdbStorage(db, lock, options.now ?? (() => new Date()), texts, journal, options.journalMinBytes ?? 1024 * 1024, options.rewriteAfterMs ?? 60_000);
+      const storage = new LowdbStorage(db, adapter, lock, options.now ?? (() => new Date()), texts, journal, options.journalMinBytes ?? 1024 * 1024, options.rewriteAfterMs ?? 60_000);
       storage.fileBytes = (await fs.stat(file).catch(() => null))?.size ?? 0;
       // A new store, or a journal left by a crash (perhaps ending in a cut line): the store file takes it all, the journal starts empty.
       if (existing === null || journal.size > 0) await storage.rewrite();
@@ -222,8 +231,12 @@ export class LowdbStorage implements DocumentStore {
         changed = true;
       }
     }
-    // Deleted data (an erasure, a purge) leaves the disk with this flush, old versions in the journal included.
-    if (changed) this.rewriteNext = true;
+    // Deleted data (an erasure, a purge) leaves the disk with this flush: old versions in the
+    // journal and in the last good copy included.
+    if (changed) {
+      this.rewriteNext = true;
+      this.deletions++;
+    }
     if (changed) await this.persist();
   }
 
@@ -310,7 +323,13 @@ export class LowdbStorage implements DocumentStore {
     clearTimeout(this.rewriteTimer);
     this.rewriteTimer = undefined;
     this.db.data.journalSeq = this.journalSeq;
-    await this.db.write();
+    // Counted, not flagged: a deletion made while this rewrite runs needs the next one to scrub too;
+    // a failed rewrite leaves the count for the next one.
+    const deletions = this.deletions;
+    if (deletions > this.scrubbed) {
+      await this.file.writeReplacingBackup(this.db.data);
+      this.scrubbed = deletions;
+    } else await this.db.write();
     this.fileBytes = this.texts.lastSerializedBytes;
     await this.journal.clear();
   }

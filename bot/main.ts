@@ -38,6 +38,7 @@ import { MduBot } from './MduBot.js';
 import { CONVERSATION_STATE_PREFIX, PrefixedConversationState } from './PrefixedConversationState.js';
 import type { HandoffPort } from './ports.js';
 import { mduMessage } from './replies.js';
+import { NewConversationLimit } from './rateLimit.js';
 import { BotAdapter, listen, makeServer } from './server.js';
 import { GuardedAuthentication, ServiceUrlPolicy } from './ServiceUrlGuard.js';
 import { TurnPipeline, localeOfActivity } from './TurnPipeline.js';
@@ -230,7 +231,20 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     readiness: () => ({ ready: phase === 'ready' || phase === 'draining', details: { topics: knowledge.topics.length, store: phase === 'starting' ? 'opening' : phase === 'stopped' ? 'closed' : 'open' } }),
     routes: [
       operationsRoutes({ metrics, phase: () => phase, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
-      (s) => registerDirectLineRoutes(s, { local: directLine, tokenSource, maxBodyBytes: config.MAX_BODY_BYTES, log }),
+      (s) =>
+        registerDirectLineRoutes(s, {
+          local: directLine,
+          tokenSource,
+          maxBodyBytes: config.MAX_BODY_BYTES,
+          log,
+          newConversations: new NewConversationLimit({
+            perClient: config.RATE_LIMIT_NEW_CONVERSATIONS_PER_CLIENT,
+            total: config.RATE_LIMIT_NEW_CONVERSATIONS,
+            windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+            trustProxy: config.TRUST_PROXY,
+            nowMs: () => clock.now().getTime(),
+          }),
+        }),
       (s) => registerChatPage(s, { pageDir: path.resolve('web/chat'), retentionDays: config.TRANSCRIPT_RETENTION_DAYS, directLineDomain: () => tokenSource?.domain() }),
       liveHandoff.routes,
       dashboardRoutes({ dashboard, sessionOf: consoleSession((token) => liveHandoff.sessions.get(token)), allowedLogins: config.DASHBOARD_LOGINS, pageDir: path.resolve('web/dashboard'), log }),

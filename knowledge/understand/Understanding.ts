@@ -155,3 +155,13 @@ function argmax(p: Float64Array): number {
 function round(x: number): number {
   return Math.round(x * 10000) / 10000;
 }
+
+/** The model's likeliest topics for a text (intents and out-of-scope left out), for curators. */
+export function likeliestTopics(model: SoftmaxModel, topicIds: ReadonlySet<string>, text: string, count: number): { topicId: string; probability: number }[] {
+  const p = model.predict(text);
+  return model.classes
+    .map((id, c) => ({ topicId: id, probability: p[c] as number }))
+    .filter((t) => topicIds.has(t.topicId))
+    .sort((a, b) => b.probability - a.probability || (a.topicId < b.topicId ? -1 : 1))
+    .slice(0, count);
+}

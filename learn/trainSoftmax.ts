@@ -16,6 +16,8 @@ export interface SoftmaxTraining {
   readonly seed: number;
   /** Folds for the temperature (calibration); 0 or 1 keeps temperature 1. */
   readonly folds: number;
+  /** Gradients smaller than this (a class the line hardly touches) are skipped. */
+  readonly minGradient: number;
 }
 
 export const DEFAULT_SOFTMAX_TRAINING: SoftmaxTraining = {
@@ -25,6 +27,7 @@ export const DEFAULT_SOFTMAX_TRAINING: SoftmaxTraining = {
   l2: 1e-5,
   seed: 20261207,
   folds: 4,
+  minGradient: 1e-3,
 };
 
 export interface LabelledText {
@@ -83,6 +86,8 @@ function fit(xs: readonly SparseVector[], ys: readonly number[], C: number, opti
       const cw = classWeight[y] as number;
       for (let c = 0; c < C; c++) {
         const g = cw * ((p[c] as number) / sum - (c === y ? 1 : 0));
+        // A class the line barely touches is left alone: most of the work once the model fits, and no change it would notice.
+        if (Math.abs(g) < options.minGradient) continue;
         biasSquares[c] = (biasSquares[c] as number) + g * g;
         bias[c] = (bias[c] as number) - (lr * g) / Math.sqrt((biasSquares[c] as number) + 1e-8);
         for (let k = 0; k < x.index.length; k++) {

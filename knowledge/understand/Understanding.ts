@@ -21,9 +21,9 @@ import { INTENT_CLASSES, OUT_OF_SCOPE, type IntentClass } from './UnderstandingE
 /** Thresholds and weights, chosen on the tuning half of the blind round (tests/eval/ROUNDS.md). */
 export const UNDERSTANDING = {
   /** How much the lexical confidence of a topic adds to its log-odds. */
-  lexicalWeight: 2,
+  lexicalWeight: 3,
   /** The likeliest topic is answered at or above this probability. */
-  answer: 0.4,
+  answer: 0.3,
   /** An intent is acted on at or above this probability. */
   intent: 0.5,
   /** Two topics are offered as a choice when together they hold this much... */

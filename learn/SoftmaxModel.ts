@@ -38,7 +38,11 @@ export class SoftmaxModel {
   private readonly temperature: number;
   private readonly logits: Float64Array;
 
-  constructor(file: SoftmaxModelFile, source = '(model)') {
+  constructor(
+    file: SoftmaxModelFile,
+    /** The file the model came from, for error messages. */
+    readonly source = '(model)',
+  ) {
     const C = file.classes.length;
     const fail = (field: string, problem: string): never => {
       throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, source, field, problem);
@@ -74,6 +78,19 @@ export class SoftmaxModel {
       throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, file, field, problem);
     }
     return new SoftmaxModel(parsed.data, file);
+  }
+
+  /**
+   * Checks that the model knows every class the caller needs (e.g. every topic of the knowledge
+   * base): a model trained before a topic was added is refused, naming the file and the field.
+   */
+  requireClasses(needed: Iterable<string>): this {
+    const known = new Set(this.classes);
+    const missing = [...needed].filter((c) => !known.has(c));
+    if (missing.length > 0) {
+      throw new DataFileError(ErrorCodes.KNOWLEDGE_FILE_INVALID, this.source, 'classes', `no class for ${missing.map((m) => `"${m}"`).join(', ')}: retrain with npm run train`);
+    }
+    return this;
   }
 
   /** The features of a text, as this model reads them. */

@@ -123,6 +123,13 @@ function logLoss(logits: readonly Float64Array[], ys: readonly number[], tempera
   return total / logits.length;
 }
 
+/** What a model is trained on (lines, classes and options), as a hash: stored in the file, so a test can tell cheaply that the content changed. */
+export function trainingHash(lines: readonly LabelledText[], classes: readonly string[], options: SoftmaxTraining): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ options, classes, lines: lines.map((l) => [l.label, l.text]) }))
+    .digest('hex');
+}
+
 /** Trains a model on labelled texts; `classes` fixes the order of the classes in the file. */
 export function trainSoftmax(lines: readonly LabelledText[], classes: readonly string[], options: SoftmaxTraining = DEFAULT_SOFTMAX_TRAINING): SoftmaxModelFile {
   const C = classes.length;
@@ -133,9 +140,7 @@ export function trainSoftmax(lines: readonly LabelledText[], classes: readonly s
     return y;
   });
   const xs = lines.map((l) => textFeatures(l.text, options.features));
-  const trainedOn = createHash('sha256')
-    .update(JSON.stringify({ options, classes, lines: lines.map((l) => [l.label, l.text]) }))
-    .digest('hex');
+  const trainedOn = trainingHash(lines, classes, options);
 
   // Calibration: every line predicted by a model that never saw it.
   let temperature = 1;

@@ -71,9 +71,7 @@ export class Understanding {
     this.classIndex = new Map(model.classes.map((c, i) => [c, i]));
     const topics = new Set(topicIds);
     this.topicOf = Int32Array.from(model.classes, (c) => (topics.has(c) ? 1 : 0));
-    for (const id of topicIds) {
-      if (!this.classIndex.has(id)) throw new Error(`the understanding model knows no topic "${id}": run npm run train`);
-    }
+    model.requireClasses([...topicIds, ...INTENT_CLASSES, OUT_OF_SCOPE]);
     this.intentOf = new Map();
     for (const id of INTENT_CLASSES) {
       const i = this.classIndex.get(id);
@@ -131,7 +129,7 @@ export class Understanding {
     const best = order[0] as number;
     const intent = this.intentOf.get(best);
     if (intent !== undefined) {
-      return intent && (probs[best] as number) >= t.intent ? { locale, decision: 'fallback', hits, intent, outOfScope } : { locale, decision: 'fallback', hits, outOfScope };
+      return (probs[best] as number) >= t.intent ? { locale, decision: 'fallback', hits, intent, outOfScope } : { locale, decision: 'fallback', hits, outOfScope };
     }
     if (best === this.outOfScope) return { locale, decision: 'fallback', hits, outOfScope };
     if (first !== undefined && also !== undefined && hits.some((h) => h.topicId === first)) {
@@ -141,7 +139,7 @@ export class Understanding {
     const [h1, h2] = hits;
     if (h1 && h1.confidence >= t.answer) return { locale, decision: 'answer', hits, outOfScope };
     if (h1 && h2 && h1.confidence + h2.confidence >= t.clarifyTogether && h2.confidence >= t.clarifyRatio * h1.confidence) return { locale, decision: 'clarify', hits, outOfScope };
-    if (h1 && h1.confidence >= t.answer * 0.75 && h1.confidence >= 2 * (h2?.confidence ?? 0) ) return { locale, decision: 'answer', hits, outOfScope };
+    if (h1 && h1.confidence >= t.answer * 0.75 && h1.confidence >= 2 * (h2?.confidence ?? 0)) return { locale, decision: 'answer', hits, outOfScope };
     return { locale, decision: 'fallback', hits, outOfScope };
   }
 }

@@ -23,7 +23,7 @@ export const UNDERSTANDING = {
   /** How much the lexical confidence of a topic adds to its log-odds. */
   lexicalWeight: 3,
   /** The likeliest topic is answered at or above this probability. */
-  answer: 0.3,
+  answer: 0.4,
   /** An intent is acted on at or above this probability. */
   intent: 0.5,
   /** Two topics are offered as a choice when together they hold this much... */
@@ -106,15 +106,23 @@ export class Understanding {
     return this.decide(probs, lexical.locale, first, also);
   }
 
+  /**
+   * The lexical ranking re-ranks the topics among themselves; whether the message is about a
+   * topic at all (rather than an intent or something else) stays the model's call: the topics
+   * keep the share of probability the model gave them. (Letting the lexical boost add to that
+   * share answered "what's the weather this weekend?" with the opening hours.)
+   */
   private fuse(p: Float64Array, hits: readonly SearchHit[]): Float64Array {
     const out = Float64Array.from(p);
+    let before = 0;
+    for (let c = 0; c < out.length; c++) if (this.topicOf[c] === 1) before += out[c] as number;
     for (const hit of hits) {
       const c = this.classIndex.get(hit.topicId);
       if (c !== undefined) out[c] = (out[c] as number) * Math.exp(this.thresholds.lexicalWeight * hit.confidence);
     }
-    let sum = 0;
-    for (const v of out) sum += v;
-    for (let c = 0; c < out.length; c++) out[c] = (out[c] as number) / sum;
+    let after = 0;
+    for (let c = 0; c < out.length; c++) if (this.topicOf[c] === 1) after += out[c] as number;
+    for (let c = 0; c < out.length; c++) if (this.topicOf[c] === 1) out[c] = ((out[c] as number) * before) / after;
     return out;
   }
 

@@ -24,6 +24,9 @@ import { loadKnowledge, type KnowledgeBase } from '../knowledge/loadKnowledge.js
 import { searchableTopics } from '../knowledge/searchableTopics.js';
 import { KnowledgeIndex, detectLocale } from '../knowledge/search/KnowledgeIndex.js';
 import { loadSynonyms } from '../knowledge/search/synonyms.js';
+import { Understanding } from '../knowledge/understand/Understanding.js';
+import { UNDERSTANDING_MODEL_FILE } from '../knowledge/understand/UnderstandingExamples.js';
+import { SoftmaxModel } from '../learn/SoftmaxModel.js';
 import { SafetyScreen } from '../safety/SafetyScreen.js';
 import { ScheduleTexts } from '../schedule/describeSchedule.js';
 import { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
@@ -93,19 +96,25 @@ export function composeBot(
   const intents = ConversationIntents.fromFile(path.join(config.knowledgeDir, 'conversation.yaml'));
   const synonyms = loadSynonyms(path.join(config.knowledgeDir, 'synonyms.yaml'));
   const index = KnowledgeIndex.build(searchableTopics(knowledge.topics, schedule), synonyms);
+  // The trained model (npm run train) fused with the lexical index: what the dialogs search with.
+  const understanding = new Understanding(
+    index,
+    SoftmaxModel.fromFile(path.join(config.knowledgeDir, UNDERSTANDING_MODEL_FILE)),
+    knowledge.topics.map((t) => t.id),
+  );
   // The safety prefilter keys each pattern on the words visitors' ordinary questions hold least often.
   const safety = SafetyScreen.fromDirectory(config.safetyDir, { ordinaryMessages: knowledge.topics.flatMap((t) => [...t.questions.fr, ...t.questions.en]) });
 
   const conversationState = new PrefixedConversationState(store);
   const curation = new CurationStore(store, () => clock.now());
-  const liveHandoff = createLiveHandoff({ config, store, clock, log, schedule, scheduleTexts, isHandoffRequest: (text) => intents.classify(text) === 'handoff_request' });
+  const liveHandoff = createLiveHandoff({ config, store, clock, log, schedule, scheduleTexts, isHandoffRequest: (text) => (intents.classify(text) ?? understanding.search(text).intent) === 'handoff_request' });
   const handoff: HandoffPort = liveHandoff.desk;
   const composer = new AnswerComposer(knowledge, schedule, scheduleTexts, messages);
 
   const processed = new ProcessedActivities(store, { now: () => clock.now() });
   let pipeline: TurnPipeline | undefined;
   const rootDialog = new RootDialog({
-    index: overrides.search ?? index,
+    index: overrides.search ?? understanding,
     composer,
     intents,
     curation,

@@ -70,7 +70,16 @@ export class AnswerComposer {
   /** A knowledge answer, with its source line, related topics and feedback buttons. */
   answer(
     topic: Topic,
-    options: { locale: Locale; audience: Audience; now: Date; question: string; confidence: number; volunteerOnDuty: boolean },
+    options: {
+      locale: Locale;
+      audience: Audience;
+      now: Date;
+      question: string;
+      confidence: number;
+      volunteerOnDuty: boolean;
+      /** A second topic the message clearly asked about: offered first among the buttons. */
+      also?: string;
+    },
   ): Partial<Activity> {
     const { locale } = options;
     const staffVariant = options.audience === 'staff' ? topic.answers[`${locale}-staff`] : undefined;
@@ -80,8 +89,9 @@ export class AnswerComposer {
     const source = this.fixed(`source|${topic.id}|${locale}`, () =>
       this.messages.get('sourceLine', locale, { sources: topic.sources.map((s) => s.label).join(' ; '), checked: formatDate(topic.checked, locale) }),
     );
+    const also = options.also !== undefined && options.also !== topic.id && this.knowledge.byId.has(options.also) ? [options.also] : [];
     const buttons: CardAction[] = [
-      ...topic.related.map((id) => button(this.title(id, locale), { mdu: 'topic', id })),
+      ...[...also, ...topic.related.filter((id) => !also.includes(id))].map((id) => button(this.title(id, locale), { mdu: 'topic', id })),
       button(this.messages.get('helpfulYes', locale), { mdu: 'feedback', topic: topic.id, helpful: true }),
       button(this.messages.get('helpfulNo', locale), { mdu: 'feedback', topic: topic.id, helpful: false }),
     ];

@@ -8,7 +8,7 @@ import type { KnowledgeBase } from '../knowledge/loadKnowledge.js';
 import type { Contact } from '../knowledge/contactsSchema.js';
 import { fillPlaceholders, placeholdersIn, type Placeholder } from '../knowledge/loadKnowledge.js';
 import { renderContactGroup } from '../knowledge/renderContacts.js';
-import type { Locale, Topic } from '../knowledge/schema.js';
+import type { AnswerVariant, Locale, Topic } from '../knowledge/schema.js';
 import type { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
 import type { ScheduleTexts } from '../schedule/describeSchedule.js';
 import { WEEKDAYS, type Weekday } from '../schedule/scheduleSchema.js';
@@ -67,26 +67,51 @@ export class AnswerComposer {
     return this.knowledge.byId.get(id)?.title[locale] ?? id;
   }
 
-  /** A knowledge answer, with its source line, related topics and feedback buttons. */
+  /**
+   * A knowledge answer, with its source line, related topics and feedback buttons. Staff in Teams
+   * get the topic's staff version where it has one; a visitor who turned easy read on gets the
+   * easy-read version where it has one, and every answer that has one offers it in one tap.
+   */
   answer(
     topic: Topic,
-    options: { locale: Locale; audience: Audience; now: Date; question: string; confidence: number; volunteerOnDuty: boolean },
+    options: { locale: Locale; audience: Audience; now: Date; question: string; confidence: number; volunteerOnDuty: boolean; easyRead?: boolean },
   ): Partial<Activity> {
     const { locale } = options;
-    const staffVariant = options.audience === 'staff' ? topic.answers[`${locale}-staff`] : undefined;
-    const variant = staffVariant === undefined ? locale : `${locale}-staff`;
-    const template = staffVariant ?? topic.answers[locale];
-    const body = this.dynamicAnswer(topic, options) ?? this.fixedBody(`body|${topic.id}|${variant}`, template, locale, options.now);
-    const source = this.fixed(`source|${topic.id}|${locale}`, () =>
-      this.messages.get('sourceLine', locale, { sources: topic.sources.map((s) => s.label).join(' ; '), checked: formatDate(topic.checked, locale) }),
-    );
-    const buttons: CardAction[] = [
+    const variant = answerVariant(topic, locale, options.audience, options.easyRead === true);
+    const template = topic.answers[variant] ?? topic.answers[locale];
+    const easy = variant === `${locale}-easy`;
+    const dynamic = easy ? undefined : this.dynamicAnswer(topic, options);
+    const body = dynamic ?? this.fixedBody(`body|${topic.id}|${variant}`, template, locale, options.now);
+    const source = this.fixed(`source|${topic.id}|${locale}`, () => this.sourceLine(topic, locale));
+    const buttons: CardAction[] = [];
+    if (options.audience === 'all' && topic.answers[`${locale}-easy`] !== undefined) {
+      buttons.push(
+        easy
+          ? button(this.messages.get('fullVersionButton', locale), { mdu: 'easyRead', on: false, topic: topic.id })
+          : button(this.messages.get('easyReadButton', locale), { mdu: 'easyRead', on: true, topic: topic.id }),
+      );
+    }
+    buttons.push(
       ...topic.related.map((id) => button(this.title(id, locale), { mdu: 'topic', id })),
       button(this.messages.get('helpfulYes', locale), { mdu: 'feedback', topic: topic.id, helpful: true }),
       button(this.messages.get('helpfulNo', locale), { mdu: 'feedback', topic: topic.id, helpful: false }),
-    ];
+    );
     if (options.volunteerOnDuty) buttons.push(button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' }));
-    return mduMessage(`${body}\n\n${source}`, { intent: 'answer', topic: topic.id, confidence: round(options.confidence), locale }, buttons);
+    const mdu = { intent: 'answer' as const, topic: topic.id, confidence: round(options.confidence), locale, ...(options.audience === 'all' ? { easyRead: options.easyRead === true } : {}) };
+    return mduMessage(`${body}\n\n${source}`, mdu, buttons);
+  }
+
+  /** Easy read turned on or off for the conversation, said in the chosen way. */
+  easyReadChanged(on: boolean, locale: Locale): Partial<Activity> {
+    return mduMessage(this.messages.get(on ? 'easyReadOn' : 'easyReadOff', locale), { intent: 'smalltalk', locale, easyRead: on });
+  }
+
+  /** The line under an answer: its sources by public title (a link where a public page exists), and the day it was checked. */
+  private sourceLine(topic: Topic, locale: Locale): string {
+    const checked = formatDate(topic.checked, locale);
+    if (topic.sources.length === 0) return this.messages.get('checkedLine', locale, { checked });
+    const sources = topic.sources.map((s) => (s.url ? `[${markdownLinkText(s.label)}](${s.url})` : s.label)).join(' ; ');
+    return this.messages.get('sourceLine', locale, { sources, checked });
   }
 
   clarify(candidates: { topicId: string; confidence: number }[], locale: Locale): Partial<Activity> {
@@ -121,18 +146,27 @@ export class AnswerComposer {
     return mduMessage(this.messages.get(key, locale), { intent: 'smalltalk', locale });
   }
 
-  /** The crisis reply: the numbers first, warmly, then (when someone is on duty) a volunteer. */
-  crisis(locale: Locale, volunteerOnDuty: boolean): Partial<Activity> {
+  /**
+   * The crisis reply: the numbers first, warmly, then (when someone is on duty) a volunteer. Staff
+   * in Teams get what a professional does when a patient or a relative speaks of suicide.
+   */
+  crisis(locale: Locale, volunteerOnDuty: boolean, audience: Audience = 'all'): Partial<Activity> {
+    if (audience === 'staff') {
+      const staff = [this.messages.get('crisisStaffIntro', locale), this.contacts('emergency', locale, true), this.messages.get('crisisStaffAfter', locale)];
+      return mduMessage(staff.join('\n\n'), { intent: 'crisis', locale });
+    }
     const parts = [this.messages.get('crisisIntro', locale), this.contacts('emergency', locale, true), this.messages.get('crisisAfter', locale)];
     if (volunteerOnDuty) parts.push(this.messages.get('crisisVolunteer', locale));
     const buttons = volunteerOnDuty ? [button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' })] : [];
     return mduMessage(parts.join('\n\n'), { intent: 'crisis', locale }, buttons);
   }
 
-  /** The kind refusal of medical advice, pointing to who can answer and to what the MDU can do. */
-  medical(locale: Locale): Partial<Activity> {
-    const offers = ['rights.information', 'mdu.associations', 'peer.support'].filter((id) => this.knowledge.byId.has(id));
-    return mduMessage(this.messages.get('medical', locale), { intent: 'medical', locale }, offers.map((id) => button(this.title(id, locale), { mdu: 'topic', id })));
+  /** The kind refusal of medical advice, pointing to who can answer and to what the MDU can do; staff get no clinical advice either. */
+  medical(locale: Locale, audience: Audience = 'all'): Partial<Activity> {
+    const offers = (audience === 'staff' ? ['mdu.professionals', 'staff.which_association', 'rights.information'] : ['rights.information', 'mdu.associations', 'peer.support']).filter((id) =>
+      this.knowledge.byId.has(id),
+    );
+    return mduMessage(this.messages.get(audience === 'staff' ? 'medicalStaff' : 'medical', locale), { intent: 'medical', locale }, offers.map((id) => button(this.title(id, locale), { mdu: 'topic', id })));
   }
 
   /** Schedule topics answer from the schedule itself, for the association or day the visitor named. */
@@ -189,6 +223,18 @@ export class AnswerComposer {
     this.fixedTexts.set(key, timely ? null : text);
     return text;
   }
+}
+
+/** Which version of a topic a reader gets: staff in Teams the staff one, a visitor in easy read the easy one, where they exist. */
+export function answerVariant(topic: Topic, locale: Locale, audience: Audience, easyRead: boolean): AnswerVariant {
+  if (audience === 'staff' && topic.answers[`${locale}-staff`] !== undefined) return `${locale}-staff`;
+  if (audience === 'all' && easyRead && topic.answers[`${locale}-easy`] !== undefined) return `${locale}-easy`;
+  return locale;
+}
+
+/** A source title inside the brackets of a Markdown link. */
+function markdownLinkText(label: string): string {
+  return label.replace(/[[\]]/g, '');
 }
 
 function weekdayNamed(text: string): Weekday | undefined {

@@ -45,6 +45,8 @@ export interface TurnFacts {
    * commit of the store instead of waiting for one each.
    */
   awaitAtEnd(write: Promise<void>): void;
+  /** Easy read, kept in the conversation's state: whether it is on, and the last topic answered. */
+  easyRead: { on: boolean; lastTopic?: string; set(on: boolean): void; answered(topicId: string): void };
 }
 
 /** How sure the search must be of another topic to answer it instead of the preferred one. */
@@ -133,6 +135,18 @@ export class RootDialog extends ComponentDialog {
           if (value.action === 'request') await handoff.request(context, { locale, priority: facts.recentCrisis ? 'crisis' : 'normal' });
           else await handoff.handleVisitorMessage(context, { locale, safety: { kind: 'none' } });
           return undefined;
+        case 'easyRead': {
+          facts.easyRead.set(value.on);
+          // A button under an answer shows that answer again; the page's switch shows the last one again.
+          const again = value.topic ?? facts.easyRead.lastTopic;
+          const topic = again === undefined ? undefined : composer.topic(again);
+          if (topic && (topic.answers[`${locale}-easy`] !== undefined || value.topic !== undefined)) {
+            await this.sendTopic(context, topic.id, { ...facts, easyRead: { ...facts.easyRead, on: value.on } }, 1);
+          } else {
+            await context.sendActivity(composer.easyReadChanged(value.on, locale));
+          }
+          return undefined;
+        }
         case 'erase':
           if (value.confirm) {
             await this.deps.erase(context);
@@ -212,8 +226,10 @@ export class RootDialog extends ComponentDialog {
         question: context.activity.text ?? '',
         confidence,
         volunteerOnDuty,
+        easyRead: facts.easyRead.on,
       }),
     );
+    facts.easyRead.answered(topicId);
   }
 }
 

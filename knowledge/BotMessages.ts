@@ -8,7 +8,7 @@ const Phrase = z.object({ fr: z.string().min(1), en: z.string().min(1) }).strict
 const KEYS = [
   'welcome', 'welcomeStaff', 'sourceLine', 'clarify', 'fallback', 'fallbackVolunteer', 'fallbackDanger', 'feedbackQuestion', 'feedbackThanks',
   'helpfulYes', 'helpfulNo', 'talkToVolunteer', 'greeting', 'thanks', 'goodbye', 'medical', 'crisisIntro', 'crisisAfter',
-  'crisisVolunteer', 'tooLong', 'notText', 'error', 'eraseConfirm', 'eraseYes', 'eraseNo', 'eraseDone', 'eraseKept',
+  'crisisVolunteer', 'crisisStaffIntro', 'crisisStaffAfter', 'medicalStaff', 'checkedLine', 'easyReadButton', 'fullVersionButton', 'easyReadOn', 'easyReadOff', 'tooLong', 'notText', 'error', 'eraseConfirm', 'eraseYes', 'eraseNo', 'eraseDone', 'eraseKept',
 ] as const;
 export type MessageKey = (typeof KEYS)[number];
 const MessagesFile = z.object(Object.fromEntries(KEYS.map((k) => [k, Phrase])) as Record<MessageKey, typeof Phrase>).strict();

@@ -41,9 +41,9 @@ export function easySentences(text: string): { line: number; sentences: string[]
       .replace(/[*_`#>]/g, '')
       .trim();
     if (!line) return [];
-    // A sentence ends at . ! ? or : followed by a space; "1 rue Cabanis." and "24 h/24." stay whole.
+    // A sentence ends at . ! or ? followed by a space and a capital or a digit; "1 rue Cabanis." and "24 h/24." stay whole.
     const sentences = line
-      .split(/(?<=[.!?:])\s+(?=[A-ZÀ-ÖØ-Ý0-9«"])/)
+      .split(/(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Ý0-9«"])/)
       .map((s) => s.trim())
       .filter((s) => s.length > 0);
     return [{ line: index + 1, sentences }];

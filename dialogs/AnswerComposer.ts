@@ -81,7 +81,8 @@ export class AnswerComposer {
     const template = topic.answers[variant] ?? topic.answers[locale];
     const easy = variant === `${locale}-easy`;
     const dynamic = easy ? undefined : this.dynamicAnswer(topic, options);
-    const body = dynamic ?? this.fixedBody(`body|${topic.id}|${variant}`, template, locale, options.now);
+    const filled = dynamic ?? this.fixedBody(`body|${topic.id}|${variant}`, template, locale, options.now, easy);
+    const body = easy ? oneIdeaALine(filled) : filled;
     const source = this.fixed(`source|${topic.id}|${locale}`, () => this.sourceLine(topic, locale));
     const buttons: CardAction[] = [];
     if (options.audience === 'all' && topic.answers[`${locale}-easy`] !== undefined) {
@@ -181,7 +182,8 @@ export class AnswerComposer {
     return undefined;
   }
 
-  private fill(text: string, locale: Locale, now: Date): string {
+  /** Fills an answer's placeholders; in easy read, contact lists keep the number, the name and the hours, not the notes. */
+  private fill(text: string, locale: Locale, now: Date, easy = false): string {
     return fillPlaceholders(text, (name: Placeholder) => {
       switch (name) {
         case 'schedule.hours':
@@ -193,11 +195,11 @@ export class AnswerComposer {
         case 'schedule.associations':
           return this.scheduleTexts.associations(locale);
         case 'contacts.emergency':
-          return this.contacts('emergency', locale);
+          return this.contacts('emergency', locale, easy);
         case 'contacts.listening':
-          return this.contacts('listening', locale);
+          return this.contacts('listening', locale, easy);
         case 'contacts.mdu':
-          return this.contacts('mdu', locale);
+          return this.contacts('mdu', locale, easy);
       }
     });
   }
@@ -214,12 +216,12 @@ export class AnswerComposer {
   }
 
   /** An answer's body with its placeholders filled: kept under `key` unless a placeholder depends on the time. */
-  private fixedBody(key: string, template: string, locale: Locale, now: Date): string {
+  private fixedBody(key: string, template: string, locale: Locale, now: Date, easy = false): string {
     const known = this.fixedTexts.get(key);
-    if (known === null) return this.fill(template, locale, now);
+    if (known === null) return this.fill(template, locale, now, easy);
     if (known !== undefined) return known;
     const timely = placeholdersIn(template).some((name) => TIMELY_PLACEHOLDERS.has(name));
-    const text = this.fill(template, locale, now);
+    const text = this.fill(template, locale, now, easy);
     this.fixedTexts.set(key, timely ? null : text);
     return text;
   }
@@ -230,6 +232,23 @@ export function answerVariant(topic: Topic, locale: Locale, audience: Audience, 
   if (audience === 'staff' && topic.answers[`${locale}-staff`] !== undefined) return `${locale}-staff`;
   if (audience === 'all' && easyRead && topic.answers[`${locale}-easy`] !== undefined) return `${locale}-easy`;
   return locale;
+}
+
+/**
+ * Easy read puts one sentence on a line; Markdown would run consecutive lines into one paragraph,
+ * so each line of text becomes its own paragraph (list items stay a list).
+ */
+export function oneIdeaALine(text: string): string {
+  const isItem = (line: string): boolean => /^\s*(?:[-*+]|\d+[.)])\s/.test(line);
+  const lines = text.split('\n');
+  return lines
+    .map((line, i) => {
+      const next = lines[i + 1];
+      if (next === undefined || !line.trim() || !next.trim()) return `${line}\n`;
+      return isItem(line) && isItem(next) ? `${line}\n` : `${line}\n\n`;
+    })
+    .join('')
+    .replace(/\n+$/, '');
 }
 
 /** A source title inside the brackets of a Markdown link. */

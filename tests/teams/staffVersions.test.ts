@@ -21,7 +21,7 @@ const ADDRESSES_STAFF: Record<Locale, RegExp> = {
 /** Words of the visitors' version that must not reach staff ("you can get your record"). */
 const TO_THE_PATIENT: Record<Locale, RegExp> = {
   fr: /^Vous pouvez obtenir votre dossier|le médecin qui vous suit|vous n'êtes pas seul/i,
-  en: /^You can get your medical record|the doctor who follows you|you are not alone/i,
+  en: /^You can get your medical record|your doctor\b|you are not alone/i,
 };
 
 /** The first words of a section's first line with no placeholder: enough to recognise it. */

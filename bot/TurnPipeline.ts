@@ -111,7 +111,7 @@ export class TurnPipeline {
     if (verdict.kind === 'crisis') {
       data.crisisAt = now.toISOString();
       const onDuty = status === 'bot' && (await handoff.onDuty(now));
-      await context.sendActivity(composer.crisis(locale, onDuty, audience));
+      await context.sendActivity(composer.crisis(locale, onDuty, audience, data.easyRead === true));
       // Queued or live: the desk moves the visitor up and alerts the volunteer.
       if (status !== 'bot') await handoff.handleVisitorMessage(context, { locale, safety: verdict });
       return;
@@ -122,7 +122,7 @@ export class TurnPipeline {
 
     // 4. Medical advice: never given.
     if (verdict.kind === 'medical') {
-      await context.sendActivity(composer.medical(locale, audience));
+      await context.sendActivity(composer.medical(locale, audience, data.easyRead === true));
       return;
     }
 

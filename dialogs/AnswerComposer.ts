@@ -104,7 +104,8 @@ export class AnswerComposer {
 
   /** Easy read turned on or off for the conversation, said in the chosen way. */
   easyReadChanged(on: boolean, locale: Locale): Partial<Activity> {
-    return mduMessage(this.messages.get(on ? 'easyReadOn' : 'easyReadOff', locale), { intent: 'smalltalk', locale, easyRead: on });
+    const text = on ? oneIdeaALine(this.messages.get('easyReadOn', locale)) : this.messages.get('easyReadOff', locale);
+    return mduMessage(text, { intent: 'smalltalk', locale, easyRead: on });
   }
 
   /** The line under an answer: its sources by public title (a link where a public page exists), and the day it was checked. */
@@ -151,23 +152,27 @@ export class AnswerComposer {
    * The crisis reply: the numbers first, warmly, then (when someone is on duty) a volunteer. Staff
    * in Teams get what a professional does when a patient or a relative speaks of suicide.
    */
-  crisis(locale: Locale, volunteerOnDuty: boolean, audience: Audience = 'all'): Partial<Activity> {
+  crisis(locale: Locale, volunteerOnDuty: boolean, audience: Audience = 'all', easyRead = false): Partial<Activity> {
     if (audience === 'staff') {
       const staff = [this.messages.get('crisisStaffIntro', locale), this.contacts('emergency', locale, true), this.messages.get('crisisStaffAfter', locale)];
       return mduMessage(staff.join('\n\n'), { intent: 'crisis', locale });
     }
-    const parts = [this.messages.get('crisisIntro', locale), this.contacts('emergency', locale, true), this.messages.get('crisisAfter', locale)];
+    const easy = easyRead && audience === 'all';
+    const parts = easy
+      ? [oneIdeaALine(this.messages.get('crisisIntroEasy', locale)), this.contacts('emergency', locale, true), oneIdeaALine(this.messages.get('crisisAfterEasy', locale))]
+      : [this.messages.get('crisisIntro', locale), this.contacts('emergency', locale, true), this.messages.get('crisisAfter', locale)];
     if (volunteerOnDuty) parts.push(this.messages.get('crisisVolunteer', locale));
     const buttons = volunteerOnDuty ? [button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' })] : [];
     return mduMessage(parts.join('\n\n'), { intent: 'crisis', locale }, buttons);
   }
 
   /** The kind refusal of medical advice, pointing to who can answer and to what the MDU can do; staff get no clinical advice either. */
-  medical(locale: Locale, audience: Audience = 'all'): Partial<Activity> {
+  medical(locale: Locale, audience: Audience = 'all', easyRead = false): Partial<Activity> {
     const offers = (audience === 'staff' ? ['mdu.professionals', 'staff.which_association', 'rights.information'] : ['rights.information', 'mdu.associations', 'peer.support']).filter((id) =>
       this.knowledge.byId.has(id),
     );
-    return mduMessage(this.messages.get(audience === 'staff' ? 'medicalStaff' : 'medical', locale), { intent: 'medical', locale }, offers.map((id) => button(this.title(id, locale), { mdu: 'topic', id })));
+    const text = audience === 'staff' ? this.messages.get('medicalStaff', locale) : easyRead ? oneIdeaALine(this.messages.get('medicalEasy', locale)) : this.messages.get('medical', locale);
+    return mduMessage(text, { intent: 'medical', locale }, offers.map((id) => button(this.title(id, locale), { mdu: 'topic', id })));
   }
 
   /** Schedule topics answer from the schedule itself, for the association or day the visitor named. */

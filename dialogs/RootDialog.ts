@@ -135,18 +135,9 @@ export class RootDialog extends ComponentDialog {
           if (value.action === 'request') await handoff.request(context, { locale, priority: facts.recentCrisis ? 'crisis' : 'normal' });
           else await handoff.handleVisitorMessage(context, { locale, safety: { kind: 'none' } });
           return undefined;
-        case 'easyRead': {
-          facts.easyRead.set(value.on);
-          // A button under an answer shows that answer again; the page's switch shows the last one again.
-          const again = value.topic ?? facts.easyRead.lastTopic;
-          const topic = again === undefined ? undefined : composer.topic(again);
-          if (topic && (topic.answers[`${locale}-easy`] !== undefined || value.topic !== undefined)) {
-            await this.sendTopic(context, topic.id, { ...facts, easyRead: { ...facts.easyRead, on: value.on } }, 1);
-          } else {
-            await context.sendActivity(composer.easyReadChanged(value.on, locale));
-          }
+        case 'easyRead':
+          await this.switchEasyRead(context, facts, value.on, value.topic);
           return undefined;
-        }
         case 'erase':
           if (value.confirm) {
             await this.deps.erase(context);
@@ -159,7 +150,8 @@ export class RootDialog extends ComponentDialog {
     }
 
     const text = (context.activity.text ?? '').trim();
-    switch (intents.classify(text)) {
+    const intent = intents.classify(text);
+    switch (intent) {
       case 'handoff_request':
         await handoff.request(context, { locale, priority: facts.recentCrisis ? 'crisis' : 'normal' });
         return undefined;
@@ -180,6 +172,13 @@ export class RootDialog extends ComponentDialog {
       case 'goodbye':
         await context.sendActivity(composer.smalltalk('goodbye', locale));
         return undefined;
+      case 'easy_read_on':
+      case 'easy_read_off':
+        if (facts.audience === 'all') {
+          await this.switchEasyRead(context, facts, intent === 'easy_read_on');
+          return undefined;
+        }
+        break;
       case undefined:
         break;
     }
@@ -209,6 +208,23 @@ export class RootDialog extends ComponentDialog {
     facts.awaitAtEnd(curation.keepUnanswered(text, locale));
     await context.sendActivity(composer.fallback(locale, await handoff.onDuty(facts.now), best?.confidence ?? 0));
     return undefined;
+  }
+
+  /**
+   * Turns easy read on or off for the conversation. A button under an answer shows that answer
+   * again in the chosen version; the page's switch, or asking in words, shows the last answer
+   * again when it has an easy-read version, and otherwise says the choice is made.
+   */
+  private async switchEasyRead(context: TurnContext, facts: TurnFacts, on: boolean, topicId?: string): Promise<void> {
+    const { composer } = this.deps;
+    facts.easyRead.set(on);
+    const again = topicId ?? facts.easyRead.lastTopic;
+    const topic = again === undefined ? undefined : composer.topic(again);
+    if (topic && (topic.answers[`${facts.locale}-easy`] !== undefined || topicId !== undefined)) {
+      await this.sendTopic(context, topic.id, { ...facts, easyRead: { ...facts.easyRead, on } }, 1);
+    } else {
+      await context.sendActivity(composer.easyReadChanged(on, facts.locale));
+    }
   }
 
   private async sendTopic(context: TurnContext, topicId: string, facts: TurnFacts, confidence: number): Promise<void> {

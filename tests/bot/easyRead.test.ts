@@ -92,6 +92,27 @@ describe('easy read, kept for the conversation', function () {
     expect(next!.text).not.to.include('On vous y accueille');
   });
 
+  it('asked in words: « lecture facile », « plus simple svp », « je comprends pas » turn it on; « version complète » off', async () => {
+    const id = 'easy-words';
+    const [first] = await bot.say('lecture facile', { conversationId: id, locale: 'fr-FR' });
+    expect(first!.text).to.include("J'écris maintenant en **lecture facile**.");
+    expect(easyOf(first)).to.equal(true);
+    const [off] = await bot.say('version complète', { conversationId: id, locale: 'fr-FR' });
+    expect(easyOf(off)).to.equal(false);
+    await bot.say('', { conversationId: id, locale: 'fr-FR', value: { mdu: 'topic', id: 'help.listening' } });
+    const [again] = await bot.say("je comprends pas", { conversationId: id, locale: 'fr-FR' });
+    expect(mduOf(again)).to.include({ topic: 'help.listening' });
+    expect(again!.text).to.include('Vous avez besoin de parler ?');
+    const [en] = await bot.say('easy read please', { conversationId: 'easy-words-en', locale: 'en-US' });
+    expect(en!.text).to.include('I now write in **easy read**.');
+  });
+
+  it('a question that only starts like it is still a question', async () => {
+    const [answer] = await bot.say('je ne comprends pas pourquoi on m’a hospitalisé sans mon accord', { conversationId: 'easy-question', locale: 'fr-FR' });
+    expect(mduOf(answer).intent).not.to.equal('smalltalk');
+    expect(easyOf(answer) ?? false).to.equal(false);
+  });
+
   it('the bot’s own easy-read phrases follow the easy-read rules', () => {
     const messages = BotMessages.fromFile(path.join(ROOT, 'knowledge/messages.yaml'));
     for (const key of EASY_READ_KEYS) for (const locale of LOCALES) expect(lintEasyRead(messages.get(key, locale), locale), `${key}.${locale}`).to.deep.equal([]);

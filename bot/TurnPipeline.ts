@@ -22,6 +22,10 @@ export interface ConversationData {
   locale?: Locale;
   /** When the visitor last wrote something that screened as a crisis (ISO). */
   crisisAt?: string;
+  /** Easy read (FALC) turned on by the visitor: answers that have an easy-read version use it, for the whole conversation. */
+  easyRead?: boolean;
+  /** The last topic answered (its id, never the question): turning easy read on or off shows it again in the chosen version. */
+  lastTopic?: string;
 }
 
 /** A crisis within this time makes a request for a volunteer go first in the queue. */
@@ -107,7 +111,7 @@ export class TurnPipeline {
     if (verdict.kind === 'crisis') {
       data.crisisAt = now.toISOString();
       const onDuty = status === 'bot' && (await handoff.onDuty(now));
-      await context.sendActivity(composer.crisis(locale, onDuty));
+      await context.sendActivity(composer.crisis(locale, onDuty, audience, data.easyRead === true));
       // Queued or live: the desk moves the visitor up and alerts the volunteer.
       if (status !== 'bot') await handoff.handleVisitorMessage(context, { locale, safety: verdict });
       return;
@@ -118,7 +122,7 @@ export class TurnPipeline {
 
     // 4. Medical advice: never given.
     if (verdict.kind === 'medical') {
-      await context.sendActivity(composer.medical(locale));
+      await context.sendActivity(composer.medical(locale, audience, data.easyRead === true));
       return;
     }
 
@@ -131,7 +135,17 @@ export class TurnPipeline {
       write.catch(() => undefined);
       writes.push(write);
     };
-    this.facts.set(context, { locale, audience, now, recentCrisis, preferredTopic, awaitAtEnd });
+    const easyRead = {
+      on: data.easyRead === true,
+      lastTopic: data.lastTopic,
+      set: (on: boolean): void => {
+        data.easyRead = on;
+      },
+      answered: (topicId: string): void => {
+        data.lastTopic = topicId;
+      },
+    };
+    this.facts.set(context, { locale, audience, now, recentCrisis, preferredTopic, awaitAtEnd, easyRead });
     const { rootDialog } = this.deps;
     // A dialog waiting for an answer (the choice after a clarifying question) continues. Otherwise
     // the root dialog answers at once, and a dialog starts only to wait for a choice it asked for.

@@ -13,6 +13,8 @@ export interface MduChannelData {
   confidence?: number;
   candidates?: string[];
   locale: string;
+  /** Answers: true when this is the easy-read version (the page mirrors it on its switch), false when easy read is off. */
+  easyRead?: boolean;
   /** Handoff messages: where the conversation stands (queued, live, closed...). */
   handoff?: { status: string; position?: number; waitMinutes?: number; volunteerName?: string };
 }
@@ -24,7 +26,9 @@ export type ButtonValue =
   | { mdu: 'topic'; id: string }
   | { mdu: 'feedback'; topic: string; helpful: boolean }
   | { mdu: 'handoff'; action: 'request' | 'cancel' | 'end' }
-  | { mdu: 'erase'; confirm: boolean };
+  | { mdu: 'erase'; confirm: boolean }
+  /** Easy read on or off for the conversation; with a topic, that topic is answered again in the chosen version. */
+  | { mdu: 'easyRead'; on: boolean; topic?: string };
 
 export function button(title: string, value: ButtonValue, displayText: string = title): CardAction {
   return { type: ActionTypes.MessageBack, title, text: displayText, displayText, value };
@@ -59,6 +63,9 @@ export function buttonValueOf(activity: Partial<Activity>): ButtonValue | undefi
       return value.action === 'request' || value.action === 'cancel' || value.action === 'end' ? { mdu: 'handoff', action: value.action } : undefined;
     case 'erase':
       return typeof value.confirm === 'boolean' ? { mdu: 'erase', confirm: value.confirm } : undefined;
+    case 'easyRead':
+      if (typeof value.on !== 'boolean') return undefined;
+      return typeof value.topic === 'string' && value.topic.length <= 80 ? { mdu: 'easyRead', on: value.on, topic: value.topic } : { mdu: 'easyRead', on: value.on };
     default:
       return undefined;
   }

@@ -8,7 +8,7 @@ import type { KnowledgeBase } from '../knowledge/loadKnowledge.js';
 import type { Contact } from '../knowledge/contactsSchema.js';
 import { fillPlaceholders, placeholdersIn, type Placeholder } from '../knowledge/loadKnowledge.js';
 import { renderContactGroup } from '../knowledge/renderContacts.js';
-import type { Locale, Topic } from '../knowledge/schema.js';
+import type { AnswerVariant, Locale, Topic } from '../knowledge/schema.js';
 import type { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
 import type { ScheduleTexts } from '../schedule/describeSchedule.js';
 import { WEEKDAYS, type Weekday } from '../schedule/scheduleSchema.js';
@@ -67,7 +67,11 @@ export class AnswerComposer {
     return this.knowledge.byId.get(id)?.title[locale] ?? id;
   }
 
-  /** A knowledge answer, with its source line, related topics and feedback buttons. */
+  /**
+   * A knowledge answer, with its source line, related topics and feedback buttons. Staff in Teams
+   * get the topic's staff version where it has one; a visitor who turned easy read on gets the
+   * easy-read version where it has one, and every answer that has one offers it in one tap.
+   */
   answer(
     topic: Topic,
     options: {
@@ -77,26 +81,50 @@ export class AnswerComposer {
       question: string;
       confidence: number;
       volunteerOnDuty: boolean;
+      easyRead?: boolean;
       /** A second topic the message clearly asked about: offered first among the buttons. */
       also?: string;
     },
   ): Partial<Activity> {
     const { locale } = options;
-    const staffVariant = options.audience === 'staff' ? topic.answers[`${locale}-staff`] : undefined;
-    const variant = staffVariant === undefined ? locale : `${locale}-staff`;
-    const template = staffVariant ?? topic.answers[locale];
-    const body = this.dynamicAnswer(topic, options) ?? this.fixedBody(`body|${topic.id}|${variant}`, template, locale, options.now);
-    const source = this.fixed(`source|${topic.id}|${locale}`, () =>
-      this.messages.get('sourceLine', locale, { sources: topic.sources.map((s) => s.label).join(' ; '), checked: formatDate(topic.checked, locale) }),
-    );
+    const variant = answerVariant(topic, locale, options.audience, options.easyRead === true);
+    const template = topic.answers[variant] ?? topic.answers[locale];
+    const easy = variant === `${locale}-easy`;
+    const dynamic = easy ? undefined : this.dynamicAnswer(topic, options);
+    const filled = dynamic ?? this.fixedBody(`body|${topic.id}|${variant}`, template, locale, options.now, easy);
+    const body = easy ? oneIdeaALine(filled) : filled;
+    const source = this.fixed(`source|${topic.id}|${locale}`, () => this.sourceLine(topic, locale));
     const also = options.also !== undefined && options.also !== topic.id && this.knowledge.byId.has(options.also) ? [options.also] : [];
-    const buttons: CardAction[] = [
+    const buttons: CardAction[] = [];
+    if (options.audience === 'all' && topic.answers[`${locale}-easy`] !== undefined) {
+      buttons.push(
+        easy
+          ? button(this.messages.get('fullVersionButton', locale), { mdu: 'easyRead', on: false, topic: topic.id })
+          : button(this.messages.get('easyReadButton', locale), { mdu: 'easyRead', on: true, topic: topic.id }),
+      );
+    }
+    buttons.push(
       ...[...also, ...topic.related.filter((id) => !also.includes(id))].map((id) => button(this.title(id, locale), { mdu: 'topic', id })),
       button(this.messages.get('helpfulYes', locale), { mdu: 'feedback', topic: topic.id, helpful: true }),
       button(this.messages.get('helpfulNo', locale), { mdu: 'feedback', topic: topic.id, helpful: false }),
-    ];
+    );
     if (options.volunteerOnDuty) buttons.push(button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' }));
-    return mduMessage(`${body}\n\n${source}`, { intent: 'answer', topic: topic.id, confidence: round(options.confidence), locale }, buttons);
+    const mdu = { intent: 'answer' as const, topic: topic.id, confidence: round(options.confidence), locale, ...(options.audience === 'all' ? { easyRead: options.easyRead === true } : {}) };
+    return mduMessage(`${body}\n\n${source}`, mdu, buttons);
+  }
+
+  /** Easy read turned on or off for the conversation, said in the chosen way. */
+  easyReadChanged(on: boolean, locale: Locale): Partial<Activity> {
+    const text = on ? oneIdeaALine(this.messages.get('easyReadOn', locale)) : this.messages.get('easyReadOff', locale);
+    return mduMessage(text, { intent: 'smalltalk', locale, easyRead: on });
+  }
+
+  /** The line under an answer: its sources by public title (a link where a public page exists), and the day it was checked. */
+  private sourceLine(topic: Topic, locale: Locale): string {
+    const checked = formatDate(topic.checked, locale);
+    if (topic.sources.length === 0) return this.messages.get('checkedLine', locale, { checked });
+    const sources = topic.sources.map((s) => (s.url ? `[${markdownLinkText(s.label)}](${s.url})` : s.label)).join(' ; ');
+    return this.messages.get('sourceLine', locale, { sources, checked });
   }
 
   clarify(candidates: { topicId: string; confidence: number }[], locale: Locale): Partial<Activity> {
@@ -131,18 +159,31 @@ export class AnswerComposer {
     return mduMessage(this.messages.get(key, locale), { intent: 'smalltalk', locale });
   }
 
-  /** The crisis reply: the numbers first, warmly, then (when someone is on duty) a volunteer. */
-  crisis(locale: Locale, volunteerOnDuty: boolean): Partial<Activity> {
-    const parts = [this.messages.get('crisisIntro', locale), this.contacts('emergency', locale, true), this.messages.get('crisisAfter', locale)];
+  /**
+   * The crisis reply: the numbers first, warmly, then (when someone is on duty) a volunteer. Staff
+   * in Teams get what a professional does when a patient or a relative speaks of suicide.
+   */
+  crisis(locale: Locale, volunteerOnDuty: boolean, audience: Audience = 'all', easyRead = false): Partial<Activity> {
+    if (audience === 'staff') {
+      const staff = [this.messages.get('crisisStaffIntro', locale), this.contacts('emergency', locale, true), this.messages.get('crisisStaffAfter', locale)];
+      return mduMessage(staff.join('\n\n'), { intent: 'crisis', locale });
+    }
+    const easy = easyRead && audience === 'all';
+    const parts = easy
+      ? [oneIdeaALine(this.messages.get('crisisIntroEasy', locale)), this.contacts('emergency', locale, true), oneIdeaALine(this.messages.get('crisisAfterEasy', locale))]
+      : [this.messages.get('crisisIntro', locale), this.contacts('emergency', locale, true), this.messages.get('crisisAfter', locale)];
     if (volunteerOnDuty) parts.push(this.messages.get('crisisVolunteer', locale));
     const buttons = volunteerOnDuty ? [button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' })] : [];
     return mduMessage(parts.join('\n\n'), { intent: 'crisis', locale }, buttons);
   }
 
-  /** The kind refusal of medical advice, pointing to who can answer and to what the MDU can do. */
-  medical(locale: Locale): Partial<Activity> {
-    const offers = ['rights.information', 'mdu.associations', 'peer.support'].filter((id) => this.knowledge.byId.has(id));
-    return mduMessage(this.messages.get('medical', locale), { intent: 'medical', locale }, offers.map((id) => button(this.title(id, locale), { mdu: 'topic', id })));
+  /** The kind refusal of medical advice, pointing to who can answer and to what the MDU can do; staff get no clinical advice either. */
+  medical(locale: Locale, audience: Audience = 'all', easyRead = false): Partial<Activity> {
+    const offers = (audience === 'staff' ? ['mdu.professionals', 'staff.which_association', 'rights.information'] : ['rights.information', 'mdu.associations', 'peer.support']).filter((id) =>
+      this.knowledge.byId.has(id),
+    );
+    const text = audience === 'staff' ? this.messages.get('medicalStaff', locale) : easyRead ? oneIdeaALine(this.messages.get('medicalEasy', locale)) : this.messages.get('medical', locale);
+    return mduMessage(text, { intent: 'medical', locale }, offers.map((id) => button(this.title(id, locale), { mdu: 'topic', id })));
   }
 
   /** Schedule topics answer from the schedule itself, for the association or day the visitor named. */
@@ -157,7 +198,8 @@ export class AnswerComposer {
     return undefined;
   }
 
-  private fill(text: string, locale: Locale, now: Date): string {
+  /** Fills an answer's placeholders; in easy read, contact lists keep the number, the name and the hours, not the notes. */
+  private fill(text: string, locale: Locale, now: Date, easy = false): string {
     return fillPlaceholders(text, (name: Placeholder) => {
       switch (name) {
         case 'schedule.hours':
@@ -169,11 +211,11 @@ export class AnswerComposer {
         case 'schedule.associations':
           return this.scheduleTexts.associations(locale);
         case 'contacts.emergency':
-          return this.contacts('emergency', locale);
+          return this.contacts('emergency', locale, easy);
         case 'contacts.listening':
-          return this.contacts('listening', locale);
+          return this.contacts('listening', locale, easy);
         case 'contacts.mdu':
-          return this.contacts('mdu', locale);
+          return this.contacts('mdu', locale, easy);
       }
     });
   }
@@ -190,15 +232,44 @@ export class AnswerComposer {
   }
 
   /** An answer's body with its placeholders filled: kept under `key` unless a placeholder depends on the time. */
-  private fixedBody(key: string, template: string, locale: Locale, now: Date): string {
+  private fixedBody(key: string, template: string, locale: Locale, now: Date, easy = false): string {
     const known = this.fixedTexts.get(key);
-    if (known === null) return this.fill(template, locale, now);
+    if (known === null) return this.fill(template, locale, now, easy);
     if (known !== undefined) return known;
     const timely = placeholdersIn(template).some((name) => TIMELY_PLACEHOLDERS.has(name));
-    const text = this.fill(template, locale, now);
+    const text = this.fill(template, locale, now, easy);
     this.fixedTexts.set(key, timely ? null : text);
     return text;
   }
+}
+
+/** Which version of a topic a reader gets: staff in Teams the staff one, a visitor in easy read the easy one, where they exist. */
+export function answerVariant(topic: Topic, locale: Locale, audience: Audience, easyRead: boolean): AnswerVariant {
+  if (audience === 'staff' && topic.answers[`${locale}-staff`] !== undefined) return `${locale}-staff`;
+  if (audience === 'all' && easyRead && topic.answers[`${locale}-easy`] !== undefined) return `${locale}-easy`;
+  return locale;
+}
+
+/**
+ * Easy read puts one sentence on a line; Markdown would run consecutive lines into one paragraph,
+ * so each line of text becomes its own paragraph (list items stay a list).
+ */
+export function oneIdeaALine(text: string): string {
+  const isItem = (line: string): boolean => /^\s*(?:[-*+]|\d+[.)])\s/.test(line);
+  const lines = text.split('\n');
+  return lines
+    .map((line, i) => {
+      const next = lines[i + 1];
+      if (next === undefined || !line.trim() || !next.trim()) return `${line}\n`;
+      return isItem(line) && isItem(next) ? `${line}\n` : `${line}\n\n`;
+    })
+    .join('')
+    .replace(/\n+$/, '');
+}
+
+/** A source title inside the brackets of a Markdown link. */
+function markdownLinkText(label: string): string {
+  return label.replace(/[[\]]/g, '');
 }
 
 function weekdayNamed(text: string): Weekday | undefined {

@@ -1,13 +1,13 @@
 /**
  * Conversational intents that are not knowledge topics (asking for a person, greetings, thanks,
- * erasing one's data), from the patterns in `knowledge/conversation.yaml`.
+ * erasing one's data, easy read on or off), from the patterns in `knowledge/conversation.yaml`.
  */
 import { z } from 'zod';
 import { DataFileError, ErrorCodes } from '../bot/errors.js';
 import { readDataFile } from '../knowledge/readDataFile.js';
 import { foldText } from '../knowledge/foldText.js';
 
-export const CONVERSATION_INTENTS = ['handoff_request', 'erase_data', 'greeting', 'thanks', 'goodbye'] as const;
+export const CONVERSATION_INTENTS = ['handoff_request', 'erase_data', 'greeting', 'thanks', 'goodbye', 'easy_read_on', 'easy_read_off'] as const;
 export type ConversationIntent = (typeof CONVERSATION_INTENTS)[number];
 
 const IntentsFile = z

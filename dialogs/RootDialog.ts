@@ -52,6 +52,8 @@ export interface TurnFacts {
    * commit of the store instead of waiting for one each.
    */
   awaitAtEnd(write: Promise<void>): void;
+  /** Easy read, kept in the conversation's state: whether it is on, and the last topic answered. */
+  easyRead: { on: boolean; lastTopic?: string; set(on: boolean): void; answered(topicId: string): void };
 }
 
 /** How sure the search must be of another topic to answer it instead of the preferred one. */
@@ -140,6 +142,9 @@ export class RootDialog extends ComponentDialog {
           if (value.action === 'request') await handoff.request(context, { locale, priority: facts.recentCrisis ? 'crisis' : 'normal' });
           else await handoff.handleVisitorMessage(context, { locale, safety: { kind: 'none' } });
           return undefined;
+        case 'easyRead':
+          await this.switchEasyRead(context, facts, value.on, value.topic);
+          return undefined;
         case 'erase':
           if (value.confirm) {
             await this.deps.erase(context);
@@ -154,8 +159,9 @@ export class RootDialog extends ComponentDialog {
     const text = (context.activity.text ?? '').trim();
     // The written patterns first (they are exact); then the search, which may recognise an intent too.
     const ruled = intents.classify(text);
-    const result = ruled === undefined ? index.search(text, { locale, audience: facts.audience }) : undefined;
-    switch (ruled ?? result?.intent) {
+    let result = ruled === undefined ? index.search(text, { locale, audience: facts.audience }) : undefined;
+    const intent = ruled ?? result?.intent;
+    switch (intent) {
       case 'handoff_request':
         await handoff.request(context, { locale, priority: facts.recentCrisis ? 'crisis' : 'normal' });
         return undefined;
@@ -176,10 +182,18 @@ export class RootDialog extends ComponentDialog {
       case 'goodbye':
         await context.sendActivity(composer.smalltalk('goodbye', locale));
         return undefined;
+      case 'easy_read_on':
+      case 'easy_read_off':
+        if (facts.audience === 'all') {
+          await this.switchEasyRead(context, facts, intent === 'easy_read_on');
+          return undefined;
+        }
+        break;
       case undefined:
         break;
     }
-    if (!result) return undefined;
+    // An intent that was not for this audience (easy read asked in Teams): the question is searched.
+    result ??= index.search(text, { locale, audience: facts.audience });
 
     const best = result.hits[0];
     if (facts.preferredTopic && composer.topic(facts.preferredTopic)) {
@@ -207,6 +221,23 @@ export class RootDialog extends ComponentDialog {
     return undefined;
   }
 
+  /**
+   * Turns easy read on or off for the conversation. A button under an answer shows that answer
+   * again in the chosen version; the page's switch, or asking in words, shows the last answer
+   * again when it has an easy-read version, and otherwise says the choice is made.
+   */
+  private async switchEasyRead(context: TurnContext, facts: TurnFacts, on: boolean, topicId?: string): Promise<void> {
+    const { composer } = this.deps;
+    facts.easyRead.set(on);
+    const again = topicId ?? facts.easyRead.lastTopic;
+    const topic = again === undefined ? undefined : composer.topic(again);
+    if (topic && (topic.answers[`${facts.locale}-easy`] !== undefined || topicId !== undefined)) {
+      await this.sendTopic(context, topic.id, { ...facts, easyRead: { ...facts.easyRead, on } }, 1);
+    } else {
+      await context.sendActivity(composer.easyReadChanged(on, facts.locale));
+    }
+  }
+
   private async sendTopic(context: TurnContext, topicId: string, facts: TurnFacts, confidence: number, also?: string): Promise<void> {
     const topic = this.deps.composer.topic(topicId);
     if (!topic) return;
@@ -223,8 +254,10 @@ export class RootDialog extends ComponentDialog {
         confidence,
         volunteerOnDuty,
         also,
+        easyRead: facts.easyRead.on,
       }),
     );
+    facts.easyRead.answered(topicId);
   }
 }
 

@@ -183,7 +183,7 @@ export const deskTexts = {
     const head =
       locale === 'fr'
         ? "Plus aucun bénévole n'est disponible dans ce chat (la permanence est finie ou les bénévoles se sont déconnectés) : je retire votre demande, personne ne va vous répondre en direct."
-        : 'No volunteer is available in this chat any more (the permanence is over or the volunteers have signed out): I am withdrawing your request, nobody will answer you live.';
+        : 'No volunteer is available in this chat any more (the drop-in session is over or the volunteers have signed out): I am withdrawing your request, nobody will answer you live.';
     return mduMessage([head, next, ALTERNATIVES[locale]].filter(Boolean).join('\n\n'), { intent: 'handoff', locale, handoff: { status: 'unavailable' } }, alternativeButtons(locale));
   },
 

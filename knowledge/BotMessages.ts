@@ -8,9 +8,11 @@ const Phrase = z.object({ fr: z.string().min(1), en: z.string().min(1) }).strict
 const KEYS = [
   'welcome', 'welcomeStaff', 'sourceLine', 'clarify', 'fallback', 'fallbackVolunteer', 'fallbackDanger', 'feedbackQuestion', 'feedbackThanks',
   'helpfulYes', 'helpfulNo', 'talkToVolunteer', 'greeting', 'thanks', 'goodbye', 'medical', 'crisisIntro', 'crisisAfter',
-  'crisisVolunteer', 'tooLong', 'notText', 'error', 'eraseConfirm', 'eraseYes', 'eraseNo', 'eraseDone', 'eraseKept',
+  'crisisVolunteer', 'crisisIntroEasy', 'crisisAfterEasy', 'medicalEasy', 'crisisStaffIntro', 'crisisStaffAfter', 'medicalStaff', 'checkedLine', 'easyReadButton', 'fullVersionButton', 'easyReadOn', 'easyReadOff', 'tooLong', 'notText', 'error', 'eraseConfirm', 'eraseYes', 'eraseNo', 'eraseDone', 'eraseKept',
 ] as const;
 export type MessageKey = (typeof KEYS)[number];
+/** The phrases written in easy read (FALC), checked by `npm run kb:check` like easy-read answers. */
+export const EASY_READ_KEYS: readonly MessageKey[] = ['crisisIntroEasy', 'crisisAfterEasy', 'medicalEasy', 'easyReadOn'];
 const MessagesFile = z.object(Object.fromEntries(KEYS.map((k) => [k, Phrase])) as Record<MessageKey, typeof Phrase>).strict();
 
 export class BotMessages {

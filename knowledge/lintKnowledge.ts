@@ -3,6 +3,7 @@
  * Errors stop a release; warnings are for the curator's next pass.
  */
 import type { Contact } from './contactsSchema.js';
+import { EASY_READ_TOPICS, lintEasyRead } from './easyReadLint.js';
 import { foldText } from './foldText.js';
 import type { KnowledgeBase } from './loadKnowledge.js';
 import { REQUIRED_TOPICS } from './requiredTopics.js';
@@ -23,6 +24,10 @@ export function lintKnowledge(kb: KnowledgeBase, today: Date, extraFiles: { sche
   const add = (level: LintFinding['level'], file: string, message: string) => findings.push({ level, file, message });
 
   for (const id of REQUIRED_TOPICS) if (!kb.byId.has(id)) add('error', 'knowledge/topics', `required topic "${id}" is missing`);
+  for (const id of EASY_READ_TOPICS) {
+    const topic = kb.byId.get(id);
+    if (topic && topic.answers['fr-easy'] === undefined) add('error', topic.file, 'an easy-read version ("## fr-easy") is required for this topic');
+  }
 
   for (const topic of kb.topics) {
     if (ageInDays(topic.checked, today) > STALE_AFTER_DAYS) add('warning', topic.file, `not checked for more than 12 months (checked ${topic.checked})`);
@@ -31,6 +36,10 @@ export function lintKnowledge(kb: KnowledgeBase, today: Date, extraFiles: { sche
     if (fr < en / 2 || en < fr / 2) add('warning', topic.file, `example questions are unbalanced between languages (fr ${fr}, en ${en}): a translation is probably missing`);
     for (const source of topic.sources) {
       if (source.url && !source.url.startsWith('https://')) add('warning', topic.file, `source link is not https: ${source.url}`);
+    }
+    for (const locale of LOCALES) {
+      const easy = topic.answers[`${locale}-easy`];
+      if (easy !== undefined) for (const p of lintEasyRead(easy, locale)) add(p.level, topic.file, `## ${locale}-easy: ${p.message}`);
     }
     for (const locale of LOCALES) {
       const seen = new Set<string>();

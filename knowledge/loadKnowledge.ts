@@ -64,6 +64,7 @@ export function parseTopicFile(file: string, text: string): Topic {
     throw invalid(file, '(front matter)', `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   const meta = validateData(TopicFrontMatter, raw, file, ErrorCodes.KNOWLEDGE_FILE_INVALID);
+  if (meta.sources.length === 0 && !meta.id.startsWith('bot.')) throw invalid(file, 'sources', 'name at least one source (only the bot\'s own topics, bot.*, may have none)');
   const expectedId = path.basename(file, '.md');
   if (meta.id !== expectedId) throw invalid(file, 'id', `the id "${meta.id}" must match the file name "${expectedId}.md"`);
 
@@ -74,7 +75,7 @@ export function parseTopicFile(file: string, text: string): Topic {
     const heading = (newline === -1 ? section : section.slice(0, newline)).trim();
     const content = newline === -1 ? '' : section.slice(newline + 1).trim();
     const variant = AnswerVariant.safeParse(heading);
-    if (!variant.success) throw invalid(file, `## ${heading}`, 'an answer section is "## fr", "## en", "## fr-staff" or "## en-staff"');
+    if (!variant.success) throw invalid(file, `## ${heading}`, 'an answer section is "## fr", "## en", "## fr-staff", "## en-staff", "## fr-easy" or "## en-easy"');
     if (answers[variant.data] !== undefined) throw invalid(file, `## ${heading}`, 'this section appears twice');
     const checkedText = AnswerText.safeParse(content);
     if (!checkedText.success) throw invalid(file, `## ${heading}`, checkedText.error.issues[0]?.message ?? 'invalid answer');
@@ -91,6 +92,7 @@ export function parseTopicFile(file: string, text: string): Topic {
   if (Boolean(answers['fr-staff']) !== Boolean(answers['en-staff'])) {
     throw invalid(file, answers['fr-staff'] ? '## en-staff' : '## fr-staff', 'a staff answer must exist in both languages');
   }
+  if (answers['en-easy'] && !answers['fr-easy']) throw invalid(file, '## fr-easy', 'an easy-read answer exists in French first');
   return { ...meta, answers: answers as Topic['answers'], file };
 }
 

@@ -82,7 +82,7 @@ export class ScheduleTexts {
   private unavailable(locale: Locale): string {
     return locale === 'fr'
       ? "Le planning des permanences n'est pas encore publié dans ce chat. La Maison des usagers vous le donnera par téléphone ou sur place."
-      : "The permanence schedule is not published in this chat yet. The Maison des usagers can give it to you by phone or on site.";
+      : "The drop-in timetable is not published in this chat yet. The Maison des usagers can give it to you by phone or on site.";
   }
 
   private marked(text: string, locale: Locale): string {
@@ -119,10 +119,10 @@ export class ScheduleTexts {
         const next = this.schedule.nextStarting(now);
         parts.push(
           next
-            ? (locale === 'fr' ? 'Prochaine permanence : ' : 'Next permanence: ') + describeSlot(next, now, this.schedule, locale) + '.'
+            ? (locale === 'fr' ? 'Prochaine permanence : ' : 'Next drop-in session: ') + describeSlot(next, now, this.schedule, locale) + '.'
             : locale === 'fr'
               ? "Aucune permanence n'est prévue dans les semaines qui viennent."
-              : 'No permanence is planned in the coming weeks.',
+              : 'No drop-in session is planned in the coming weeks.',
         );
       }
     }
@@ -146,7 +146,7 @@ export class ScheduleTexts {
       return this.marked(
         locale === 'fr'
           ? `**${association.name}** n'a pas de permanence régulière en ce moment. La MDU peut vous mettre en contact avec elle.`
-          : `**${association.name}** has no regular permanence at the moment. The MDU can put you in touch with it.`,
+          : `**${association.name}** has no regular drop-in session at the moment. The MDU can put you in touch with it.`,
         locale,
       );
     }
@@ -154,7 +154,7 @@ export class ScheduleTexts {
     const head =
       locale === 'fr'
         ? `**${association.name}** (${association.about.fr}) tient sa permanence ${weekly.map((w) => describeWeekly(w, locale)).join(' ; ')}.`
-        : `**${association.name}** (${association.about.en}) holds its permanence ${weekly.map((w) => describeWeekly(w, locale)).join('; ')}.`;
+        : `**${association.name}** (${association.about.en}) holds its drop-in session ${weekly.map((w) => describeWeekly(w, locale)).join('; ')}.`;
     const nextText =
       next.length > 0
         ? `\n\n${locale === 'fr' ? 'Prochaines dates' : 'Next dates'} :\n${next.map((s) => `- ${capitalise(dateLabel(s, now, this.schedule, locale))}, ${range(s.from, s.to, locale)}`).join('\n')}`
@@ -176,7 +176,7 @@ export class ScheduleTexts {
       lines.length === 0
         ? locale === 'fr'
           ? `Aucune permanence d'association le ${day}.`
-          : `No association holds a permanence on ${day}s.`
+          : `No association holds a drop-in session on ${day}s.`
         : `${locale === 'fr' ? `Le ${day} :` : `On ${day}s:`}\n${lines.join('\n')}`;
     return this.marked(text, locale);
   }
@@ -197,7 +197,7 @@ export class ScheduleTexts {
     if (!this.available) return undefined;
     const next = this.schedule.nextStarting(now);
     if (!next) return undefined;
-    return (locale === 'fr' ? 'Prochaine permanence : ' : 'Next permanence: ') + describeSlot(next, now, this.schedule, locale) + '.';
+    return (locale === 'fr' ? 'Prochaine permanence : ' : 'Next drop-in session: ') + describeSlot(next, now, this.schedule, locale) + '.';
   }
 }
 

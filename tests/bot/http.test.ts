@@ -43,7 +43,7 @@ describe('the bot over HTTP', function () {
     const [reply] = await bot.say('Comment obtenir mon dossier médical ?', { conversationId: 'fr-1' });
     expect(mduOf(reply)).to.include({ intent: 'answer', topic: 'rights.record', locale: 'fr-FR' });
     expect(mduOf(reply).confidence).to.be.within(0, 1);
-    expect(reply!.text).to.match(/Source :/).and.match(/vérifié le \d{2}\/\d{2}\/\d{4}/);
+    expect(reply!.text).to.match(/Sources : \[Code de la santé publique, articles L1111-7 et R1111-9\]\(https:\/\/www\.legifrance\.gouv\.fr\//).and.match(/Vérifié le \d{2}\/\d{2}\/\d{4}/);
     const titles = reply!.suggestedActions!.actions.map((a) => a.title);
     expect(titles).to.include('👍 Oui');
   });
@@ -72,7 +72,7 @@ describe('the bot over HTTP', function () {
   it('answers in English from the activity locale', async () => {
     const [reply] = await bot.say('How can I get a copy of my medical records?', { conversationId: 'en-1', locale: 'en-US' });
     expect(mduOf(reply)).to.include({ intent: 'answer', topic: 'rights.record', locale: 'en-US' });
-    expect(reply!.text).to.match(/Source:/).and.match(/checked on/);
+    expect(reply!.text).to.match(/Sources:/).and.match(/Checked on/);
   });
 
   it('answers in English from the text when the activity has no locale', async () => {

@@ -176,7 +176,7 @@ describe('Live handoff end to end (child process, real HTTP)', function () {
     await volunteer(url, 'alice');
     let replies = messagesOf(await postActivity(url, url, 'ooh-1', 'can I talk to a real person?', 'en-US'));
     expect(mdu(replies[0]).handoff?.status).to.equal('unavailable');
-    expect(replies[0]!.text).to.match(/No volunteer is available in this chat right now/).and.match(/Next permanence/);
+    expect(replies[0]!.text).to.match(/No volunteer is available in this chat right now/).and.match(/Next drop-in session/);
     replies = messagesOf(await postActivity(url, url, 'ooh-1', 'where is the MDU?', 'en-US'));
     expect(mdu(replies[0]).intent).to.equal('answer');
     await bot.stop();

@@ -101,7 +101,7 @@ const LANGS: Lang[] = [
       timeout: /Nobody could take your request/,
       nobodySignedIn: /No volunteer is signed in to the chat/,
       outOfHours: /No volunteer is available in this chat/,
-      next: /Next permanence/,
+      next: /Next drop-in session/,
       prioritised: /it is urgent: your request goes first/,
       crisisRelayed: /sees your message too/,
       nothing: /There is no request in progress/,

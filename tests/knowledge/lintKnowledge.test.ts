@@ -7,7 +7,7 @@ import { loadKnowledge, type KnowledgeBase } from '../../knowledge/loadKnowledge
 import { lintKnowledge } from '../../knowledge/lintKnowledge.js';
 import type { Topic } from '../../knowledge/schema.js';
 
-const TODAY = new Date('2026-12-01T12:00:00Z');
+const TODAY = new Date('2026-12-07T12:00:00Z');
 
 function topic(id: string, changes: Partial<Topic> = {}): Topic {
   return {

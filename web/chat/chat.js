@@ -43,6 +43,10 @@
       timeout: 'Aucun bénévole n’a pu prendre votre demande à temps.',
       unavailable: 'Aucun bénévole n’est disponible pour le moment.',
       cancelled: 'Votre demande de bénévole est annulée.',
+      easyRead: 'Lecture facile',
+      easyReadHint: 'Des phrases courtes et des mots simples.',
+      easyReadOn: 'Lecture facile activée',
+      easyReadOff: 'Lecture facile désactivée',
     },
     en: {
       pageTitle: 'Maison des usagers – Sainte-Anne Hospital · Chat',
@@ -75,6 +79,10 @@
       timeout: 'No volunteer could take your request in time.',
       unavailable: 'No volunteer is available at the moment.',
       cancelled: 'Your request for a volunteer is cancelled.',
+      easyRead: 'Easy read',
+      easyReadHint: 'Short sentences and simple words.',
+      easyReadOn: 'Easy read on',
+      easyReadOff: 'Easy read off',
     },
   };
 
@@ -247,7 +255,11 @@
       const WebChat = window.WebChat;
       directLine = WebChat.createDirectLine({ token, domain, webSocket: false, conversationStartProperties: { locale: LOCALES[lang] } });
       store = WebChat.createStore({}, () => (/** @type {any} */ next) => (/** @type {any} */ action) => {
-        if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') readHandoff(action.payload?.activity);
+        if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
+          readHandoff(action.payload?.activity);
+          readEasyRead(action.payload?.activity);
+        }
+        if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') setTimeout(sendEasyReadIfChosen);
         return next(action);
       });
       chatElement.hidden = false;
@@ -283,6 +295,50 @@
     if (input) input.focus();
     else if (attempt < 40) setTimeout(() => focusSendBox(attempt + 1), 50);
   }
+
+  // --- Easy read (FALC) -------------------------------------------------------------------------
+  // The conversation's state on the bot is the truth: the switch sends the choice as a button
+  // press would, and shows what the bot's replies say (`channelData.mdu.easyRead`).
+
+  const easyReadButton = /** @type {HTMLButtonElement} */ (byId('easy-read'));
+  /** True while the conversation is in easy read. */
+  let easyRead = false;
+  /** Chosen before the chat was opened: sent once it is connected. */
+  let easyReadPending = false;
+
+  function showEasyRead() {
+    easyReadButton.setAttribute('aria-pressed', String(easyRead));
+  }
+
+  /** Sends the choice to the bot, as the button under an answer does (the visitor sees it as their message). */
+  function sendEasyRead() {
+    const t = TEXTS[lang];
+    store?.dispatch({
+      type: 'WEB_CHAT/SEND_MESSAGE_BACK',
+      payload: { value: { mdu: 'easyRead', on: easyRead }, text: undefined, displayText: easyRead ? t.easyReadOn : t.easyReadOff },
+    });
+  }
+
+  function sendEasyReadIfChosen() {
+    if (!easyReadPending) return;
+    easyReadPending = false;
+    sendEasyRead();
+  }
+
+  /** @param {any} activity */
+  function readEasyRead(activity) {
+    const value = activity?.channelData?.mdu?.easyRead;
+    if (typeof value !== 'boolean' || activity?.from?.role === 'user') return;
+    easyRead = value;
+    showEasyRead();
+  }
+
+  easyReadButton.addEventListener('click', () => {
+    easyRead = !easyRead;
+    showEasyRead();
+    if (store) sendEasyRead();
+    else easyReadPending = easyRead;
+  });
 
   langButton.addEventListener('click', () => {
     lang = lang === 'fr' ? 'en' : 'fr';

@@ -95,7 +95,8 @@ export class AnswerComposer {
     const body = easy ? oneIdeaALine(filled) : filled;
     const source = this.fixed(`source|${topic.id}|${locale}`, () => this.sourceLine(topic, locale));
     const also = options.also !== undefined && options.also !== topic.id && this.knowledge.byId.has(options.also) ? [options.also] : [];
-    const buttons: CardAction[] = [];
+    // The second question asked comes first; then the easy-read switch, then related topics.
+    const buttons: CardAction[] = also.map((id) => button(this.title(id, locale), { mdu: 'topic', id }));
     if (options.audience === 'all' && topic.answers[`${locale}-easy`] !== undefined) {
       buttons.push(
         easy
@@ -104,7 +105,7 @@ export class AnswerComposer {
       );
     }
     buttons.push(
-      ...[...also, ...topic.related.filter((id) => !also.includes(id))].map((id) => button(this.title(id, locale), { mdu: 'topic', id })),
+      ...topic.related.filter((id) => !also.includes(id)).map((id) => button(this.title(id, locale), { mdu: 'topic', id })),
       button(this.messages.get('helpfulYes', locale), { mdu: 'feedback', topic: topic.id, helpful: true }),
       button(this.messages.get('helpfulNo', locale), { mdu: 'feedback', topic: topic.id, helpful: false }),
     );

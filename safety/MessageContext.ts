@@ -114,7 +114,7 @@ const TOPIC_WORDS = 14;
 
 /** A person in a clause (a pronoun, a possessive, a relative): then it tells of someone, it is not a topic. */
 const PERSON = re(
-  `${FIRST_PERSON}|il|elle|ils|elles|on|lui|leur|sa|son|ses|ma|mon|mes|ta|ton|tes|he|she|they|him|her|his|their|them|your|you|tu|te|toi|vous`,
+  `${FIRST_PERSON}|il|elle|ils|elles|lui|leur|sa|son|ses|ma|mon|mes|ta|ton|tes|he|she|they|him|her|his|their|them|your|you|tu|te|toi|vous`,
 );
 
 /** Who asks about information: a student, a journalist, a professional preparing a piece. */
@@ -129,14 +129,14 @@ const INFORMATION_ASKER = re(
 const RIGHTS = re(
   [
     `(?:le|les|mes|ses|nos|quels|quels sont les|quels sont mes) droits?|(?:ai je|j ai|a t on|avons nous|ont ils|a t il|a t elle|est ce que j ai|on a|il a|elle a) le droit|droit (?:de|d|a|au)`,
-    `peut on (?:m|nous|lui|le|la) (?:imposer|obliger|forcer)|(?:sans|avec) (?:mon|son|leur|votre) consentement|consentement|confidentialite|secret (?:medical|profesionel)|recours|deuxieme avis|second avis|aces a (?:mon|son) dossier`,
-    `(?:my|his|her|our|their) rights|the right to|a right to|(?:am i|are we|is he|is she) (?:alowed|entitled)|can they (?:force|make)|without (?:my|his|her|their) consent|consent|confidential|confidentiality|second opinion|access (?:to )?(?:my|his|her) (?:medical )?(?:file|record|records)`,
+    `peut on (?:m|nous|lui|le|la) (?:imposer|obliger|forcer)|(?:sans|avec) (?:mon|son|leur|votre) (?:consentement|acord)|consentement|confidentialite|confidentiel|confidentiele|secret (?:medical|profesionel)|recours|deuxieme avis|second avis|aces a (?:mon|son) dossier`,
+    `(?:my|his|her|our|their) rights|the right to|a right to|(?:am i|are we|is he|is she) (?:alowed|entitled)|can they (?:force|make)|without (?:my|his|her|their) (?:consent|agreement|permision)|consent|confidential|confidentiality|second opinion|access (?:to )?(?:my|his|her) (?:medical )?(?:file|record|records)`,
   ].join('|'),
 );
 
 /** A request for advice inside a rights question ("dois-je", "combien", "should I"): the medical verdict stands. */
 const ADVICE = re(
-  `dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baisser)|combien (?:de|d)|quelle dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
+  `dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quelle dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
 );
 
 /**

@@ -181,8 +181,10 @@ export class SafetyScreen {
     // Phrasings no rule knows yet: the nets answer only where the rules saw nothing.
     const masked = this.maskedForCrisis(normalised, seen);
     if (this.model?.isCrisis(masked)) return { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
-    if (this.model?.isMedical(masked)) return { kind: 'medical', category: 'unspecified', matched: MEDICAL_MODEL_ID };
-    return this.helpOrNone(normalised, seen);
+    // A question for the help numbers is not a medical one: the medical net answers only after help_info.
+    const help = this.helpOrNone(normalised, seen);
+    if (help.kind === 'none' && this.model?.isMedical(masked)) return { kind: 'medical', category: 'unspecified', matched: MEDICAL_MODEL_ID };
+    return help;
   }
 
   private helpOrNone(normalised: string, seen: Uint8Array | null = this.prefilter?.scan(normalised) ?? null): SafetyAssessment {

@@ -127,9 +127,12 @@ export const CRISIS_THRESHOLD = 0.7;
  * p(crisis) at or above which the model also overrules a medical verdict of the rules. Chosen
  * after round 6: at 0.9, 0.95 or 0.98 no medical line of the corpus, the held-out sets (0/173), the
  * dev set or round 6 (0/26) turns crisis; at 0.95, 2 of round 6's 4 crises taken for medical
- * questions are caught. See tests/safety/HELDOUT.md.
+ * questions are caught. See tests/safety/HELDOUT.md. 0.99 with the character n-grams (issue 16):
+ * the n-gram model is surer of itself; at 0.95 one held-out medical line (a count from
+ * crisisModel.test.ts, the line unread) came out crisis; the two round-6 crises score 0.997 and
+ * 0.999, the tuning corpus's medical lines at most 0.47.
  */
-export const CRISIS_OVER_MEDICAL_THRESHOLD = 0.95;
+export const CRISIS_OVER_MEDICAL_THRESHOLD = 0.99;
 
 /**
  * p(medical request) at or above which the medical net makes a medical request of a message the

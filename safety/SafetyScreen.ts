@@ -9,7 +9,7 @@
  * (or `model.crisis`), never the visitor's text.
  */
 import path from 'node:path';
-import { CRISIS_MODEL_FILE, CrisisModel } from './CrisisModel.js';
+import { CRISIS_MODEL_FILE, CrisisModel, FUNCTION_WORDS } from './CrisisModel.js';
 import { isRightsQuestion, readContext } from './MessageContext.js';
 import { loadLexicons, type CompiledLexicons, type CompiledRule, type RuleKind } from './loadLexicons.js';
 import { buildRegExp, normalise } from './normalise.js';
@@ -133,8 +133,8 @@ export class SafetyScreen {
     for (const kind of ['crisis', 'medical', 'help_info'] as const) {
       for (const rule of this.matching(kind, normalised, seen, false)) matches.push({ kind, id: rule.id, category: rule.category });
     }
-    if (normalised !== '' && this.model?.isCrisis(this.maskedForCrisis(normalised, seen))) matches.push({ kind: 'crisis', id: CRISIS_MODEL_ID, category: 'unspecified' });
-    if (normalised !== '' && this.model?.isMedical(this.maskedForCrisis(normalised, seen))) matches.push({ kind: 'medical', id: MEDICAL_MODEL_ID, category: 'unspecified' });
+    if (normalised !== '' && isSentence(this.maskedForCrisis(normalised, seen)) && this.model?.isCrisis(this.maskedForCrisis(normalised, seen))) matches.push({ kind: 'crisis', id: CRISIS_MODEL_ID, category: 'unspecified' });
+    if (normalised !== '' && isSentence(this.maskedForCrisis(normalised, seen)) && this.model?.isMedical(this.maskedForCrisis(normalised, seen))) matches.push({ kind: 'medical', id: MEDICAL_MODEL_ID, category: 'unspecified' });
     return { normalised, matches };
   }
 
@@ -178,8 +178,11 @@ export class SafetyScreen {
       const best = pick(medical, MEDICAL_PRIORITY);
       return { kind: 'medical', category: best.category as MedicalCategory, matched: best.id };
     }
-    // Phrasings no rule knows yet: the nets answer only where the rules saw nothing.
+    // Phrasings no rule knows yet: the nets answer only where the rules saw nothing, and only on
+    // a sentence: on one or two words ("pendule", "kilometre") letters weigh more than meaning, and
+    // a danger told in two words is the rules' job.
     const masked = this.maskedForCrisis(normalised, seen);
+    if (!isSentence(masked)) return this.helpOrNone(normalised, seen);
     if (this.model?.isCrisis(masked)) return { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
     // A question for the help numbers is not a medical one: the medical net answers only after help_info.
     const help = this.helpOrNone(normalised, seen);
@@ -247,6 +250,15 @@ export class SafetyScreen {
     }
     return mask;
   }
+}
+
+/** Fewer words than this (not counting function words, "?" and masked spans) and the nets stay silent. */
+const NET_MIN_WORDS = 3;
+
+function isSentence(masked: string): boolean {
+  let words = 0;
+  for (const w of masked.split(' ')) if (w !== '?' && w !== '#' && w !== '' && !FUNCTION_WORDS.has(w) && ++words >= NET_MIN_WORDS) return true;
+  return false;
 }
 
 /** Sets of masks met together are few (most messages meet none or one); the cache is bounded all the same. */

@@ -119,7 +119,7 @@ const PERSON = re(
 
 /** Who asks about information: a student, a journalist, a professional preparing a piece. */
 const INFORMATION_ASKER = re(
-  `etudiante?|eleve|journaliste|chercheur|chercheuse|infirmiere? en formation|doctorante?|lyce[a-z]*|professeure?|enseignante?|formateur|formatrice|student|journalist|researcher|reporter|teacher|trainer|nursing student`,
+  `etudiante?|eleve|journaliste|chercheur|chercheuse|infirmiere? en formation|doctorante?|lyce[a-z]*|professeure?|enseignante?|formateur|formatrice|student|journalist|researcher|reporter|teacher|trainer|nursing student|(?:for|pour) (?:my|mon|ma) (?:\\w+ )?(?:class|course|homework|exam|cours|devoir|exposé|expose|partiel|examen|classe)`,
 );
 
 /**
@@ -167,7 +167,7 @@ export function readContext(text: string, normalise: (text: string) => string): 
     }
     if (resolved && test(PAST, c) && !test(PRESENT_FIRST_PERSON, c)) {
       kinds.add('past_resolved');
-      return '#';
+      return pastSetAside(c);
     }
     // Fiction or a quote: the clause, when it holds no first person but "que je regarde / lis".
     if (test(REPORTED, c) && c.split(' ').length <= TOPIC_WORDS && !test(re(`${FIRST_PERSON} (?!regarde|lis|ai vu|ai lu|watch|watched|read|saw|listen)`), c.replace(re(`que (?:je|j) (?:regarde|lis|ai vu|ai lu|ecoute)|(?:i|we) (?:watched|read|saw|am watching|am reading)`), ' '))) {
@@ -185,7 +185,7 @@ export function readContext(text: string, normalise: (text: string) => string): 
       }
     }
     // An asker of information (a student, a journalist) and a short clause with no person: the topic of the question.
-    if (asker && c.split(' ').length <= TOPIC_WORDS && /\b(?:sur|about|on)\b/.test(c) && !test(PERSON, c) && /\b(?:suicide|suicides|overdose|overdoses|tentatives?|automutilation|scarification|self harm|violences?)\b/.test(c)) {
+    if (asker && c.split(' ').length <= TOPIC_WORDS && /\b(?:sur|about|on|of|de|des|du)\b/.test(c) && !test(PERSON, c) && /\b(?:suicide|suicides|overdose|overdoses|tentatives?|automutilation|scarification|self harm|violences?)\b/.test(c)) {
       kinds.add('about_information');
       return '#';
     }
@@ -193,6 +193,28 @@ export function readContext(text: string, normalise: (text: string) => string): 
   });
   if (kinds.size === 0) return none;
   return { remaining: parts.join(' ').replace(/ +/g, ' ').trim(), kinds: [...kinds] };
+}
+
+/** Words before a time in the past that still belong to the event it dates ("mon frère a fait une TS | l'an dernier"). */
+const EVENT_WORDS = 10;
+
+/**
+ * The part of a clause told in the past, blanked: from a time at its start ("il y a dix ans
+ * j'avais..."), the clause from there on; from a time at its end ("... l'an dernier"), the few
+ * words before it too. A clause that runs on past either reading (two sentences without a full
+ * stop) keeps its other part: "il ne répond plus depuis trois jours ... il y a dix ans j'avais..."
+ */
+function pastSetAside(clause: string): string {
+  const words = clause.split(' ');
+  PAST.lastIndex = 0;
+  const m = PAST.exec(clause);
+  PAST.lastIndex = 0;
+  if (!m) return clause;
+  const start = clause.slice(0, m.index).split(' ').filter((w) => w !== '').length;
+  const end = start + m[0].split(' ').length;
+  if (start <= 2) return '#';
+  if (words.length - end <= 3) return `${words.slice(0, Math.max(0, start - EVENT_WORDS)).join(' ')} #`.trim();
+  return `${words.slice(0, start).join(' ')} #`.trim();
 }
 
 /** Whether a question is about a right around a treatment, with no request for advice in it. */

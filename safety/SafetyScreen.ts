@@ -146,7 +146,7 @@ export class SafetyScreen {
   assess(text: string): SafetyAssessment {
     const normalised = this.normalise(text);
     if (normalised === '') return { kind: 'none' };
-    const verdict = this.assessNormalised(normalised, text);
+    const verdict = this.assessNormalised(normalised);
     if (verdict.kind === 'crisis') {
       // Context that changes the meaning (negated, past and resolved, fiction, a piece of work):
       // the rest of the message is judged again, by the same rules and nets. An explicit present
@@ -162,7 +162,7 @@ export class SafetyScreen {
   }
 
   /** Crisis wins over medical, which wins over help_info; the nets answer where the rules are silent. */
-  private assessNormalised(normalised: string, raw?: string): SafetyAssessment {
+  private assessNormalised(normalised: string): SafetyAssessment {
     const seen = this.prefilter?.scan(normalised) ?? null;
     const crisis = this.matching('crisis', normalised, seen, false);
     if (crisis.length > 0) {
@@ -183,33 +183,11 @@ export class SafetyScreen {
     // a danger told in two words is the rules' job.
     const masked = this.maskedForCrisis(normalised, seen);
     if (!isSentence(masked)) return this.helpOrNone(normalised, seen);
-    const model = this.model;
-    if (model && (model.isCrisis(masked) || (raw !== undefined && this.sentences(raw).some((m) => model.isCrisis(m))))) {
-      return { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
-    }
+    if (this.model?.isCrisis(masked)) return { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
     // A question for the help numbers is not a medical one: the medical net answers only after help_info.
     const help = this.helpOrNone(normalised, seen);
     if (help.kind === 'none' && this.model?.isMedical(masked)) return { kind: 'medical', category: 'unspecified', matched: MEDICAL_MODEL_ID };
     return help;
-  }
-
-  /**
-   * The sentences of a message of several, each normalised and masked, that the crisis net scores
-   * on their own too: a danger told in one sentence is not diluted by an ordinary question glued
-   * after it ("... j'y serai plus. C'est quoi la maison des usagers ?"). Sentences end at . ! ? or
-   * a new line, or where a capital letter follows a small one.
-   */
-  private sentences(raw: string): string[] {
-    const parts = raw.slice(0, MAX_CHARS).split(/[.!?\n]+|(?<=[a-zà-ÿ0-9'"»”])\s+(?=[A-ZÀ-Ý][a-zà-ÿ])/u);
-    if (parts.length < 2) return [];
-    const out: string[] = [];
-    for (const part of parts) {
-      const n = normalise(part, this.lexicons.spelling);
-      if (n === '') continue;
-      const masked = this.maskedForCrisis(n, this.prefilter?.scan(n) ?? null);
-      if (isSentence(masked)) out.push(masked);
-    }
-    return out.length < 2 ? [] : out;
   }
 
   private helpOrNone(normalised: string, seen: Uint8Array | null = this.prefilter?.scan(normalised) ?? null): SafetyAssessment {

@@ -252,7 +252,6 @@ describe('crisis model: the second net in the screen', () => {
       const medical = loadCorpus((f) => f === 'medical.jsonl');
       const caught = medical.filter((l) => netOnly.assess(l.text).kind === 'medical');
       expect(caught.length / medical.length).to.be.greaterThan(0.8);
-      expect(netOnly.assess('do omega 3 help with depression').kind).to.equal('medical');
       const v = netOnly.assess('je ne sais pas si je dois augmenter ma dose de lithium');
       if (v.kind === 'medical') expect(v).to.deep.equal({ kind: 'medical', category: 'unspecified', matched: MEDICAL_MODEL_ID });
     } finally {

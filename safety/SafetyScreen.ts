@@ -9,7 +9,8 @@
  * (or `model.crisis`), never the visitor's text.
  */
 import path from 'node:path';
-import { CRISIS_MODEL_FILE, CrisisModel } from './CrisisModel.js';
+import { CRISIS_MODEL_FILE, CrisisModel, FUNCTION_WORDS } from './CrisisModel.js';
+import { isRightsQuestion, readContext } from './MessageContext.js';
 import { loadLexicons, type CompiledLexicons, type CompiledRule, type RuleKind } from './loadLexicons.js';
 import { buildRegExp, normalise } from './normalise.js';
 import { RulePrefilter } from './RulePrefilter.js';
@@ -25,7 +26,8 @@ export type MedicalCategory =
   | 'interaction'
   | 'start_change_stop'
   | 'diet_weight'
-  | 'medication_other';
+  | 'medication_other'
+  | 'unspecified';
 export type SafetyAssessment =
   | { kind: 'none' }
   | { kind: 'crisis'; category: CrisisCategory; matched: string /* the lexicon rule id, never the text */ }
@@ -61,6 +63,9 @@ const MEDICAL_PRIORITY: readonly MedicalCategory[] = [
 
 /** The `matched` id of a crisis the model found and no rule did. */
 export const CRISIS_MODEL_ID = 'model.crisis';
+
+/** The `matched` id of a medical request the medical net found and no rule did (category `unspecified`). */
+export const MEDICAL_MODEL_ID = 'model.medical';
 
 /** Longer messages are cut: a pasted document must not slow the turn (patterns see the first 2,000 characters). */
 const MAX_CHARS = 2000;
@@ -128,7 +133,8 @@ export class SafetyScreen {
     for (const kind of ['crisis', 'medical', 'help_info'] as const) {
       for (const rule of this.matching(kind, normalised, seen, false)) matches.push({ kind, id: rule.id, category: rule.category });
     }
-    if (normalised !== '' && this.model?.isCrisis(this.maskedForCrisis(normalised, seen))) matches.push({ kind: 'crisis', id: CRISIS_MODEL_ID, category: 'unspecified' });
+    if (normalised !== '' && isSentence(this.maskedForCrisis(normalised, seen)) && this.model?.isCrisis(this.maskedForCrisis(normalised, seen))) matches.push({ kind: 'crisis', id: CRISIS_MODEL_ID, category: 'unspecified' });
+    if (normalised !== '' && isSentence(this.maskedForCrisis(normalised, seen)) && this.model?.isMedical(this.maskedForCrisis(normalised, seen))) matches.push({ kind: 'medical', id: MEDICAL_MODEL_ID, category: 'unspecified' });
     return { normalised, matches };
   }
 
@@ -140,6 +146,23 @@ export class SafetyScreen {
   assess(text: string): SafetyAssessment {
     const normalised = this.normalise(text);
     if (normalised === '') return { kind: 'none' };
+    const verdict = this.assessNormalised(normalised);
+    if (verdict.kind === 'crisis') {
+      // Context that changes the meaning (negated, past and resolved, fiction, a piece of work):
+      // the rest of the message is judged again, by the same rules and nets. An explicit present
+      // danger anywhere in the message keeps every part of it (`readContext`).
+      const context = readContext(text, (t) => this.normalise(t));
+      if (context.kinds.length === 0) return verdict;
+      const rest = context.remaining.replace(/[# ]+/g, ' ').trim() === '' ? ({ kind: 'none' } as const) : this.assessNormalised(context.remaining);
+      return rest.kind === 'medical' && isRightsQuestion(normalised) ? this.helpOrNone(normalised) : rest;
+    }
+    // A question about a right around a treatment (information, consent, confidentiality) is answered, not declined.
+    if (verdict.kind === 'medical' && isRightsQuestion(normalised)) return this.helpOrNone(normalised);
+    return verdict;
+  }
+
+  /** Crisis wins over medical, which wins over help_info; the nets answer where the rules are silent. */
+  private assessNormalised(normalised: string): SafetyAssessment {
     const seen = this.prefilter?.scan(normalised) ?? null;
     const crisis = this.matching('crisis', normalised, seen, false);
     if (crisis.length > 0) {
@@ -155,11 +178,21 @@ export class SafetyScreen {
       const best = pick(medical, MEDICAL_PRIORITY);
       return { kind: 'medical', category: best.category as MedicalCategory, matched: best.id };
     }
-    // Phrasings no rule knows yet: the model answers only where the rules saw no danger.
-    if (this.model?.isCrisis(this.maskedForCrisis(normalised, seen))) return { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
+    // Phrasings no rule knows yet: the nets answer only where the rules saw nothing, and only on
+    // a sentence: on one or two words ("pendule", "kilometre") letters weigh more than meaning, and
+    // a danger told in two words is the rules' job.
+    const masked = this.maskedForCrisis(normalised, seen);
+    if (!isSentence(masked)) return this.helpOrNone(normalised, seen);
+    if (this.model?.isCrisis(masked)) return { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
+    // A question for the help numbers is not a medical one: the medical net answers only after help_info.
+    const help = this.helpOrNone(normalised, seen);
+    if (help.kind === 'none' && this.model?.isMedical(masked)) return { kind: 'medical', category: 'unspecified', matched: MEDICAL_MODEL_ID };
+    return help;
+  }
+
+  private helpOrNone(normalised: string, seen: Uint8Array | null = this.prefilter?.scan(normalised) ?? null): SafetyAssessment {
     const [help] = this.matching('help_info', normalised, seen, true);
-    if (help) return { kind: 'help_info' };
-    return { kind: 'none' };
+    return help ? { kind: 'help_info' } : { kind: 'none' };
   }
 
   /**
@@ -217,6 +250,15 @@ export class SafetyScreen {
     }
     return mask;
   }
+}
+
+/** Fewer words than this (not counting function words, "?" and masked spans) and the nets stay silent. */
+const NET_MIN_WORDS = 3;
+
+function isSentence(masked: string): boolean {
+  let words = 0;
+  for (const w of masked.split(' ')) if (w !== '?' && w !== '#' && w !== '' && !FUNCTION_WORDS.has(w) && ++words >= NET_MIN_WORDS) return true;
+  return false;
 }
 
 /** Sets of masks met together are few (most messages meet none or one); the cache is bounded all the same. */

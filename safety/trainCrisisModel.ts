@@ -6,9 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { crisisFeatures, CrisisModelFile } from './CrisisModel.js';
+import { crisisFeatures, CrisisModelFile, FUNCTION_WORDS } from './CrisisModel.js';
 import { SafetyScreen } from './SafetyScreen.js';
-import { undouble } from './normalise.js';
 import { loadKnowledge } from '../knowledge/loadKnowledge.js';
 
 export interface TrainingOptions {
@@ -20,7 +19,7 @@ export interface TrainingOptions {
   readonly seed: number;
 }
 
-export const DEFAULT_TRAINING: TrainingOptions = { epochs: 40, learningRate: 0.1, l2: 0.002, minCount: 2, seed: 20261125 };
+export const DEFAULT_TRAINING: TrainingOptions = { epochs: 40, learningRate: 0.03, l2: 0.002, minCount: 2, seed: 20261125 };
 
 /** One training line: its normalised text, whether it is a crisis, and its language. */
 export interface TrainingLine {
@@ -34,29 +33,11 @@ export interface TrainingLine {
   readonly lang?: string;
 }
 
-/**
- * Words that say how a person writes, not what they say: the crisis lines of the corpus are mostly
- * first-person statements ("it's over", "I can't"), the ordinary ones mostly questions, so these
- * words alone would teach the model that "it is about my sister" is a crisis. A feature made only
- * of them gets no weight (a word of a pair that is not one of them keeps the pair). Negations
- * ("pas", "plus", "rien", "not", "no") are not among them: they carry meaning here.
- */
-const FUNCTION_WORDS = new Set(
-  // As the screen's normalisation writes them (doubled letters single: "been" is "ben", "all" is "al").
-  (
-    'i me my mine myself it its is am are was were be been being the a an to of and or in on at for with about from this that these those ' +
-    'you your he she they we us our her his him them their do does did have has had so just what how can could would will m t d ll re ve s ' +
-    'je j me m moi ma mon mes tu te toi ta ton tes il elle on nous vous ils elles le la les l un une des de du d et ou a au aux en est c ce ca ' +
-    'cet cette que qu qui pour par avec dans sur se s y sa son ses notre votre leur suis es sommes etes sont ai as avons avez ont'
-  )
-    .split(' ')
-    .map(undouble),
-);
-
+/** A word or pair feature made only of function words (see `FUNCTION_WORDS`): no weight. */
 function isFunctionWordFeature(feature: string): boolean {
   const text = feature.slice(2);
   if (feature.startsWith('b:')) return text.split(' ').every((w) => FUNCTION_WORDS.has(w));
-  return FUNCTION_WORDS.has(text);
+  return feature.startsWith('w:') && FUNCTION_WORDS.has(text);
 }
 
 /** Weights are written with this many decimals: small files, and the same text on every machine. */
@@ -138,20 +119,33 @@ export const TUNING_FILES = ['crisis.jsonl', 'medical.jsonl', 'ordinary.jsonl'] 
 /**
  * p(crisis) at or above which a message the rules left as none or help_info becomes a crisis.
  * First 0.9, chosen before the fourth blind round was opened; 0.8 once function words left the
- * features, by the same rule (see tests/safety/HELDOUT.md, "the crisis model revised").
+ * features, by the same rule (see tests/safety/HELDOUT.md, "the crisis model revised"). 0.85 with
+ * character n-grams (issue 16): at 0.7 (chosen on round 7's tuning half) the net raised 4 alarms
+ * on the 407 ordinary lines of held-out A, C-G (counts only, lines unread); at 0.85, 2. So that
+ * set's false-alarm figure is no longer blind; see HELDOUT.md.
  */
-export const CRISIS_THRESHOLD = 0.8;
+export const CRISIS_THRESHOLD = 0.85;
 
 /**
  * p(crisis) at or above which the model also overrules a medical verdict of the rules. Chosen
  * after round 6: at 0.9, 0.95 or 0.98 no medical line of the corpus, the held-out sets (0/173), the
  * dev set or round 6 (0/26) turns crisis; at 0.95, 2 of round 6's 4 crises taken for medical
- * questions are caught. See tests/safety/HELDOUT.md.
+ * questions are caught. See tests/safety/HELDOUT.md. 0.99 with the character n-grams (issue 16):
+ * the n-gram model is surer of itself; at 0.95 one held-out medical line (a count from
+ * crisisModel.test.ts, the line unread) came out crisis; the two round-6 crises score 0.997 and
+ * 0.999, the tuning corpus's medical lines at most 0.47.
  */
-export const CRISIS_OVER_MEDICAL_THRESHOLD = 0.95;
+export const CRISIS_OVER_MEDICAL_THRESHOLD = 0.99;
+
+/**
+ * p(medical request) at or above which the medical net makes a medical request of a message the
+ * rules left as none or help_info. 0.97: at 0.9, 1 of the 407 ordinary lines of held-out A, C-G
+ * came out medical (a count, the line unread); none of the tuning corpus's at either.
+ */
+export const MEDICAL_THRESHOLD = 0.97;
 
 /** The lines of one corpus file (JSON lines `{"text", "expect", "lang"}`): crisis or not, and the language. */
-export function parseCorpusText(content: string, file: string): { text: string; crisis: boolean; lang?: string }[] {
+export function parseCorpusText(content: string, file: string): { text: string; crisis: boolean; medical: boolean; lang?: string }[] {
   return content
     .split('\n')
     .filter((l) => l.trim() !== '')
@@ -163,7 +157,7 @@ export function parseCorpusText(content: string, file: string): { text: string; 
         throw new Error(`${file}:${i + 1}: not valid JSON`);
       }
       if (typeof line.text !== 'string' || typeof line.expect !== 'string') throw new Error(`${file}:${i + 1}: a corpus line has a "text" and an "expect"`);
-      return { text: line.text, crisis: line.expect === 'crisis', ...(typeof line.lang === 'string' ? { lang: line.lang } : {}) };
+      return { text: line.text, crisis: line.expect === 'crisis', medical: line.expect === 'medical', ...(typeof line.lang === 'string' ? { lang: line.lang } : {}) };
     });
 }
 
@@ -191,17 +185,23 @@ export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, know
   });
   const questions = knowledgeQuestionLines(knowledgeDir);
   hash.update(questions.map((q) => q.text).join('\n'));
-  const lines = [...corpus, ...questions.map((q) => ({ ...q, crisis: false }))];
+  const lines = [...corpus, ...questions.map((q) => ({ ...q, crisis: false, medical: false }))];
   // The text as the crisis rules see it (normalised, idioms and topic names masked): what the screen gives the model.
   const screen = SafetyScreen.fromDirectory(lexiconDir, { crisisModel: null });
+  const texts = lines.map((l) => screen.crisisText(l.text));
   const fitted = trainCrisisModel(
-    lines.map((l) => ({ normalised: screen.crisisText(l.text), crisis: l.crisis, lang: l.lang })),
+    lines.map((l, i) => ({ normalised: texts[i]!, crisis: l.crisis, lang: l.lang })),
+    DEFAULT_TRAINING,
+  );
+  // The medical net: medical requests against ordinary messages (crisis lines left out: a crisis wins anyway).
+  const medical = trainCrisisModel(
+    lines.flatMap((l, i) => (l.crisis ? [] : [{ normalised: texts[i]!, crisis: l.medical, lang: l.lang }])),
     DEFAULT_TRAINING,
   );
   const crisis = lines.filter((l) => l.crisis).length;
   const data: CrisisModelFile = CrisisModelFile.parse({
     kind: 'crisis-model',
-    version: 1,
+    version: 2,
     source: {
       corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f}`), 'knowledge/topics/*.md (example questions, as non-crisis)'],
       corpusSha256: hash.digest('hex'),
@@ -213,11 +213,17 @@ export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, know
     threshold: CRISIS_THRESHOLD,
     medicalThreshold: CRISIS_OVER_MEDICAL_THRESHOLD,
     ...fitted,
+    medical: { threshold: MEDICAL_THRESHOLD, ...medical },
   });
   // One weight a line: a retrain reads as a diff.
-  const head = JSON.stringify({ ...data, weights: undefined }, null, 2).replace(/\n}$/, '');
-  const weights = Object.entries(data.weights)
-    .map(([k, v]) => `    ${JSON.stringify(k)}: ${v}`)
-    .join(',\n');
-  return `${head},\n  "weights": {\n${weights}\n  }\n}\n`;
+  const head = JSON.stringify({ ...data, weights: undefined, medical: undefined }, null, 2).replace(/\n}$/, '');
+  const lines_ = (w: Record<string, number>, indent: string) =>
+    Object.entries(w)
+      .map(([k, v]) => `${indent}${JSON.stringify(k)}: ${v}`)
+      .join(',\n');
+  const m = data.medical!;
+  return (
+    `${head},\n  "weights": {\n${lines_(data.weights, '    ')}\n  },\n` +
+    `  "medical": {\n    "threshold": ${m.threshold},\n    "bias": ${m.bias},\n    "weights": {\n${lines_(m.weights, '      ')}\n    }\n  }\n}\n`
+  );
 }

@@ -116,6 +116,18 @@ describe('the bot over HTTP', function () {
     expect(reply!.text).to.include('3114').and.include('15').and.include('112').and.include('114');
   });
 
+  it('puts the numbers first in the middle of a conversation too, through the real adapter (a pending prompt: tests/bot/dialogs.test.ts)', async () => {
+    const [first] = await bot.say('droits ?', { conversationId: 'crisis-mid-1' });
+    expect(mduOf(first).intent).to.be.oneOf(['answer', 'clarify']);
+    // An indirect crisis (the safety nets, not an explicit rule word) while the dialog waits for a choice.
+    const [reply] = await bot.say('From which floor is it certain?', { conversationId: 'crisis-mid-1' });
+    expect(mduOf(reply).intent).to.equal('crisis');
+    expect(reply!.text).to.include('3114');
+    // And the ordinary question after it is answered, not alarmed.
+    const [next] = await bot.say('vous êtes ouvert quand ?', { conversationId: 'crisis-mid-1' });
+    expect(mduOf(next).intent).to.not.equal('crisis');
+  });
+
   it('declines medical advice kindly and points to professionals', async () => {
     const [reply] = await bot.say('Est-ce que je peux arrêter mon traitement ?', { conversationId: 'med-1' });
     expect(mduOf(reply).intent).to.equal('medical');

@@ -14,9 +14,10 @@ import { DEV_SET, LEXICON_DIR, describe as describeFigures, evaluate, isHeldOut,
 
 const screen = SafetyScreen.fromDirectory(LEXICON_DIR);
 
-function assertTargets(name: string, lines: readonly CorpusLine[]): void {
+/** `aggregatesOnly`: a held-out set, whose lines are never printed (not even when a target fails). */
+function assertTargets(name: string, lines: readonly CorpusLine[], aggregatesOnly = false): void {
   const f = evaluate(screen, lines);
-  const misses = f.misses.map((m) => `\n  expected ${m.line.expect}, got ${JSON.stringify(m.got)}: ${m.line.source} ${JSON.stringify(m.line.text)}`).join('');
+  const misses = aggregatesOnly ? '' : f.misses.map((m) => `\n  expected ${m.line.expect}, got ${JSON.stringify(m.got)}: ${m.line.source} ${JSON.stringify(m.line.text)}`).join('');
   const summary = describeFigures(name, f) + misses;
   expect(f.crisis.recall, summary).to.equal(1);
   expect(f.medical.recall, summary).to.be.at.least(0.98);
@@ -49,7 +50,7 @@ describe('safety screen: corpus', () => {
   });
 
   it('held-out corpus: same targets', () => {
-    assertTargets('held-out corpus', heldOut);
+    assertTargets('held-out corpus', heldOut, true);
   });
 
   it('answers help_info (not an alarm, not none) for most questions asking for emergency numbers', () => {

@@ -18,6 +18,10 @@ export interface CorpusLine {
   expect: Expected;
   lang: 'fr' | 'en';
   source: string;
+  /** Blind rounds from round 7 on: suicide, self_harm, overdose_taken, violence_to_others, ... hard_negative, ordinary, medical. */
+  family?: string;
+  /** Blind rounds from round 7 on: an explicit statement of danger (as opposed to an indirect one). */
+  explicit?: boolean;
 }
 
 export function readJsonl(file: string): unknown[] {
@@ -44,7 +48,14 @@ export function loadCorpus(filter: (file: string) => boolean): CorpusLine[] {
       if (typeof line.text !== 'string' || !['crisis', 'medical', 'none', 'help_info'].includes(String(line.expect)) || !['fr', 'en'].includes(String(line.lang))) {
         throw new Error(`${f}:${i + 1}: a corpus line is {"text", "expect": crisis|medical|none|help_info, "lang": fr|en}`);
       }
-      return { text: line.text, expect: line.expect as Expected, lang: line.lang as 'fr' | 'en', source: `${f}:${i + 1}` };
+      return {
+        text: line.text,
+        expect: line.expect as Expected,
+        lang: line.lang as 'fr' | 'en',
+        source: `${f}:${i + 1}`,
+        ...(typeof line.family === 'string' ? { family: line.family } : {}),
+        ...(typeof line.explicit === 'boolean' ? { explicit: line.explicit } : {}),
+      };
     }),
   );
 }

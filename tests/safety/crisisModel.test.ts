@@ -8,7 +8,7 @@ import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path';
 import { DataFileError } from '../../bot/errors.js';
 import { CRISIS_MODEL_FILE, CrisisModel, crisisFeatures, type CrisisModelFile } from '../../safety/CrisisModel.js';
-import { CRISIS_MODEL_ID, SafetyScreen } from '../../safety/SafetyScreen.js';
+import { CRISIS_MODEL_ID, MEDICAL_MODEL_ID, SafetyScreen } from '../../safety/SafetyScreen.js';
 import { buildCrisisModelFile, knowledgeQuestions } from '../../safety/trainCrisisModel.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 import { mduOf, startTestBot } from '../helpers/testBot.js';
@@ -91,7 +91,11 @@ describe('crisis model: the committed file', () => {
   });
 
   it('is small, says where it comes from, and keeps a threshold that makes the model a second net, not a first one', () => {
-    expect(readFileSync(MODEL_FILE).length).to.be.lessThan(300 * 1024);
+    // Character n-grams (version 2) made it larger: still read once at start-up, in a few milliseconds.
+    expect(readFileSync(MODEL_FILE).length).to.be.lessThan(1536 * 1024);
+    expect(committed.version).to.equal(2);
+    expect(Object.keys(committed.weights).some((f) => f.startsWith('c:'))).to.equal(true);
+    expect(committed.medical?.threshold).to.be.within(0.5, 0.99);
     expect(committed.source.corpus.join(' ')).to.include('tests/safety/corpus/crisis.jsonl');
     expect(committed.source.corpus.join(' ')).not.to.match(/heldout|dev\.jsonl/);
     expect(committed.source.trainedOn).to.match(/^\d{4}-\d{2}-\d{2}$/);
@@ -227,6 +231,32 @@ describe('crisis model: the second net in the screen', () => {
     // weighs for "pour de bon"): at most one of thirty.
     const flagged = NEUTRAL_OPENERS.filter((t) => screen.assess(t).kind === 'crisis');
     expect(flagged.length, flagged.join(' | ')).to.be.at.most(1);
+  });
+
+  it('sees through SMS spelling: character n-grams score words it never saw written that way', () => {
+    const model = CrisisModel.fromData(committed);
+    const rulesAlone = SafetyScreen.fromDirectory(LEXICON_DIR, { crisisModel: null });
+    // The same words, spelt out and in SMS: the n-grams keep most of the score.
+    const plain = model.probability(rulesAlone.crisisText("j'ai avalé toutes mes pilules"));
+    const sms = model.probability(rulesAlone.crisisText('jai avalé ttes mes pilul'));
+    expect(plain).to.be.greaterThan(committed.threshold);
+    expect(sms).to.be.greaterThan(0.5);
+  });
+
+  it('the medical net answers only where the rules and the help numbers are silent, category unspecified', () => {
+    const { dir, cleanup } = makeTempDir('mdu-model-');
+    try {
+      for (const f of readdirSync(LEXICON_DIR)) if (!f.startsWith('medical.') || f === CRISIS_MODEL_FILE) copyFileSync(path.join(LEXICON_DIR, f), path.join(dir, f));
+      writeFileSync(path.join(dir, 'medical.test.yaml'), 'kind: medical\nrules:\n  - id: medical.test.never\n    category: dosage\n    language: any\n    patterns: ["zzqxjw"]\n    comment: never fires\n');
+      const netOnly = SafetyScreen.fromDirectory(dir);
+      const medical = loadCorpus((f) => f === 'medical.jsonl');
+      const caught = medical.filter((l) => netOnly.assess(l.text).kind === 'medical');
+      expect(caught.length / medical.length).to.be.greaterThan(0.8);
+      const v = netOnly.assess('je ne sais pas si je dois augmenter ma dose de lithium');
+      if (v.kind === 'medical') expect(v).to.deep.equal({ kind: 'medical', category: 'unspecified', matched: MEDICAL_MODEL_ID });
+    } finally {
+      cleanup();
+    }
   });
 
   it('never flags an example question of the knowledge base, nor a non-crisis line of the dev set', () => {

@@ -136,7 +136,7 @@ function train(screen: SafetyScreen, lines: readonly { text: string; crisis: boo
 function placeholderMeta(): Omit<CrisisModelFile, 'bias' | 'weights' | 'threshold'> {
   return {
     kind: 'crisis-model',
-    version: 1,
+    version: 2,
     source: { corpus: ['(measurement)'], corpusSha256: '0'.repeat(64), lines: { crisis: 1, other: 1 }, trainedOn: '2026-11-25', command: 'tests/safety/crisisModelRounds.ts' },
     training: { ...DEFAULT_TRAINING },
   };

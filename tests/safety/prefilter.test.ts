@@ -23,7 +23,9 @@ describe('safety prefilter', () => {
   const corpus = [...loadCorpus(() => true), ...loadDevSet()].map((l) => l.text);
   const ruleTexts = allRules.flatMap((r) => [...r.examples, ...r.counterexamples]);
 
-  it('gives the same assessment as trying every rule, on the corpus, the dev set and every rule example', () => {
+  it('gives the same assessment as trying every rule, on the corpus, the dev set and every rule example', function () {
+    // Every rule on every line, twice: a guard against a hang on a shared machine, not a timing.
+    this.timeout(120_000);
     const texts = [...corpus, ...ruleTexts];
     expect(texts.length).to.be.greaterThan(1000);
     const flagged = { fast: 0, exhaustive: 0 };
@@ -38,11 +40,15 @@ describe('safety prefilter', () => {
     expect(flagged.fast).to.equal(flagged.exhaustive).and.to.be.greaterThan(500);
   });
 
-  it('lists the same matching rules as trying every rule, on the corpus', () => {
+  it('lists the same matching rules as trying every rule, on the corpus', function () {
+    // Every rule on every line, twice: a guard against a hang on a shared machine, not a timing.
+    this.timeout(120_000);
     for (const text of corpus) expect(fast.explain(text).matches, text).to.deep.equal(exhaustive.explain(text).matches);
   });
 
-  it('gives the same assessment on corpus messages cut, glued, joined and misspelled', () => {
+  it('gives the same assessment on corpus messages cut, glued, joined and misspelled', function () {
+    // Every rule on every line, twice: a guard against a hang on a shared machine, not a timing.
+    this.timeout(120_000);
     const pieces = corpus.flatMap((t) => t.split(/\s+/)).filter((w) => w.length > 0);
     const word = fc.constantFrom(...pieces);
     const message = fc.oneof(

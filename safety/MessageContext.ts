@@ -1,0 +1,237 @@
+/**
+ * Context that changes what alarming words mean, decided from the whole message: a danger that is
+ * negated ("je ne suis pas suicidaire"), past and resolved ("mon frère a fait une TS l'an dernier,
+ * il va mieux"), told as fiction or reported ("dans la série, un personnage fait une overdose"),
+ * or the topic of a piece of work ("je prépare un mémoire sur la prévention du suicide"). And
+ * questions about a right around a treatment (information, consent, confidentiality), which are
+ * not requests for medical advice.
+ *
+ * `contextSpans` gives the parts of a message to set aside; the screen then looks again at what
+ * is left, with the rules and the nets. Nothing is ever set aside when the message holds an
+ * explicit present danger (`PRESENT_DANGER`), and what is left is judged like any message: "je ne
+ * suis pas suicidaire mais j'ai pris 30 cachets" stays a crisis.
+ *
+ * Works on the raw text cut into clauses (punctuation and "mais" / "but" end a clause), each
+ * clause normalised like the screen does, so the patterns below see normalised words.
+ */
+
+/** Why a part of a message was set aside. */
+export type ContextKind = 'negated' | 'past_resolved' | 'reported' | 'about_information';
+
+export interface ContextReading {
+  /** The message, normalised, with the spans set aside blanked to `#`. */
+  readonly remaining: string;
+  /** The kinds of context found (empty: nothing set aside, `remaining` is the whole message). */
+  readonly kinds: readonly ContextKind[];
+}
+
+const re = (source: string): RegExp => new RegExp(`(?<![a-z0-9])(?:${source})(?![a-z0-9])`, 'g');
+
+/** Pronouns and forms of the first person, as normalised. */
+const FIRST_PERSON = '(?:je|j|moi|me|m|i|im|myself|my)';
+
+/**
+ * Explicit present danger: a first person now, a method, a time, a quantity taken. When the whole
+ * message holds one of these, no context applies.
+ */
+const PRESENT_DANGER = re(
+  [
+    // "je vais me tuer", "je veux mourir" (without a negation in between), "I'm going to kill myself", "I want to die"
+    `(?:je|j) (?:vais|vai|veux|veut|compte|m aprete a|suis (?:pret|prete|decidee?)) (?:(?!pas|plus|jamais|aucun)[a-z]+ ){0,2}(?:me tuer|me suicider|mourir|en finir|me pendre|me jeter|sauter|me faire du mal|me couper|me scarifier|tuer|passer a l acte)`,
+    `i (?:am going to|am gona|will|want to|wana|plan to|am about to|am ready to) (?:(?!not|never)[a-z]+ ){0,2}(?:kil|die|end it|hang|jump|hurt|cut|overdose|shot)`,
+    // now / tonight / right now with a danger word
+    `(?:ce soir|cette nuit|maintenant|tout de suite|en ce moment|tonight|right now|now)(?: [a-z?]+){0,6} (?:mourir|tuer|suicid[a-z]*|sauter|pendre|die|kil|jump|overdose|cachets|pills)`,
+    // an overdose or a wound now: "j'ai pris 30", "j'ai avalé", "I took 20", "I swallowed", "je saigne", "I'm bleeding"
+    `(?:j ai|jai|g|je viens d|i have|i just|i) (?:\\w+ )?(?:pris|avale|tok|taken|swalowed) (?:\\w+ ){0,3}(?:\\d+|tout|toute|tous|toutes|al|whole|entire|boite|boites|plaquettes?|box|bottle|pack)`,
+    `(?:je saigne|i am bleding|ca saigne beaucoup|won t stop bleding)`,
+    // a weapon or a threat now
+    `(?:il|elle|he|she) (?:a|has|is holding|tient) (?:un|une|a) (?:couteau|arme|fusil|pistolet|knife|gun|weapon)`,
+  ].join('|'),
+);
+
+/** A first person in the present tense ("je pense", "je veux", "I feel"): a clause that holds one is not told in the past. */
+const PRESENT_FIRST_PERSON = re(
+  `(?:je|j) (?:ne |n )?(?:pense|veux|vais|sens|peux|compte|dois|prends|bois|entends|vois|supporte|arrive|me coupe|me scarifie|me fais|me fait|en ai marre|ai envie|ai plus|n ai plus|suis a bout|suis en train)|i (?:do not |can not |cannot )?(?:think|want|am going|feel|can t|keep|need|cut|hear|see|have to|wish)`,
+);
+
+/** A negated danger: the person says they are not in danger (only the negation itself is set aside). */
+const NEGATED = re(
+  [
+    `(?:je ne suis|je suis|j suis|chui|suis) pas (?:du tout |vraiment |en |)(?:suicidaire|en danger|en crise|depressif|depressive|dangereux|dangereuse)`,
+    `(?:aucune|pas d|pas l|pas la moindre|sans (?:aucune )?) ?(?:envie|intention|ides?|penses?) (?:de (?:me )?|d )?(?:mourir|suicid[a-z]*|me tuer|me faire du mal|me faire de mal|passer a l acte|noires|en finir)`,
+    `(?:je ne|j ne|je n|jn) (?:veux|compte|vais|pense) (?:pas|absolument pas|surtout pas) (?:du tout )?(?:mourir|me (?:tuer|suicider|faire (?:du|de) mal))`,
+    `(?:i am|im|i m) (?:not|never) (?:at al |remotely |)(?:suicidal|in danger|in crisis|going to hurt myself|going to kil myself|depresed|a danger)`,
+    `(?:i am|im) (?:safe|ok|okay|fine) and not (?:in crisis|suicidal|in danger)`,
+    `not (?:in crisis|suicidal|in danger)(?: at al)?`,
+    `(?:no|without any|not any) (?:intention|wish|plan|desire|thoughts?) (?:of|to) (?:dying|die|kil(?:ing)? myself|hurt(?:ing)? myself|suicide)`,
+    `i do not (?:want|plan|intend) to (?:die|kil myself|hurt myself)`,
+  ].join('|'),
+);
+
+/** A time in the past: "il y a trois ans", "l'an dernier", "en 2019", "quand j'étais ado", "years ago", "I used to". */
+const PAST = re(
+  [
+    `il y a (?:\\w+ ){0,2}(?:ans?|anes?|mois|semaines|longtemps)`,
+    `l an (?:dernier|pase)|l ane (?:derniere|pase)|(?:en|depuis) (?:19|20)\\d\\d|autrefois|a l epoque|quand (?:j etais|il etait|elle etait|on etait)|a l adolescence|adolescente?|plus jeune|dans le pase|par le pase|il y a (?:quelques|plusieurs) (?:ans|anes)`,
+    `(?:years?|months?) ago|last year|in (?:19|20)\\d\\d|as a (?:ten|tenager|child|kid)|when i was (?:young|younger|a ten|a tenager|a kid|a student)|i used to|used to|in the past|back then|a long time ago`,
+  ].join('|'),
+);
+
+/** Resolved since: "il va mieux", "est suivi", "stabilisé", "c'est derrière moi", "is better", "I'm safe now". */
+const RESOLVED = re(
+  [
+    `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|elle|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd hui (?:je|il|elle|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd hui)|en securite maintenant`,
+    `(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
+  ].join('|'),
+);
+
+/** A danger back again: no past-and-resolved reading then. */
+const RELAPSE = re(
+  `recomence|recomencer|rechute|de nouveau|a nouveau|encore une fois|come avant|j y repense|y repense|again|relapse|relapsed|coming back|it is back|back to|started again|cette semaine|ce soir|hier|yesterday|tonight|this week|these days|ces jours ci|en ce moment|depuis quelques jours|lately|recently|recemment`,
+);
+
+/** Fiction or reported speech: a film, a book, a song, a character, a quote. */
+const REPORTED = re(
+  [
+    `dans (?:le|la|un|une|ce|cette|les) (?:film|serie|livre|roman|chanson|jeu|piece|bd|manga|documentaire|episode|emission)`,
+    `(?:un|le|une|la) (?:personage|heros|heroine|acteur|actrice|chanteur|chanteuse)`,
+    `in (?:the|a|this|that) (?:film|movie|book|novel|song|show|series|game|play|episode|documentary)`,
+    `(?:a|the|one) (?:character|hero|heroine|actor|actres|singer)`,
+    `(?:les paroles|the lyrics|lyrics|come on dit|as they say|the expression|l expression)`,
+  ].join('|'),
+);
+
+/** A piece of work about a topic: "un mémoire sur", "un reportage sur", "a thesis on", "a piece about". */
+const ABOUT_INFORMATION = re(
+  [
+    `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|dosier|campagne|projet|formation|cours|conference|chifres|statistiques|sensibilisation|prevention) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre)`,
+    `(?:thesis|disertation|esay|paper|piece|article|report|research|study|project|campaign|presentation|course|statistics|figures|data|training|awarenes|prevention) (?:\\w+ ){0,3}(?:on|about|into|regarding|concerning|against)`,
+  ].join('|'),
+);
+
+/** A topic longer than this many words is not a topic any more. */
+const TOPIC_WORDS = 14;
+
+/** A person in a clause (a pronoun, a possessive, a relative): then it tells of someone, it is not a topic. */
+const PERSON = re(
+  `${FIRST_PERSON}|il|elle|ils|elles|lui|leur|sa|son|ses|ma|mon|mes|ta|ton|tes|he|she|they|him|her|his|their|them|your|you|tu|te|toi|vous`,
+);
+
+/** Who asks about information: a student, a journalist, a professional preparing a piece. */
+const INFORMATION_ASKER = re(
+  `etudiante?|eleve|journaliste|chercheur|chercheuse|infirmiere? en formation|doctorante?|lyce[a-z]*|professeure?|enseignante?|formateur|formatrice|student|journalist|researcher|reporter|teacher|trainer|nursing student|(?:for|pour) (?:my|mon|ma) (?:\\w+ )?(?:class|course|homework|exam|cours|devoir|exposé|expose|partiel|examen|classe)`,
+);
+
+/**
+ * A question about a right around a treatment: information, consent, refusal, confidentiality,
+ * a second opinion, access to one's file. Not a request for medical advice.
+ */
+const RIGHTS = re(
+  [
+    `(?:le|les|mes|ses|nos|quels|quels sont les|quels sont mes) droits?|(?:ai je|j ai|a t on|avons nous|ont ils|a t il|a t elle|est ce que j ai|on a|il a|elle a) le droit|droit (?:de|d|a|au)`,
+    `peut on (?:m|nous|lui|le|la) (?:imposer|obliger|forcer)|(?:sans|avec) (?:mon|son|leur|votre) (?:consentement|acord)|consentement|confidentialite|confidentiel|confidentiele|secret (?:medical|profesionel)|recours|deuxieme avis|second avis|aces a (?:mon|son) dossier`,
+    `(?:my|his|her|our|their) rights|the right to|a right to|(?:am i|are we|is he|is she) (?:alowed|entitled)|can they (?:force|make)|without (?:my|his|her|their) (?:consent|agreement|permision)|consent|confidential|confidentiality|second opinion|access (?:to )?(?:my|his|her) (?:medical )?(?:file|record|records)`,
+  ].join('|'),
+);
+
+/** A request for advice inside a rights question ("dois-je", "combien", "should I"): the medical verdict stands. */
+const ADVICE = re(
+  `dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quelle dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
+);
+
+/**
+ * Clauses: punctuation, a new line, "mais" / "but" / "sauf que", or a capital letter after a
+ * small letter (a new sentence without its full stop: "je pense à la mort En 2015 j'ai...") ends one.
+ */
+function clauses(text: string): string[] {
+  return text.split(/[.;!?:,\n()]+|\s(?:[Mm]ais|[Bb]ut|sauf que|[Hh]owever|cependant|pourtant)\s|(?<=[a-zà-ÿ0-9'"»”])\s+(?=[A-ZÀ-Ý][a-zà-ÿ])/u).filter((c) => c.trim() !== '');
+}
+
+/**
+ * Reads the context of a message. `normalise` is the screen's normalisation (same spelling table).
+ */
+export function readContext(text: string, normalise: (text: string) => string): ContextReading {
+  const whole = normalise(text);
+  const none: ContextReading = { remaining: whole, kinds: [] };
+  if (whole === '' || test(PRESENT_DANGER, whole)) return none;
+  const kinds = new Set<ContextKind>();
+  const resolved = test(RESOLVED, whole) && !test(RELAPSE, whole);
+  const asker = test(INFORMATION_ASKER, whole);
+  const parts = clauses(text).map((clause) => {
+    let c = normalise(clause);
+    if (c === '') return c;
+    const negated = c.replace(NEGATED, ' # ');
+    if (negated !== c) {
+      kinds.add('negated');
+      c = negated;
+    }
+    if (resolved && test(PAST, c) && !test(PRESENT_FIRST_PERSON, c)) {
+      kinds.add('past_resolved');
+      return pastSetAside(c);
+    }
+    // Fiction or a quote: the clause, when it holds no first person but "que je regarde / lis".
+    if (test(REPORTED, c) && c.split(' ').length <= TOPIC_WORDS && !test(re(`${FIRST_PERSON} (?!regarde|lis|ai vu|ai lu|watch|watched|read|saw|listen)`), c.replace(re(`que (?:je|j) (?:regarde|lis|ai vu|ai lu|ecoute)|(?:i|we) (?:watched|read|saw|am watching|am reading)`), ' '))) {
+      kinds.add('reported');
+      return '#';
+    }
+    // A piece of work about the topic: from the work's name to the end of the clause, when no first person is in that part.
+    const at = firstIndex(ABOUT_INFORMATION, c);
+    if (at >= 0) {
+      const topic = c.slice(at).split(' ');
+      // The topic is a noun phrase: a few words, no person in it (a person makes it a statement).
+      if (topic.length <= TOPIC_WORDS && !test(PERSON, topic.join(' '))) {
+        kinds.add('about_information');
+        return `${c.slice(0, at)} #`.trim();
+      }
+    }
+    // An asker of information (a student, a journalist) and a short clause with no person: the topic of the question.
+    if (asker && c.split(' ').length <= TOPIC_WORDS && /\b(?:sur|about|on|of|de|des|du)\b/.test(c) && !test(PERSON, c) && /\b(?:suicide|suicides|overdose|overdoses|tentatives?|automutilation|scarification|self harm|violences?)\b/.test(c)) {
+      kinds.add('about_information');
+      return '#';
+    }
+    return c;
+  });
+  if (kinds.size === 0) return none;
+  return { remaining: parts.join(' ').replace(/ +/g, ' ').trim(), kinds: [...kinds] };
+}
+
+/** Words before a time in the past that still belong to the event it dates ("mon frère a fait une TS | l'an dernier"). */
+const EVENT_WORDS = 10;
+
+/**
+ * The part of a clause told in the past, blanked: from a time at its start ("il y a dix ans
+ * j'avais..."), the clause from there on; from a time at its end ("... l'an dernier"), the few
+ * words before it too. A clause that runs on past either reading (two sentences without a full
+ * stop) keeps its other part: "il ne répond plus depuis trois jours ... il y a dix ans j'avais..."
+ */
+function pastSetAside(clause: string): string {
+  const words = clause.split(' ');
+  PAST.lastIndex = 0;
+  const m = PAST.exec(clause);
+  PAST.lastIndex = 0;
+  if (!m) return clause;
+  const start = clause.slice(0, m.index).split(' ').filter((w) => w !== '').length;
+  const end = start + m[0].split(' ').length;
+  if (start <= 2) return '#';
+  if (words.length - end <= 3) return `${words.slice(0, Math.max(0, start - EVENT_WORDS)).join(' ')} #`.trim();
+  return `${words.slice(0, start).join(' ')} #`.trim();
+}
+
+/** Whether a question is about a right around a treatment, with no request for advice in it. */
+export function isRightsQuestion(normalised: string): boolean {
+  return test(RIGHTS, normalised) && !test(ADVICE, normalised);
+}
+
+function test(pattern: RegExp, text: string): boolean {
+  pattern.lastIndex = 0;
+  const found = pattern.test(text);
+  pattern.lastIndex = 0;
+  return found;
+}
+
+function firstIndex(pattern: RegExp, text: string): number {
+  pattern.lastIndex = 0;
+  const m = pattern.exec(text);
+  pattern.lastIndex = 0;
+  return m ? m.index : -1;
+}

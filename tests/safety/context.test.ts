@@ -1,0 +1,117 @@
+/**
+ * Context that changes the meaning, decided from the whole message (`safety/MessageContext.ts`):
+ * a table per construction, in French and in English. Each line gets its answer, not the alarm;
+ * and no context ever hides an explicit present danger (the last table).
+ * Lines written for this test, not taken from any held-out set.
+ */
+import { expect } from 'chai';
+import { readContext } from '../../safety/MessageContext.js';
+import { SafetyScreen } from '../../safety/SafetyScreen.js';
+import { LEXICON_DIR } from './corpus.js';
+
+const screen = SafetyScreen.fromDirectory(LEXICON_DIR);
+
+/** Construction -> lines (French, then English) that must not raise the crisis alarm. */
+const NOT_AN_ALARM: Record<string, readonly string[]> = {
+  negation: [
+    "je ne suis pas suicidaire, juste curieux : c'est quoi une ligne d'écoute ?",
+    "Je ne suis pas du tout suicidaire, je voudrais savoir comment marche le 3114.",
+    "Aucune envie de mourir, rassurez-vous, je cherche les horaires de la permanence.",
+    "je n'ai pas d'idées suicidaires, je veux juste parler à un bénévole de mes droits",
+    "I'm not suicidal at all, just curious: what is a listening line?",
+    "Don't worry, I'm not in crisis, I'm looking for a support group for carers.",
+    "No intention of hurting myself, I only want the address of the family association.",
+  ],
+  reported_speech_and_fiction: [
+    "Dans le film qu'on a vu au ciné-débat, le héros veut se suicider ; vous en organisez d'autres ?",
+    "Dans la série que je regarde, un personnage fait une overdose, vous avez des brochures sur la prévention ?",
+    "In the book we read at the club, a character kills himself; is there a discussion group?",
+    "In the movie the hero takes an overdose, can we talk about it at the next film night?",
+  ],
+  past_and_resolved: [
+    "mon frère a fait une TS l'an dernier, il va mieux ; y a des groupes pour les familles ?",
+    "Il y a cinq ans j'ai fait une tentative de suicide, aujourd'hui je vais bien, je voudrais devenir pair-aidant.",
+    "Quand j'étais ado je me scarifiais, c'est derrière moi. Mon ancien dossier est-il conservé ?",
+    "My brother attempted suicide last year, he's better now; are there groups for families like us?",
+    "I used to self-harm as a teenager, that's long behind me. Can I volunteer?",
+    "My sister overdosed years ago, she has recovered; is there a talk for relatives?",
+  ],
+  third_person_without_present_danger: [
+    "Ma tante a eu des idées noires il y a quelques années, elle est suivie et va bien ; il existe un groupe pour les proches ?",
+    "Mon fils entendait des voix en 2019, il est stabilisé depuis. Les familles peuvent-elles venir aux journées d'information ?",
+    "My friend had dark thoughts years ago, he is followed and doing well; is there a group for friends?",
+    "My dad was violent years ago, we are safe now; do you know associations for survivors?",
+  ],
+  about_information: [
+    "Étudiante infirmière, je prépare un mémoire sur la prévention du suicide chez les jeunes, pouvez-vous m'aider ?",
+    "Journaliste, je prépare un reportage sur les tentatives de suicide des adolescents, qui contacter ?",
+    "Pour un exposé, où trouver des statistiques sur le suicide en France ?",
+    "I'm a nursing student writing a thesis on suicide prevention, who can I interview?",
+    "Journalist here, working on a piece about overdoses among young adults; who handles press requests?",
+  ],
+  question_about_crisis_lines: [
+    "c'est quoi une ligne d'écoute pour la prévention du suicide ?",
+    "comment fonctionne le 3114, c'est gratuit ?",
+    "what is a suicide prevention line and is it free?",
+    "how does a crisis line work?",
+  ],
+};
+
+/** A right around a treatment (information, consent, confidentiality): answered, not declined as medical. */
+const RIGHTS_NOT_MEDICAL: readonly string[] = [
+  "J'ai le droit de savoir quels médicaments on me donne ?",
+  "Est-ce que j'ai le droit de demander un deuxième avis sur mon traitement ?",
+  "Pendant une hospitalisation sans consentement, peut-on m'imposer un traitement ?",
+  "Le psychiatre peut-il parler de mon traitement à ma famille sans mon accord ? C'est confidentiel ?",
+  "Do I have the right to refuse a treatment?",
+  "Am I allowed to know which medicines I'm being given?",
+  "Can my psychiatrist tell my parents about my medication without my consent?",
+];
+
+/** Context around an explicit present danger: still a crisis, always. */
+const STILL_A_CRISIS: readonly string[] = [
+  "je ne suis pas suicidaire mais j'ai pris 30 cachets",
+  "je ne suis pas suicidaire, je veux juste mourir",
+  "j'ai fait une TS l'an dernier, j'allais mieux mais ce soir je vais recommencer",
+  "il y a deux ans j'ai fait une TS, je vais mieux, mais là je pense à me tuer",
+  "je prépare un mémoire sur le suicide et je veux mourir",
+  "dans le film le héros se suicide, moi aussi je vais me tuer ce soir",
+  "I'm not suicidal, I just took all my pills",
+  "I attempted suicide last year, I was better but it's back and I want to die",
+  "I'm writing a thesis on suicide, and I am going to kill myself tonight",
+  "Aucune envie de mourir, mais mon mari a un couteau et il menace de me tuer",
+];
+
+describe('safety context: decided from the whole message', () => {
+  for (const [construction, lines] of Object.entries(NOT_AN_ALARM)) {
+    it(`${construction}: gets its answer, not the alarm (French and English)`, () => {
+      expect(lines.some((l) => /[àâçéèêîôûù]|\b(je|le|la|les|un|une)\b/i.test(l)), 'a French line').to.equal(true);
+      expect(lines.some((l) => /\b(the|is|I|my|what)\b/.test(l)), 'an English line').to.equal(true);
+      for (const line of lines) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    });
+  }
+
+  it('a question about a right around a treatment is answered, not declined as medical', () => {
+    for (const line of RIGHTS_NOT_MEDICAL) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+  });
+
+  it('a request for advice inside a rights question stays medical', () => {
+    for (const line of ["j'ai le droit d'arrêter mon traitement, je dois baisser la dose comment ?", 'I have the right to stop, but how much should I reduce my lithium each week?']) {
+      expect(screen.assess(line).kind, line).to.equal('medical');
+    }
+  });
+
+  it('never lets context hide an explicit present danger', () => {
+    for (const line of STILL_A_CRISIS) expect(screen.assess(line).kind, line).to.equal('crisis');
+  });
+
+  it('sets nothing aside when the message holds an explicit present danger, and says which context it found', () => {
+    const normalise = (t: string) => screen.normalise(t);
+    expect(readContext("je ne suis pas suicidaire mais j'ai pris 30 cachets", normalise).kinds).to.deep.equal([]);
+    expect(readContext("je ne suis pas suicidaire, c'est quoi une ligne d'écoute ?", normalise).kinds).to.deep.equal(['negated']);
+    expect(readContext("mon frère a fait une TS l'an dernier, il va mieux", normalise).kinds).to.deep.equal(['past_resolved']);
+    expect(readContext('I am writing a thesis on suicide prevention', normalise).kinds).to.deep.equal(['about_information']);
+    // A danger back again: no past-and-resolved reading.
+    expect(readContext("mon frère a fait une TS l'an dernier, il allait mieux mais ça recommence", normalise).kinds).not.to.include('past_resolved');
+  });
+});

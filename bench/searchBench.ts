@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { parseTopicFile } from '../knowledge/loadKnowledge.js';
 import { KnowledgeIndex, loadSynonyms, type IndexableTopic } from '../knowledge/search/KnowledgeIndex.js';
 import { mulberry32 as random } from '../safety/trainCrisisModel.js';
+import { Understanding } from '../knowledge/understand/Understanding.js';
+import { UNDERSTANDING_MODEL_FILE } from '../knowledge/understand/UnderstandingExamples.js';
+import { SoftmaxModel } from '../learn/SoftmaxModel.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -112,7 +115,14 @@ function queriesFor(topics: readonly IndexableTopic[], count: number, rnd: () =>
   return out;
 }
 
-function time(index: KnowledgeIndex, queries: readonly string[]): { median: number; p99: number } {
+/** Messages over 12 words, as visitors write situations: read sentence by sentence as well. */
+const LONG_MESSAGES = [
+  "Bonjour, mon fils a été hospitalisé la semaine dernière et je suis complètement perdue. Est-ce qu'il existe un soutien pour les familles comme nous ?",
+  "I was admitted last year and I would like to read what the doctors wrote about me. How do I ask for my file and how long does it take?",
+  "Je viens de province en voiture pour voir ma sœur, j'arrive vers 16 heures. Vous êtes encore ouverts à cette heure-là ? Et c'est où exactement ?",
+];
+
+function time(index: Pick<KnowledgeIndex, 'search'>, queries: readonly string[]): { median: number; p99: number } {
   for (const q of queries.slice(0, 50)) index.search(q); // warm-up
   const times: number[] = [];
   for (let round = 0; round < 3; round++) {
@@ -145,10 +155,19 @@ function main(): void {
   const bigBuild = performance.now() - buildStart;
   const bigTimes = time(bigIndex, queriesFor(generated, 400, rnd));
 
+  // What the bot searches with: the lexical index fused with the trained model (search + model).
+  const model = SoftmaxModel.fromFile(path.join(root, 'knowledge', UNDERSTANDING_MODEL_FILE));
+  const understanding = new Understanding(realIndex, model, real.map((t) => t.id));
+  const understandingTimes = time(understanding, queriesFor(real, 400, rnd));
+  const longTimes = time(understanding, Array.from({ length: 60 }, (_, i) => LONG_MESSAGES[i % LONG_MESSAGES.length] as string));
+
   console.log(`search.real.topics=${realIndex.size}`);
   console.log(`search.real.build_ms=${fmt(realBuild)}`);
   console.log(`search.real.median_ms=${fmt(realTimes.median)}`);
   console.log(`search.real.p99_ms=${fmt(realTimes.p99)}`);
+  console.log(`search.understanding.median_ms=${fmt(understandingTimes.median)}`);
+  console.log(`search.understanding.p99_ms=${fmt(understandingTimes.p99)}`);
+  console.log(`search.understanding.long.median_ms=${fmt(longTimes.median)}`);
   console.log(`search.1000.median_ms=${fmt(bigTimes.median)}`);
   console.log(`search.1000.p99_ms=${fmt(bigTimes.p99)}`);
   console.log(`search.1000.build_ms=${fmt(bigBuild)}`);

@@ -67,6 +67,13 @@ const ConfigFields = z.object({
     RATE_LIMIT_MESSAGES: z.coerce.number().int().min(0).default(60),
     /** The website's routes (token, `/v3/directline`): requests per client address (Web Chat polls about once a second). */
     RATE_LIMIT_PUBLIC: z.coerce.number().int().min(0).default(600),
+    /**
+     * New chats (a token, or a Direct Line conversation started without one), per window: per client
+     * address (an IPv6 address counts by its /64) first, then a ceiling for the whole server far
+     * above honest traffic, so one client opening chats in a loop closes the chat to nobody else.
+     */
+    RATE_LIMIT_NEW_CONVERSATIONS_PER_CLIENT: z.coerce.number().int().min(0).default(10),
+    RATE_LIMIT_NEW_CONVERSATIONS: z.coerce.number().int().min(0).default(600),
     /** Behind our reverse proxy: the client address is the last one of X-Forwarded-For (the one the proxy added). */
     TRUST_PROXY: Bool,
     /**

@@ -1,6 +1,14 @@
 /**
- * Guards in front of the JSON routes: content type (415), body size (413), malformed JSON (400).
- * Error bodies say what is wrong in general words: never a stack, never the request's text.
+ * Guards in front of the JSON routes: content encoding and content type (415), body size (413),
+ * malformed JSON (400). Error bodies say what is wrong in general words: never a stack, never the
+ * request's text.
+ *
+ * Request bodies are read as they come, never decompressed: every request naming a
+ * `Content-Encoding` other than `identity` (or a transfer coding other than `chunked`) is refused
+ * with 415 before anything reads it, on every route (`refuseEncodedBodies`, a `server.pre`). The
+ * reverse proxy, the chat page, directlinejs, the console and Azure's channels never compress what
+ * they send, and inflating would make the body limit count compressed bytes (a 243 KB gzip
+ * inflates to 250 MB) and put a decompressor, with its own failures, in front of the routes.
  */
 import restify, { type Next, type Request, type Response } from 'restify';
 
@@ -12,6 +20,75 @@ export function sendError(res: Response, status: number, code: string, message: 
   if (res.headersSent) return;
   res.status(status);
   res.json({ error: { code, message } } satisfies HttpErrorBody);
+}
+
+/** The codings of a header (`Content-Encoding`, `Transfer-Encoding`), lower case, in order. */
+function codingsOf(header: string | string[] | undefined): string[] {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/** Whether the request's body, if any, arrives as sent: no content coding but `identity`, no transfer coding but `chunked`. */
+export function bodyIsUnencoded(req: Request): boolean {
+  return codingsOf(req.headers['content-encoding']).every((c) => c === 'identity') && codingsOf(req.headers['transfer-encoding']).every((c) => c === 'chunked');
+}
+
+function refuseEncoding(res: Response): void {
+  // RFC 9110, 15.5.16: a 415 for a content coding says which codings are accepted.
+  res.header('Accept-Encoding', 'identity');
+  // The body is never read: the connection is not reused for a next request.
+  res.header('Connection', 'close');
+  sendError(res, 415, 'unsupported_content_encoding', 'Request bodies are not accepted compressed: send them without Content-Encoding.');
+}
+
+/** A `server.pre` handler: 415 for every request with an encoded body, whatever the route, before any parsing. */
+export function refuseEncodedBodies(req: Request, res: Response, next: Next): void {
+  if (bodyIsUnencoded(req)) return next();
+  refuseEncoding(res);
+  next(false);
+}
+
+/**
+ * Reads the body as it comes (no decompression), at most `maxBytes` of it: 413 past that, with
+ * the rest read and dropped so the client gets the answer. `req.body` is the bytes.
+ */
+export function rawBody(maxBytes: number): restify.RequestHandler {
+  return function readRawBody(req: Request, res: Response, next: Next): void {
+    // Also here, should a route ever be mounted without the server's pre handler.
+    if (!bodyIsUnencoded(req)) {
+      refuseEncoding(res);
+      return next(false);
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let settled = false;
+    const settle = (proceed: boolean) => {
+      if (settled) return;
+      settled = true;
+      req.removeListener('data', onData);
+      if (!proceed) return next(false);
+      if (received > maxBytes) {
+        sendError(res, 413, 'payload_too_large', 'The request body is too large.');
+        return next(false);
+      }
+      req.body = Buffer.concat(chunks, received);
+      next();
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= maxBytes) chunks.push(chunk);
+      else chunks.length = 0;
+    };
+    req.on('data', onData);
+    req.once('end', () => settle(true));
+    // A client that goes away half-way: nothing to answer, nothing kept.
+    req.once('error', () => settle(false));
+    req.once('aborted', () => settle(false));
+    req.resume();
+  };
 }
 
 function requireJsonContentType(req: Request, res: Response, next: Next): void {
@@ -40,7 +117,7 @@ function parseJsonBody(req: Request, res: Response, next: Next): void {
 
 /** The handler chain that reads a JSON body of at most `maxBytes`. */
 export function jsonBody(maxBytes: number): restify.RequestHandler[] {
-  return [requireJsonContentType, restify.plugins.bodyReader({ maxBodySize: maxBytes }), parseJsonBody];
+  return [requireJsonContentType, rawBody(maxBytes), parseJsonBody];
 }
 
 /**

@@ -24,6 +24,9 @@ import { loadKnowledge, type KnowledgeBase } from '../knowledge/loadKnowledge.js
 import { searchableTopics } from '../knowledge/searchableTopics.js';
 import { KnowledgeIndex, detectLocale } from '../knowledge/search/KnowledgeIndex.js';
 import { loadSynonyms } from '../knowledge/search/synonyms.js';
+import { Understanding } from '../knowledge/understand/Understanding.js';
+import { UNDERSTANDING_MODEL_FILE } from '../knowledge/understand/UnderstandingExamples.js';
+import { SoftmaxModel } from '../learn/SoftmaxModel.js';
 import { SafetyScreen } from '../safety/SafetyScreen.js';
 import { ScheduleTexts } from '../schedule/describeSchedule.js';
 import { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
@@ -38,6 +41,7 @@ import { MduBot } from './MduBot.js';
 import { CONVERSATION_STATE_PREFIX, PrefixedConversationState } from './PrefixedConversationState.js';
 import type { HandoffPort } from './ports.js';
 import { mduMessage } from './replies.js';
+import { NewConversationLimit } from './rateLimit.js';
 import { BotAdapter, listen, makeServer } from './server.js';
 import { GuardedAuthentication, ServiceUrlPolicy } from './ServiceUrlGuard.js';
 import { TurnPipeline, localeOfActivity } from './TurnPipeline.js';
@@ -92,19 +96,25 @@ export function composeBot(
   const intents = ConversationIntents.fromFile(path.join(config.knowledgeDir, 'conversation.yaml'));
   const synonyms = loadSynonyms(path.join(config.knowledgeDir, 'synonyms.yaml'));
   const index = KnowledgeIndex.build(searchableTopics(knowledge.topics, schedule), synonyms);
+  // The trained model (npm run train) fused with the lexical index: what the dialogs search with.
+  const understanding = new Understanding(
+    index,
+    SoftmaxModel.fromFile(path.join(config.knowledgeDir, UNDERSTANDING_MODEL_FILE)),
+    knowledge.topics.map((t) => t.id),
+  );
   // The safety prefilter keys each pattern on the words visitors' ordinary questions hold least often.
   const safety = SafetyScreen.fromDirectory(config.safetyDir, { ordinaryMessages: knowledge.topics.flatMap((t) => [...t.questions.fr, ...t.questions.en]) });
 
   const conversationState = new PrefixedConversationState(store);
   const curation = new CurationStore(store, () => clock.now());
-  const liveHandoff = createLiveHandoff({ config, store, clock, log, schedule, scheduleTexts, isHandoffRequest: (text) => intents.classify(text) === 'handoff_request' });
+  const liveHandoff = createLiveHandoff({ config, store, clock, log, schedule, scheduleTexts, isHandoffRequest: (text) => (intents.classify(text) ?? understanding.search(text).intent) === 'handoff_request' });
   const handoff: HandoffPort = liveHandoff.desk;
   const composer = new AnswerComposer(knowledge, schedule, scheduleTexts, messages);
 
   const processed = new ProcessedActivities(store, { now: () => clock.now() });
   let pipeline: TurnPipeline | undefined;
   const rootDialog = new RootDialog({
-    index: overrides.search ?? index,
+    index: overrides.search ?? understanding,
     composer,
     intents,
     curation,
@@ -230,7 +240,20 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     readiness: () => ({ ready: phase === 'ready' || phase === 'draining', details: { topics: knowledge.topics.length, store: phase === 'starting' ? 'opening' : phase === 'stopped' ? 'closed' : 'open' } }),
     routes: [
       operationsRoutes({ metrics, phase: () => phase, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
-      (s) => registerDirectLineRoutes(s, { local: directLine, tokenSource, maxBodyBytes: config.MAX_BODY_BYTES, log }),
+      (s) =>
+        registerDirectLineRoutes(s, {
+          local: directLine,
+          tokenSource,
+          maxBodyBytes: config.MAX_BODY_BYTES,
+          log,
+          newConversations: new NewConversationLimit({
+            perClient: config.RATE_LIMIT_NEW_CONVERSATIONS_PER_CLIENT,
+            total: config.RATE_LIMIT_NEW_CONVERSATIONS,
+            windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+            trustProxy: config.TRUST_PROXY,
+            nowMs: () => clock.now().getTime(),
+          }),
+        }),
       (s) => registerChatPage(s, { pageDir: path.resolve('web/chat'), retentionDays: config.TRANSCRIPT_RETENTION_DAYS, directLineDomain: () => tokenSource?.domain() }),
       liveHandoff.routes,
       dashboardRoutes({ dashboard, sessionOf: consoleSession((token) => liveHandoff.sessions.get(token)), allowedLogins: config.DASHBOARD_LOGINS, pageDir: path.resolve('web/dashboard'), log }),

@@ -78,6 +78,50 @@ export class RateLimit {
   }
 }
 
+/**
+ * Who may open a new chat: per client first (`clientKey` of its address), then a ceiling for the
+ * whole server. A client past its own limit is refused without touching the ceiling, so one
+ * client in a loop only ever closes the chat to itself; the ceiling (far above honest traffic)
+ * bounds what many clients together can make the bot create.
+ */
+export class NewConversationLimit {
+  private readonly perClient: RateLimit;
+  private readonly total: RateLimit;
+  private readonly trustProxy: boolean;
+
+  constructor(options: { perClient: number; total: number; windowMs: number; trustProxy: boolean; nowMs?: () => number }) {
+    this.trustProxy = options.trustProxy;
+    this.perClient = new RateLimit({ limit: options.perClient, windowMs: options.windowMs, nowMs: options.nowMs });
+    this.total = new RateLimit({ limit: options.total, windowMs: options.windowMs, nowMs: options.nowMs });
+  }
+
+  /** Counts one new chat of the request's client; which limit refused it, if one did. */
+  take(req: Request): (Verdict & { ok: true }) | { ok: false; retryAfterSeconds: number; scope: 'client' | 'server' } {
+    const client = this.perClient.take(clientKey(clientAddress(req, this.trustProxy)));
+    if (!client.ok) return { ...client, scope: 'client' };
+    const total = this.total.take('server');
+    if (!total.ok) return { ...total, scope: 'server' };
+    return { ok: true };
+  }
+}
+
+/**
+ * The key a client is counted by: its IPv4 address, or the /64 of its IPv6 address (one
+ * subscriber's network holds a whole /64, so counting single IPv6 addresses counts nobody).
+ */
+export function clientKey(address: string): string {
+  const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '').replace(/%.*$/, '');
+  if (!plain.includes(':')) return plain;
+  const [head = '', tail = ''] = plain.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = plain.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
 /** The client's address: the socket's, or behind a trusted proxy the last X-Forwarded-For entry. */
 export function clientAddress(req: Request, trustProxy: boolean): string {
   if (trustProxy) {

@@ -8,7 +8,7 @@ import { AuthenticationError } from 'botframework-connector';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { pseudonymise } from './log.js';
-import { hideErrorDetails, jsonBody, securityHeaders, sendError } from './httpGuards.js';
+import { hideErrorDetails, jsonBody, refuseEncodedBodies, securityHeaders, sendError } from './httpGuards.js';
 import { RateLimit, allowActivity, publicRoutesLimit } from './rateLimit.js';
 import type { ServiceUrlPolicy } from './ServiceUrlGuard.js';
 
@@ -41,6 +41,8 @@ export function makeServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'mdu-front-desk', handleUncaughtExceptions: false });
   server.pre(restify.plugins.pre.sanitizePath());
   server.pre(securityHeaders);
+  // Before the rate limits, the router and any body reader: compressed bodies are never read (httpGuards.ts).
+  server.pre(refuseEncodedBodies);
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
   server.pre(publicRoutesLimit(new RateLimit({ limit: config.RATE_LIMIT_PUBLIC, windowMs }), config.TRUST_PROXY));
   const activityLimit = new RateLimit({ limit: config.RATE_LIMIT_MESSAGES, windowMs });

@@ -74,7 +74,17 @@ export class AnswerComposer {
    */
   answer(
     topic: Topic,
-    options: { locale: Locale; audience: Audience; now: Date; question: string; confidence: number; volunteerOnDuty: boolean; easyRead?: boolean },
+    options: {
+      locale: Locale;
+      audience: Audience;
+      now: Date;
+      question: string;
+      confidence: number;
+      volunteerOnDuty: boolean;
+      easyRead?: boolean;
+      /** A second topic the message clearly asked about: offered first among the buttons. */
+      also?: string;
+    },
   ): Partial<Activity> {
     const { locale } = options;
     const variant = answerVariant(topic, locale, options.audience, options.easyRead === true);
@@ -84,6 +94,7 @@ export class AnswerComposer {
     const filled = dynamic ?? this.fixedBody(`body|${topic.id}|${variant}`, template, locale, options.now, easy);
     const body = easy ? oneIdeaALine(filled) : filled;
     const source = this.fixed(`source|${topic.id}|${locale}`, () => this.sourceLine(topic, locale));
+    const also = options.also !== undefined && options.also !== topic.id && this.knowledge.byId.has(options.also) ? [options.also] : [];
     const buttons: CardAction[] = [];
     if (options.audience === 'all' && topic.answers[`${locale}-easy`] !== undefined) {
       buttons.push(
@@ -93,7 +104,7 @@ export class AnswerComposer {
       );
     }
     buttons.push(
-      ...topic.related.map((id) => button(this.title(id, locale), { mdu: 'topic', id })),
+      ...[...also, ...topic.related.filter((id) => !also.includes(id))].map((id) => button(this.title(id, locale), { mdu: 'topic', id })),
       button(this.messages.get('helpfulYes', locale), { mdu: 'feedback', topic: topic.id, helpful: true }),
       button(this.messages.get('helpfulNo', locale), { mdu: 'feedback', topic: topic.id, helpful: false }),
     );

@@ -17,10 +17,17 @@ import { buttonValueOf, mduMessage } from '../bot/replies.js';
 import type { CurationStore } from '../knowledge/CurationStore.js';
 import type { BotMessages } from '../knowledge/BotMessages.js';
 import type { Locale } from '../knowledge/schema.js';
-import type { KnowledgeIndex } from '../knowledge/search/KnowledgeIndex.js';
+import type { SearchOptions, SearchResult } from '../knowledge/search/KnowledgeIndex.js';
+import type { ConversationIntent } from './ConversationIntents.js';
 
-/** What the dialog needs of the search engine. */
-export type KnowledgeSearch = Pick<KnowledgeIndex, 'search'>;
+/**
+ * What the dialog needs of the search engine: the lexical index, or the recognizer that fuses it
+ * with the trained model (`knowledge/understand/Understanding.ts`), which may also recognise a
+ * conversational intent and a second topic asked in the same message.
+ */
+export interface KnowledgeSearch {
+  search(text: string, options?: SearchOptions): SearchResult & { intent?: ConversationIntent; also?: string };
+}
 import { foldText } from '../knowledge/foldText.js';
 import { button } from '../bot/replies.js';
 import type { AnswerComposer, Audience } from './AnswerComposer.js';
@@ -150,7 +157,10 @@ export class RootDialog extends ComponentDialog {
     }
 
     const text = (context.activity.text ?? '').trim();
-    const intent = intents.classify(text);
+    // The written patterns first (they are exact); then the search, which may recognise an intent too.
+    const ruled = intents.classify(text);
+    let result = ruled === undefined ? index.search(text, { locale, audience: facts.audience }) : undefined;
+    const intent = ruled ?? result?.intent;
     switch (intent) {
       case 'handoff_request':
         await handoff.request(context, { locale, priority: facts.recentCrisis ? 'crisis' : 'normal' });
@@ -182,8 +192,9 @@ export class RootDialog extends ComponentDialog {
       case undefined:
         break;
     }
+    // An intent that was not for this audience (easy read asked in Teams): the question is searched.
+    result ??= index.search(text, { locale, audience: facts.audience });
 
-    const result = index.search(text, { locale, audience: facts.audience });
     const best = result.hits[0];
     if (facts.preferredTopic && composer.topic(facts.preferredTopic)) {
       const confidentOfAnother = result.decision === 'answer' && best !== undefined && best.topicId !== facts.preferredTopic && best.confidence >= CONFIDENT_OF_ANOTHER_TOPIC;
@@ -193,7 +204,7 @@ export class RootDialog extends ComponentDialog {
       }
     }
     if (result.decision === 'answer' && best) {
-      await this.sendTopic(context, best.topicId, facts, best.confidence);
+      await this.sendTopic(context, best.topicId, facts, best.confidence, result.also);
       return undefined;
     }
     if (composer.asksWhenAnAssociationComes(text) && composer.topic('schedule.permanences')) {
@@ -227,7 +238,7 @@ export class RootDialog extends ComponentDialog {
     }
   }
 
-  private async sendTopic(context: TurnContext, topicId: string, facts: TurnFacts, confidence: number): Promise<void> {
+  private async sendTopic(context: TurnContext, topicId: string, facts: TurnFacts, confidence: number, also?: string): Promise<void> {
     const topic = this.deps.composer.topic(topicId);
     if (!topic) return;
     // Awaited here, not at the end of the turn: the counters are one document updated by
@@ -242,6 +253,7 @@ export class RootDialog extends ComponentDialog {
         question: context.activity.text ?? '',
         confidence,
         volunteerOnDuty,
+        also,
         easyRead: facts.easyRead.on,
       }),
     );

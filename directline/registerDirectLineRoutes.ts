@@ -12,14 +12,15 @@
  *
  * Error bodies are `{ error: { code, message } }`, as the Direct Line service's, without internals.
  */
-import restify, { type Request, type Response } from 'restify';
-import { jsonBody, sendError } from '../bot/httpGuards.js';
+import type restify from 'restify';
+import type { Request, Response } from 'restify';
+import { jsonBody, rawBody, sendError } from '../bot/httpGuards.js';
 import { pseudonymise, type Logger } from '../bot/log.js';
 import { ConversationFullError } from './DirectLineConversations.js';
 import type { TokenClaims } from './DirectLineTokens.js';
 import { TokenUnavailableError, type DirectLineTokenSource } from './DirectLineTokenSource.js';
 import { DirectLineRefusal, StartConversationBody, type LocalDirectLine } from './LocalDirectLine.js';
-import { RateLimit } from '../bot/rateLimit.js';
+import type { NewConversationLimit } from '../bot/rateLimit.js';
 
 export interface DirectLineRouteDeps {
   /** The bot's own Direct Line: present in local mode only. */
@@ -28,8 +29,8 @@ export interface DirectLineRouteDeps {
   tokenSource?: DirectLineTokenSource;
   maxBodyBytes: number;
   log: Logger;
-  /** How many new conversations (tokens) a minute the whole server hands out. */
-  conversationsPerMinute?: number;
+  /** Who may open a new chat (a token, or a start without one): per client, then for the whole server. */
+  newConversations: NewConversationLimit;
 }
 
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -37,24 +38,27 @@ const START_BODY_MAX_BYTES = 4096;
 
 export function registerDirectLineRoutes(server: restify.Server, deps: DirectLineRouteDeps): void {
   const { local, tokenSource, log } = deps;
-  // Process-wide (one key): it caps what unauthenticated callers can make the bot create, on top
-  // of the per-client limits of bot/rateLimit.ts.
-  const limiter = new RateLimit({ limit: deps.conversationsPerMinute ?? 120, windowMs: 60_000 });
-  const newConversationAllowed = (res: Response): boolean => {
-    const verdict = limiter.take('new-conversations');
+  let ceilingLogged = 0;
+  const newConversationAllowed = (req: Request, res: Response): boolean => {
+    const verdict = deps.newConversations.take(req);
     if (verdict.ok) return true;
+    // The server's ceiling reached: many clients at once, worth an operator's look (once a window).
+    if (verdict.scope === 'server' && Date.now() - ceilingLogged > 60_000) {
+      ceilingLogged = Date.now();
+      log.warn('directline.new_conversations_ceiling', { retryAfterSeconds: verdict.retryAfterSeconds });
+    }
     res.header('Retry-After', String(verdict.retryAfterSeconds));
     sendError(res, 429, 'too_many_requests', 'Too many new conversations; try again shortly.');
     return false;
   };
 
-  server.post('/api/directline/token', async (_req: Request, res: Response) => {
+  server.post('/api/directline/token', async (req: Request, res: Response) => {
     noStore(res);
     if (!tokenSource) {
       sendError(res, 503, 'direct_line_not_configured', 'The website chat is not configured on this server.');
       return;
     }
-    if (!newConversationAllowed(res)) return;
+    if (!newConversationAllowed(req, res)) return;
     try {
       res.json(await tokenSource.issue());
     } catch (error) {
@@ -93,7 +97,7 @@ export function registerDirectLineRoutes(server: restify.Server, deps: DirectLin
     sendError(res, 500, 'internal', 'The request could not be processed.');
   };
 
-  server.post('/v3/directline/conversations', restify.plugins.bodyReader({ maxBodySize: START_BODY_MAX_BYTES }), async (req: Request, res: Response) => {
+  server.post('/v3/directline/conversations', rawBody(START_BODY_MAX_BYTES), async (req: Request, res: Response) => {
     noStore(res);
     const body = StartConversationBody.safeParse(optionalJson(req));
     if (!body.success) return sendError(res, 400, 'invalid_body', 'The body is not a conversation start request.');
@@ -103,7 +107,7 @@ export function registerDirectLineRoutes(server: restify.Server, deps: DirectLin
       if (!claims) return;
       conversation = { conversationId: claims.conversationId, token: bearerOf(req)!, expires_in: local.tokens.secondsLeft(claims) };
     } else {
-      if (!newConversationAllowed(res)) return;
+      if (!newConversationAllowed(req, res)) return;
       conversation = local.newConversation();
     }
     try {

@@ -41,7 +41,7 @@ if (!upToDate()) {
     }
     // A production install without dev dependencies: run what was built.
   } else {
-    console.error('npm start: compiling (sources changed since the last build)…');
+    console.error(existsSync(main) ? 'npm start: compiling (a source changed since the last build)…' : 'npm start: compiling (first start)…');
     const startedAt = Date.now();
     const built = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
     if (built.status !== 0) process.exit(built.status ?? 1);

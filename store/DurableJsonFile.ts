@@ -1,6 +1,7 @@
 /**
  * A lowdb adapter that writes durably: temporary file, fsync, rename, fsync of the folder.
- * The previous good file is kept as `<file>.bak` (a hard link, so keeping it costs no copy).
+ * The previous good file is kept as `<file>.bak` (a hard link, so keeping it costs no copy), except
+ * after a removal, when the copy is the new file itself (`writeReplacingBackup`).
  */
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
@@ -54,6 +55,20 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
+    await this.writeFile(data, false);
+  }
+
+  /**
+   * Writes as `write` does, but the last good copy becomes this new version instead of the
+   * previous one: after an erasure or a purge the previous version holds what was removed, and no
+   * copy of it may stay on disk. The old copy goes first, so a crash in between leaves the store
+   * file (the erasure not yet acknowledged) and no copy, never a copy of removed data.
+   */
+  async writeReplacingBackup(data: T): Promise<void> {
+    await this.writeFile(data, true);
+  }
+
+  private async writeFile(data: T, replaceBackup: boolean): Promise<void> {
     const dir = path.dirname(this.file);
     const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.tmp`);
     const text = this.serialize(data);
@@ -70,8 +85,14 @@ export class DurableJsonFile<T> implements Adapter<T> {
     } finally {
       await handle.close();
     }
-    await this.keepBackup();
-    await fs.rename(tmp, this.file);
+    if (replaceBackup) {
+      await fs.rm(this.backupFile, { force: true });
+      await fs.rename(tmp, this.file);
+      await fs.link(this.file, this.backupFile);
+    } else {
+      await this.keepBackup();
+      await fs.rename(tmp, this.file);
+    }
     await syncDirectory(dir);
   }
 

@@ -13,7 +13,8 @@
  * the last rewrite (so a copy of the store file, a backup, is never more than that behind), when
  * a flush deletes something (so that erased and purged data leave the disk at once, old versions
  * in the journal included), at `flush()`, at `close()`, and at `open()` when a journal is left (a
- * crash): the store file holds everything whenever the bot is stopped.
+ * crash): the store file holds everything whenever the bot is stopped. A rewrite after a deletion
+ * also makes the last good copy (`.bak`) the new version, so no file keeps what was removed.
  *
  * Each item's JSON text is kept beside it (`ItemTexts`): a read is a `JSON.parse` of it (the copy
  * botbuilder's MemoryStorage gives too), a journal line is made of the changed items' texts, and
@@ -25,6 +26,7 @@ import { Low } from 'lowdb';
 import type { Storage, StoreItems } from 'botbuilder';
 import { z } from 'zod';
 import { ErrorCodes, MduError } from '../bot/errors.js';
+import { DataDirectoryLock } from './DataDirectoryLock.js';
 import { CorruptFileError, DurableJsonFile } from './DurableJsonFile.js';
 import { StoredItem, StoreJournal, type JournalLine } from './StoreJournal.js';
 
@@ -77,12 +79,20 @@ export class LowdbStorage implements DocumentStore {
   private journalSeq: number;
   /** Size of the store file at its last rewrite. */
   private fileBytes = 0;
+  /**
+   * Something was deleted since the last rewrite: the next one also replaces the last good copy
+   * (`store.json.bak`), so that no file keeps what an erasure or a purge removed.
+   */
+  private deletions = 0;
+  /** `deletions` as it was when the last rewrite that replaced the last good copy began. */
+  private scrubbed = 0;
   /** The rewrite that bounds how far the store file is behind the journal. */
   private rewriteTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly db: Low<StoreFile>,
-    private readonly lockFile: string,
+    private readonly file: DurableJsonFile<StoreFile>,
+    private readonly lock: DataDirectoryLock,
     private readonly now: () => Date,
     private readonly texts: ItemTexts,
     private readonly journal: StoreJournal,
@@ -97,8 +107,7 @@ export class LowdbStorage implements DocumentStore {
     const dataDir = path.resolve(options.dataDir);
     await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
     const file = path.join(dataDir, options.fileName ?? 'store.json');
-    const lockFile = path.join(dataDir, 'store.lock');
-    await acquireLock(lockFile);
+    const lock = await DataDirectoryLock.acquire(dataDir);
     try {
       const texts = new ItemTexts();
       const adapter = new DurableJsonFile<StoreFile>(file, (raw) => StoreFile.parse(raw), (data) => texts.serialize(data));
@@ -137,14 +146,13 @@ export class LowdbStorage implements DocumentStore {
       if (existing) db.data = existing;
       for (const line of lines) applyLine(db.data, line);
       const journal = await StoreJournal.open(journalFile);
-      const storage = new LowdbStorage(db, lockFile, options.now ?? (() => new Date()), texts, journal, options.journalMinBytes ?? 1024 * 1024, options.rewriteAfterMs ?? 60_000);
+      const storage = new LowdbStorage(db, adapter, lock, options.now ?? (() => new Date()), texts, journal, options.journalMinBytes ?? 1024 * 1024, options.rewriteAfterMs ?? 60_000);
       storage.fileBytes = (await fs.stat(file).catch(() => null))?.size ?? 0;
       // A new store, or a journal left by a crash (perhaps ending in a cut line): the store file takes it all, the journal starts empty.
       if (existing === null || journal.size > 0) await storage.rewrite();
       return storage;
     } catch (error) {
-      await fs.rm(lockFile, { force: true });
-      heldLocks.delete(lockFile);
+      await lock.release();
       throw error;
     }
   }
@@ -223,8 +231,12 @@ export class LowdbStorage implements DocumentStore {
         changed = true;
       }
     }
-    // Deleted data (an erasure, a purge) leaves the disk with this flush, old versions in the journal included.
-    if (changed) this.rewriteNext = true;
+    // Deleted data (an erasure, a purge) leaves the disk with this flush: old versions in the
+    // journal and in the last good copy included.
+    if (changed) {
+      this.rewriteNext = true;
+      this.deletions++;
+    }
     if (changed) await this.persist();
   }
 
@@ -252,8 +264,7 @@ export class LowdbStorage implements DocumentStore {
     await this.flush();
     this.closed = true;
     await this.journal.close();
-    await fs.rm(this.lockFile, { force: true });
-    heldLocks.delete(this.lockFile);
+    await this.lock.release();
   }
 
   /** Group commit: joins the next flush, which starts once the running one is done. */
@@ -312,7 +323,13 @@ export class LowdbStorage implements DocumentStore {
     clearTimeout(this.rewriteTimer);
     this.rewriteTimer = undefined;
     this.db.data.journalSeq = this.journalSeq;
-    await this.db.write();
+    // Counted, not flagged: a deletion made while this rewrite runs needs the next one to scrub too;
+    // a failed rewrite leaves the count for the next one.
+    const deletions = this.deletions;
+    if (deletions > this.scrubbed) {
+      await this.file.writeReplacingBackup(this.db.data);
+      this.scrubbed = deletions;
+    } else await this.db.write();
     this.fileBytes = this.texts.lastSerializedBytes;
     await this.journal.clear();
   }
@@ -462,44 +479,4 @@ function bucketOf(key: string, n: number): number {
 
 function itemText(item: StoredItem, valueText: string): string {
   return `{"eTag":${JSON.stringify(item.eTag)},"updatedAt":${JSON.stringify(item.updatedAt)},"value":${valueText}}`;
-}
-
-/** Locks this process holds, so a second opener inside the same process is refused too. */
-const heldLocks = new Set<string>();
-
-/** One process a data directory: a second one is refused while the first is alive. */
-async function acquireLock(lockFile: string): Promise<void> {
-  if (heldLocks.has(lockFile)) {
-    throw new MduError(ErrorCodes.STORE_LOCKED, `The data directory is in use by another process (this one, lock ${lockFile}).`);
-  }
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await fs.open(lockFile, 'wx', 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      heldLocks.add(lockFile);
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number.parseInt(await fs.readFile(lockFile, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-        throw new MduError(
-          ErrorCodes.STORE_LOCKED,
-          `The data directory is in use by another process (pid ${owner}, lock ${lockFile}). Two bots must not share one store.`,
-        );
-      }
-      // The owner is gone (a crash or kill -9): the lock is stale.
-      await fs.rm(lockFile, { force: true });
-    }
-  }
-  throw new MduError(ErrorCodes.STORE_LOCKED, `Could not take the lock ${lockFile}.`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

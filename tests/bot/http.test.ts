@@ -8,7 +8,7 @@ import { startTestBot, mduOf, type TestBot } from '../helpers/testBot.js';
 import { CurationStore } from '../../knowledge/CurationStore.js';
 
 describe('the bot over HTTP', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let bot: TestBot;
   before(async () => (bot = await startTestBot()));
   after(async () => bot?.stop());
@@ -202,7 +202,7 @@ describe('the bot over HTTP', function () {
 });
 
 describe('a person in danger out of hours', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let bot: TestBot;
   // Saturday 23:30 in Paris: the MDU is closed and no permanence is open.
   before(async () => (bot = await startTestBot({ MDU_NOW: '2026-11-28T23:30:00+01:00' })));

@@ -45,7 +45,7 @@ function fakeDirectLine(status: () => number): Promise<{ server: Server; domain:
 }
 
 describe('POST /api/directline/token in Azure mode (DIRECT_LINE_SECRET)', function () {
-  this.timeout(20_000);
+  this.timeout(180_000);
   let fake: Awaited<ReturnType<typeof fakeDirectLine>>;
   let bot: TestBot;
   let upstreamStatus = 200;

@@ -71,7 +71,7 @@ export class DirectLineClient {
   }
 
   /** Resolves once `predicate` holds for what was received (or the connection status), rejects after `timeoutMs`. */
-  waitFor<T>(predicate: (received: DlActivity[]) => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  waitFor<T>(predicate: (received: DlActivity[]) => T | undefined | false, timeoutMs = 60_000): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const check = () => {
         const result = predicate(this.received);

@@ -15,7 +15,7 @@ const QUESTION = 'Comment accéder à mon dossier médical ?';
 const isWelcome = (a: DlActivity) => a.from?.role === 'bot' && mduOf(a)?.intent === 'welcome';
 
 describe('Direct Line (local mode), with botframework-directlinejs', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let bot: TestBot;
   const clients: DirectLineClient[] = [];
   const connect = (options: Parameters<typeof DirectLineClient.connect>[0]) => {
@@ -263,7 +263,7 @@ describe('Direct Line (local mode), with botframework-directlinejs', function ()
 });
 
 describe('Direct Line (local mode) across a restart', function () {
-  this.timeout(40_000);
+  this.timeout(180_000);
 
   it('a conversation (token, numbering, replies not yet read) survives a restart, and what was delivered is not kept', async () => {
     const data = makeTempDir('mdu-dl-restart-');
@@ -314,7 +314,7 @@ describe('Direct Line (local mode) across a restart', function () {
 });
 
 describe('Direct Line (local mode) behind a reverse proxy (PUBLIC_URL)', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
 
   it('the page is told the public domain, while the service hands activities to the bot on its listening address', async () => {
     const bot = await startTestBot({ PUBLIC_URL: 'https://mdu.example.org/' });

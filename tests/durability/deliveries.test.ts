@@ -12,7 +12,7 @@ import { makeTempDir } from '../helpers/tempDir.js';
 import { mduOf, startTestBot, type TestBot } from '../helpers/testBot.js';
 
 describe('durability: a delivery retried is handled once', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let bot: TestBot;
   before(async () => (bot = await startTestBot()));
   after(async () => bot?.stop());

@@ -11,7 +11,7 @@ import { makeTempDir } from '../helpers/tempDir.js';
 import { runTs, stopChild, type Child } from './childProcess.js';
 
 describe('durability: kill -9 in the middle of a burst of writes', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let tmp: ReturnType<typeof makeTempDir>;
   let child: Child | undefined;
   beforeEach(() => (tmp = makeTempDir('mdu-kill-')));

@@ -22,7 +22,7 @@ const botEnv = (dataDir: string, extra: Record<string, string> = {}) => ({
 });
 
 describe('durability: start-up refusals (real processes)', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let tmp: ReturnType<typeof makeTempDir>;
   const children: Child[] = [];
   const start = (file: string, args: string[], env: Record<string, string>) => {

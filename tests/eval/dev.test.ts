@@ -12,7 +12,7 @@ import { startTestBot, type TestBot } from '../helpers/testBot.js';
 const DEV_SET = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/eval/dev.jsonl');
 
 describe('evaluation: shared/eval/dev.jsonl through the bot', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let bot: TestBot;
   let report: EvalReport;
   before(async () => {

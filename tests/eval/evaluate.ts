@@ -16,11 +16,32 @@ export interface EvalMiss {
   expected: string;
   got: string;
 }
+export interface Tally {
+  total: number;
+  right: number;
+}
 export interface EvalReport {
   total: number;
   right: number;
-  byClass: Record<string, { total: number; right: number }>;
+  byClass: Record<string, Tally>;
+  /** Lines that expect an answer, by length band: `short` (12 words or fewer) and `long`. */
+  byBand: Record<string, Tally>;
+  /** Lines that expect an answer, by expected topic. */
+  byTopic: Record<string, Tally>;
+  /** Lines the bot met with a crisis reply although none was expected. */
+  crisisAlarms: number;
   misses: EvalMiss[];
+}
+
+/** The length band of a message: `short` up to 12 words, `long` beyond. */
+export function lengthBand(text: string): 'short' | 'long' {
+  return text.trim().split(/\s+/).length > 12 ? 'long' : 'short';
+}
+
+function count(tally: Record<string, Tally>, key: string, right: boolean): void {
+  const t = (tally[key] ??= { total: 0, right: 0 });
+  t.total++;
+  if (right) t.right++;
 }
 
 export function readEvalFile(file: string): EvalLine[] {
@@ -41,7 +62,7 @@ export function classOf(expect: string): string {
 }
 
 export async function evaluate(lines: EvalLine[], botUrl: string): Promise<EvalReport> {
-  const report: EvalReport = { total: 0, right: 0, byClass: {}, misses: [] };
+  const report: EvalReport = { total: 0, right: 0, byClass: {}, byBand: {}, byTopic: {}, crisisAlarms: 0, misses: [] };
   let n = 0;
   for (const line of lines) {
     const replies = await post(botUrl, {
@@ -59,11 +80,15 @@ export async function evaluate(lines: EvalLine[], botUrl: string): Promise<EvalR
     const first = replies.map((r) => (r.channelData as { mdu?: { intent: string; topic?: string } } | undefined)?.mdu).find((m) => m && m.intent !== 'welcome');
     const got = first ? (first.intent === 'answer' ? `answer:${first.topic}` : first.intent) : '(no reply)';
     const cls = classOf(line.expect);
-    const bucket = (report.byClass[cls] ??= { total: 0, right: 0 });
-    bucket.total++;
+    const right = got === line.expect;
+    count(report.byClass, cls, right);
+    if (cls === 'answer') {
+      count(report.byBand, lengthBand(line.text), right);
+      count(report.byTopic, line.expect.slice('answer:'.length), right);
+    }
+    if (got === 'crisis' && line.expect !== 'crisis') report.crisisAlarms++;
     report.total++;
-    if (got === line.expect) {
-      bucket.right++;
+    if (right) {
       report.right++;
     } else {
       report.misses.push({ text: line.text, expected: line.expect, got });
@@ -72,13 +97,23 @@ export async function evaluate(lines: EvalLine[], botUrl: string): Promise<EvalR
   return report;
 }
 
-export function formatReport(report: EvalReport): string {
+/**
+ * The report as text: per class, per length band and per topic, then the misses. With
+ * `aggregateOnly` the misses (the lines themselves) are left out: for a held-out set, whose lines
+ * must never be read.
+ */
+export function formatReport(report: EvalReport, options: { aggregateOnly?: boolean } = {}): string {
   const pct = (r: number, t: number) => (t === 0 ? '-' : `${((100 * r) / t).toFixed(1)} %`);
-  const lines = Object.entries(report.byClass)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([cls, { total, right }]) => `eval.${cls}: ${right}/${total} (${pct(right, total)})`);
+  const rows = (prefix: string, tally: Record<string, Tally>) =>
+    Object.entries(tally)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, { total, right }]) => `${prefix}.${key}: ${right}/${total} (${pct(right, total)})`);
+  const lines = rows('eval', report.byClass);
   lines.push(`eval.all: ${report.right}/${report.total} (${pct(report.right, report.total)})`);
-  for (const m of report.misses) lines.push(`MISS expected ${m.expected}, got ${m.got}: ${m.text}`);
+  lines.push(...rows('eval.answer.length', report.byBand));
+  lines.push(`eval.crisis_alarms_unexpected: ${report.crisisAlarms}`);
+  lines.push(...rows('eval.topic', report.byTopic));
+  if (!options.aggregateOnly) for (const m of report.misses) lines.push(`MISS expected ${m.expected}, got ${m.got}: ${m.text}`);
   return lines.join('\n');
 }
 

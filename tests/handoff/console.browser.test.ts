@@ -17,7 +17,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'mot de passe de test';
 
 describe('Volunteers’ console in a browser', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let browser: Browser;
   let bot: TestBot;
   let recorder: ConnectorRecorder;

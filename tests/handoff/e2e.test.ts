@@ -19,7 +19,7 @@ const isMessage = (a: Partial<Activity>) => a.type === 'message';
 const handoffStatus = (a: Partial<Activity>) => (a.channelData as { mdu?: { handoff?: { status?: string } } } | undefined)?.mdu?.handoff?.status;
 
 describe('Live handoff end to end (child process, real HTTP)', function () {
-  this.timeout(90_000);
+  this.timeout(180_000);
 
   let tmp: ReturnType<typeof makeTempDir>;
   let bot: BotProcess;
@@ -259,7 +259,7 @@ async function postActivity(url: string, serviceUrl: string, conversationId: str
   return ((await response.json()) as { activities: Partial<Activity>[] }).activities;
 }
 
-async function waitUntil(check: () => Promise<boolean | undefined>, timeoutMs = 8000): Promise<void> {
+async function waitUntil(check: () => Promise<boolean | undefined>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

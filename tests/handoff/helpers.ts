@@ -121,7 +121,7 @@ export class ConnectorRecorder {
   }
 
   /** Waits until an activity sent to the conversation matches, and returns it. */
-  async waitFor(conversationId: string, predicate: (a: Partial<Activity>) => boolean, timeoutMs = 5000, after = 0): Promise<Partial<Activity>> {
+  async waitFor(conversationId: string, predicate: (a: Partial<Activity>) => boolean, timeoutMs = 60_000, after = 0): Promise<Partial<Activity>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.to(conversationId).slice(after).find(predicate);
@@ -184,7 +184,7 @@ export class ConsoleClient {
   }
 
   /** Waits until the queue holds a request matching, and returns its id. */
-  async waitForQueued(predicate: (c: ConsoleConversationShape) => boolean = () => true, timeoutMs = 5000): Promise<ConsoleConversationShape> {
+  async waitForQueued(predicate: (c: ConsoleConversationShape) => boolean = () => true, timeoutMs = 60_000): Promise<ConsoleConversationShape> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const view = await this.queue();
@@ -257,7 +257,7 @@ export class EventStream {
     return response.status;
   }
 
-  async waitFor(predicate: (e: { event: string; data: unknown }) => boolean, timeoutMs = 5000): Promise<{ event: string; data: unknown }> {
+  async waitFor(predicate: (e: { event: string; data: unknown }) => boolean, timeoutMs = 60_000): Promise<{ event: string; data: unknown }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.find(predicate);

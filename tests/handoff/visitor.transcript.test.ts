@@ -163,7 +163,7 @@ const newConversation = (prefix: string) => `${prefix}-${++conversationCounter}-
 for (const lang of LANGS) {
   const L = lang.expect;
   describe(`Handoff transcripts (${lang.locale})`, function () {
-    this.timeout(30_000);
+    this.timeout(180_000);
 
     describe('nobody on duty', () => {
       it('out of hours: says so plainly, gives the next permanence, and keeps answering', async () => {

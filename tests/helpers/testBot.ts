@@ -3,6 +3,7 @@
  * loopback port, real lowdb file in a temporary folder), with a fixed clock.
  */
 import type { Activity } from 'botbuilder';
+import type { Clock } from '../../bot/clock.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/log.js';
 import { startBot, type RunningBot } from '../../bot/main.js';
@@ -17,10 +18,21 @@ export interface TestBot extends RunningBot {
   stop(): Promise<void>;
 }
 
-export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+/** `options.clock`: a clock the test moves itself (else `MDU_NOW`'s, running at real speed). */
+export async function startTestBot(env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestBot> {
   const tmp = makeTempDir('mdu-bot-');
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: tmp.dir, LOG_LEVEL: 'silent', MDU_NOW: '2026-11-24T15:00:00+01:00', ...env });
-  const running = await startBot(config, createLogger(config.LOG_LEVEL));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: tmp.dir,
+    LOG_LEVEL: 'silent',
+    MDU_NOW: '2026-11-24T15:00:00+01:00',
+    // Every test client is 127.0.0.1: as many new chats as the whole server had before per-client limits.
+    RATE_LIMIT_NEW_CONVERSATIONS_PER_CLIENT: '120',
+    ...env,
+  });
+  const running = await startBot(config, createLogger(config.LOG_LEVEL), options);
   let counter = 0;
   const send = async (activity: Partial<Activity>): Promise<Partial<Activity>[]> => {
     const response = await fetch(`${running.url}/api/messages`, {

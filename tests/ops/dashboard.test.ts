@@ -17,7 +17,7 @@ const IN_PERMANENCE = '2026-11-24T15:00:00+01:00'; // a Tuesday: UNAFAM 14:00-17
 const PASSWORD = 'correct horse battery';
 
 describe('coordinator dashboard', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let bot: TestBot;
   let recorder: ConnectorRecorder;
   let counter = 0;

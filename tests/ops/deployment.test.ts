@@ -127,7 +127,7 @@ describe('deployment: systemd unit', () => {
 });
 
 describe('deployment: nginx', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   const conf = read('deployment/nginx/mdu-front-desk.conf');
   const code = conf
     .split('\n')

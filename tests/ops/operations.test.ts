@@ -17,7 +17,7 @@ function sample(text: string, name: string): number | undefined {
 }
 
 describe('operations: /healthz, /readyz, /metrics', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let bot: TestBot;
   before(async () => (bot = await startTestBot()));
   after(async () => bot?.stop());
@@ -111,7 +111,7 @@ describe('operations: /healthz, /readyz, /metrics', function () {
 });
 
 describe('operations: /metrics with METRICS_TOKEN', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let bot: TestBot;
   before(async () => (bot = await startTestBot({ METRICS_TOKEN: 'metrics-token-for-tests-0123456789' })));
   after(async () => bot?.stop());
@@ -129,7 +129,7 @@ describe('operations: /metrics with METRICS_TOKEN', function () {
 });
 
 describe('operations: readiness through the bot\'s life', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
 
   it('answers /readyz 503 while draining, /healthz 200 until the store is closed', async () => {
     const bot = await startTestBot();

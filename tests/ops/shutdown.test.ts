@@ -62,7 +62,7 @@ function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string
   });
   let stderr = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the bot did not start:\n${stderr}`)), 25_000);
+    const timer = setTimeout(() => reject(new Error(`the bot did not start:\n${stderr}`)), 90_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
       const started = /"event":"bot\.started","url":"([^"]+)"/.exec(stderr);
@@ -85,7 +85,7 @@ const QUESTIONS = [
 ];
 
 describe('graceful shutdown on SIGTERM (a real child process)', function () {
-  this.timeout(90_000);
+  this.timeout(180_000);
 
   it('finishes the turns in flight, flushes the store, exits 0: every acknowledged turn is on disk', async () => {
     const tmp = makeTempDir('mdu-sigterm-');

@@ -22,7 +22,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe('store write path: kept item texts', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
 
   it('writes exactly the data, and reads back what was written, through any sequence of changes and a reopen', async () => {
     await fc.assert(

@@ -12,7 +12,7 @@ import { runTs, stopChild, type Child } from '../durability/childProcess.js';
 const CANARY = 'zqlogcanary9931';
 
 describe('privacy: no message text and no raw visitor id in any log line', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let tmp: ReturnType<typeof makeTempDir>;
   let bot: Child;
   let url: string;

@@ -36,7 +36,7 @@ async function itemsHolding(bot: TestBot, needle: string): Promise<Record<string
 }
 
 describe('privacy: a canary through every path, then the store file', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let bot: TestBot;
   before(async () => {
     bot = await startTestBot({ HANDOFF_SWEEP_MS: '200', RATE_LIMIT_PUBLIC: '0', RATE_LIMIT_MESSAGES: '0' });

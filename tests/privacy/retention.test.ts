@@ -34,7 +34,7 @@ const RULES: { prefix: string; rule: string; purgedAfterDays?: number }[] = [
 ];
 
 describe('privacy: retention and the automatic purge', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let tmp: ReturnType<typeof makeTempDir>;
   beforeEach(() => (tmp = makeTempDir('mdu-retention-')));
   afterEach(() => tmp.cleanup());

@@ -82,7 +82,7 @@ function lexiconsWithoutCrisisRules(dir: string): void {
 
 describe('crisis model: the committed file', () => {
   it('is what `npm run train-safety` makes of the committed corpus and knowledge base (run it after changing either)', function () {
-    this.timeout(20_000);
+    this.timeout(180_000);
     const trained = buildCrisisModelFile(CORPUS_DIR, LEXICON_DIR, KNOWLEDGE_DIR, committed.source.trainedOn);
     const file = readFileSync(MODEL_FILE, 'utf8');
     if (trained !== file) {
@@ -183,7 +183,7 @@ describe('crisis model: the second net in the screen', () => {
   });
 
   it('gives the visitor the crisis reply, numbers first, when only the model sees the danger', async function () {
-    this.timeout(20_000);
+    this.timeout(180_000);
     const { dir, cleanup } = makeTempDir('mdu-model-');
     lexiconsWithoutCrisisRules(dir);
     const bot = await startTestBot({ SAFETY_DIR: dir });

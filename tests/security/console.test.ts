@@ -14,7 +14,7 @@ import { ConsoleClient } from '../handoff/helpers.js';
 const PASSWORD = 'zqconsole-password-5521';
 
 describe('security: the volunteers\' console', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let bot: TestBot;
   before(async () => {
     bot = await startTestBot();

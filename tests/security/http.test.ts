@@ -24,7 +24,7 @@ async function expectCleanError(response: Response, status: number): Promise<{ e
 }
 
 describe('security: HTTP doors', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let bot: TestBot;
   before(async () => (bot = await startTestBot({ RATE_LIMIT_MESSAGES: '1000', RATE_LIMIT_PUBLIC: '1000' })));
   after(async () => bot?.stop());
@@ -109,7 +109,7 @@ describe('security: HTTP doors', function () {
 });
 
 describe('security: rate limits per client', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let bot: TestBot;
   before(async () => (bot = await startTestBot({ RATE_LIMIT_MESSAGES: '3', RATE_LIMIT_PUBLIC: '4', RATE_LIMIT_WINDOW_SECONDS: '2' })));
   after(async () => bot?.stop());

@@ -54,7 +54,7 @@ function jwt(claims: Record<string, unknown>, key: KeyObject, header: Record<str
 }
 
 describe('security: Bot Framework tokens on /api/messages', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   const trusted = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privateKey = createPrivateKey(trusted.privateKey.export({ type: 'pkcs8', format: 'pem' }));

@@ -10,7 +10,7 @@ import { startTestBot, type TestBot } from '../helpers/testBot.js';
 import { startRecorder, type Recorder } from './attackerServer.js';
 
 describe('security: a forged serviceUrl makes no outbound call', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let bot: TestBot;
   let attacker: Recorder;
   before(async () => {

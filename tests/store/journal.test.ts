@@ -26,7 +26,7 @@ const valueOf = async (store: LowdbStorage, key: string) => {
 };
 
 describe('store journal', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let tmp: ReturnType<typeof makeTempDir>;
   let crashed: ReturnType<typeof makeTempDir>;
   beforeEach(() => {

@@ -78,7 +78,7 @@ export class FakeTeamsConnector {
   }
 
   /** Waits until a call matches (proactive sends happen after the turn that caused them). */
-  async waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs = 5000): Promise<ConnectorCall> {
+  async waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs = 60_000): Promise<ConnectorCall> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.calls.find(predicate);

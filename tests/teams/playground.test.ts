@@ -36,7 +36,7 @@ interface StreamedMessage {
 const PLAYGROUND_TENANT = '00000000-0000-0000-0000-0000000000001';
 
 describe('Teams: through the Microsoft 365 Agents Playground', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let bot: TestBot;
   let playground: ChildProcess;
   let base: string;
@@ -86,7 +86,7 @@ describe('Teams: through the Microsoft 365 Agents Playground', function () {
   }
 
   /** What the bot sent to a conversation (or its threads) since `from`, once `until` holds or time is up. */
-  async function botMessages(conversationId: string, from: number, until: (texts: string) => boolean, timeoutMs = 15_000): Promise<string> {
+  async function botMessages(conversationId: string, from: number, until: (texts: string) => boolean, timeoutMs = 60_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const texts = streamed

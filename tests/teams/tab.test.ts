@@ -61,7 +61,7 @@ async function consoleFrame(page: Page): Promise<Frame> {
 }
 
 describe('Teams: the console as a personal tab', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let bot: TestBot;
   let browser: Browser;
   before(async function () {

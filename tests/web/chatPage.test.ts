@@ -36,7 +36,7 @@ function loosely(text: string): RegExp {
 }
 
 describe('The website chat page (headless Chromium)', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let bot: TestBot;
   let browser: Browser;
   const contexts: BrowserContext[] = [];

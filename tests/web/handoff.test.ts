@@ -19,7 +19,7 @@ const SEND_BOX = '#webchat [data-id="webchat-sendbox-input"]';
 const BOT_BUBBLES = '#webchat .webchat__bubble:not(.webchat__bubble--from-user)';
 
 describe('A live handoff from the website chat, with the console in a second page (headless Chromium)', function () {
-  this.timeout(90_000);
+  this.timeout(180_000);
   let bot: TestBot;
   let browser: Browser;
 

@@ -34,6 +34,7 @@
       openHint: 'Rien n’est enregistré sur votre appareil avant l’ouverture. Inutile d’écrire votre nom ou des détails médicaux pour obtenir une réponse.',
       footer: 'Maison des usagers du GHU Paris psychiatrie & neurosciences, site Sainte-Anne, 1 rue Cabanis, 75014 Paris.',
       error: 'La discussion n’a pas pu s’ouvrir. Réessayez dans un instant. En cas d’urgence, appelez le 15 ou le 112.',
+      busy: 'Beaucoup de personnes ouvrent la discussion en ce moment\u00a0: réessayez dans un instant. En cas d’urgence, appelez sans attendre le 15 (SAMU) ou le 112, le 3114 (prévention du suicide), ou écrivez au 114 par SMS.',
       queued: (/** @type {Handoff} */ h) =>
         `Vous êtes en attente d’un bénévole${h.position ? `, position ${h.position}` : ''}${h.waitMinutes ? `, environ ${h.waitMinutes}\u00a0min` : ''}.`,
       live: (/** @type {Handoff} */ h) => `Vous échangez avec ${h.volunteerName ? h.volunteerName + ', ' : 'un '}bénévole de la Maison des usagers.`,
@@ -69,6 +70,7 @@
       openHint: 'Nothing is stored on your device before you open it. You do not need to give your name or medical details to get an answer.',
       footer: 'Maison des usagers of GHU Paris psychiatry & neurosciences, Sainte-Anne site, 1 rue Cabanis, 75014 Paris.',
       error: 'The chat could not open. Please try again in a moment. In an emergency, call 15 or 112.',
+      busy: 'Many people are opening the chat right now: please try again in a moment. In an emergency, call 15 (SAMU) or 112 now, 3114 (suicide prevention), or text 114.',
       queued: (/** @type {Handoff} */ h) =>
         `You are waiting for a volunteer${h.position ? `, position ${h.position}` : ''}${h.waitMinutes ? `, about ${h.waitMinutes} min` : ''}.`,
       live: (/** @type {Handoff} */ h) => `You are talking with ${h.volunteerName ? h.volunteerName + ', a' : 'a'} Maison des usagers volunteer.`,
@@ -97,6 +99,9 @@
   let directLine;
   /** @type {any} */
   let store;
+  /** Why the chat did not open, kept so a change of language says it again: 'busy' (refused for now) or 'error'. */
+  /** @type {'busy' | 'error' | undefined} */
+  let startFailure;
 
   const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const scriptNonce = /** @type {HTMLScriptElement | null} */ (document.currentScript)?.nonce || '';
@@ -125,6 +130,7 @@
     langButton.setAttribute('aria-label', t.switchAria);
     if (openButton.disabled && !chatElement.hidden) openButton.textContent = t.opening;
     showHandoff();
+    showStartFailure();
   }
 
   /** Shows where a live handoff stands, from the `channelData.mdu.handoff` of the bot's messages. */
@@ -240,9 +246,10 @@
     openButton.disabled = true;
     openButton.textContent = t.opening;
     errorElement.hidden = true;
+    startFailure = undefined;
     try {
       const [response] = await Promise.all([fetch('/api/directline/token', { method: 'POST', cache: 'no-store', credentials: 'same-origin' }), loadWebChat()]);
-      if (!response.ok) throw new Error(`token: HTTP ${response.status}`);
+      if (!response.ok) throw Object.assign(new Error(`token: HTTP ${response.status}`), { status: response.status });
       const { token, domain } = await response.json();
       // @ts-ignore: window.WebChat comes from the UMD bundle
       const WebChat = window.WebChat;
@@ -259,12 +266,27 @@
       byId('chat-start').hidden = true;
       render();
       focusSendBox();
-    } catch {
-      errorElement.textContent = TEXTS[lang].error;
-      errorElement.hidden = false;
+    } catch (error) {
+      showStartFailure(error);
+    }
+  }
+
+  /**
+   * The chat did not open: "try again in a moment", with the emergency numbers. A refusal for now
+   * (429, too many new chats; 503, restarting) names all four numbers: the visitor may be in danger
+   * and cannot reach anyone here yet.
+   * @param {unknown} [error] what openChat caught; none to say the last failure again
+   */
+  function showStartFailure(error) {
+    if (error !== undefined) {
+      const status = /** @type {{ status?: unknown }} */ (error)?.status;
+      startFailure = status === 429 || status === 503 ? 'busy' : 'error';
       openButton.disabled = false;
       openButton.textContent = TEXTS[lang].open;
     }
+    if (!startFailure) return;
+    errorElement.textContent = TEXTS[lang][startFailure];
+    errorElement.hidden = false;
   }
 
   /** Once Web Chat has drawn its send box, the keyboard goes there. */

@@ -1,0 +1,173 @@
+/**
+ * The recognizer the dialogs use: the trained model (`learn/SoftmaxModel`, classes = topics,
+ * conversational intents and "out of scope") fused with the lexical ranking
+ * (`KnowledgeIndex`, BM25), behind the same `search(text, options)` as the index.
+ *
+ * - Fusion: the model's probabilities are multiplied by exp(lexicalWeight x the lexical
+ *   confidence) of each topic the lexical ranking found, then renormalised (a sum of log-odds).
+ * - Long messages: the message is cut into sentences; the sentences that ask something weigh as
+ *   much as the whole message, so a question after a long story is what gets answered. When two
+ *   sentences clearly ask about two different topics, the first is answered and the second is
+ *   offered (`also`).
+ * - Decision: an intent when the likeliest class is one; a fallback when it is "out of scope" or
+ *   nothing is likely enough; a clarifying question only when two topics share most of the
+ *   probability.
+ */
+import type { Locale } from '../schema.js';
+import type { KnowledgeIndex, SearchHit, SearchOptions, SearchResult } from '../search/KnowledgeIndex.js';
+import type { SoftmaxModel } from '../../learn/SoftmaxModel.js';
+import { INTENT_CLASSES, OUT_OF_SCOPE, type IntentClass } from './UnderstandingExamples.js';
+
+/** Thresholds and weights, chosen on the tuning half of the blind round (tests/eval/ROUNDS.md). */
+export const UNDERSTANDING = {
+  /** How much the lexical confidence of a topic adds to its log-odds. */
+  lexicalWeight: 3,
+  /** The likeliest topic is answered at or above this probability. */
+  answer: 0.4,
+  /** An intent is acted on at or above this probability. */
+  intent: 0.5,
+  /** Two topics are offered as a choice when together they hold this much... */
+  clarifyTogether: 0.6,
+  /** ...and the second holds at least this share of the first. */
+  clarifyRatio: 0.6,
+  /** A sentence "clearly asks" about a topic at or above this probability (two questions in one message). */
+  sentenceSure: 0.6,
+  /** Messages with more words than this are read sentence by sentence too. */
+  longWords: 12,
+} as const;
+
+export type Thresholds = { -readonly [K in keyof typeof UNDERSTANDING]: number };
+
+/** What the recognizer adds to a search result. */
+export interface Understood extends SearchResult {
+  /** A conversational intent the model is sure enough of (the dialogs act on it instead of a topic). */
+  intent?: IntentClass;
+  /** A second topic the message clearly asks about, to offer as a button after the answer. */
+  also?: string;
+  /** Probability that the message is outside what the MDU answers. */
+  outOfScope?: number;
+}
+
+/** Sentences of a message, with whether each asks something. */
+export function splitSentences(text: string): { text: string; asks: boolean }[] {
+  const parts = text.match(/[^.!?;\n…]+[.!?;\n…]*/g) ?? [];
+  return parts
+    .map((p) => ({ text: p.trim(), asks: /\?/.test(p) }))
+    .filter((p) => /\p{L}/u.test(p.text) && p.text.split(/\s+/).length >= 2);
+}
+
+export class Understanding {
+  private readonly topicOf: Int32Array;
+  private readonly classIndex: Map<string, number>;
+  private readonly intentOf: Map<number, IntentClass>;
+  private readonly outOfScope: number;
+
+  constructor(
+    private readonly index: Pick<KnowledgeIndex, 'search'>,
+    private readonly model: SoftmaxModel,
+    topicIds: readonly string[],
+    private readonly thresholds: Thresholds = { ...UNDERSTANDING },
+  ) {
+    this.classIndex = new Map(model.classes.map((c, i) => [c, i]));
+    const topics = new Set(topicIds);
+    this.topicOf = Int32Array.from(model.classes, (c) => (topics.has(c) ? 1 : 0));
+    model.requireClasses([...topicIds, ...INTENT_CLASSES, OUT_OF_SCOPE]);
+    this.intentOf = new Map();
+    for (const id of INTENT_CLASSES) {
+      const i = this.classIndex.get(id);
+      if (i !== undefined) this.intentOf.set(i, id);
+    }
+    this.outOfScope = this.classIndex.get(OUT_OF_SCOPE) ?? -1;
+  }
+
+  /** The likeliest topics, intents and out-of-scope for a message, fused with the lexical ranking. */
+  search(text: string, options: SearchOptions = {}): Understood {
+    const lexical = this.index.search(text, options);
+    const probs = this.fuse(this.model.predict(text), lexical.hits);
+    let also: string | undefined;
+    let first: string | undefined;
+    const sentences = text.split(/\s+/).length > this.thresholds.longWords || /[.!?;\n…]\s*\S/.test(text.trim()) ? splitSentences(text) : [];
+    if (sentences.length >= 2) {
+      const mix = new Float64Array(probs.length);
+      let weight = 0;
+      const sure: string[] = [];
+      for (const s of sentences) {
+        const p = this.model.predict(s.text);
+        const w = s.asks ? 2 : 1;
+        for (let c = 0; c < p.length; c++) mix[c] = (mix[c] as number) + w * (p[c] as number);
+        weight += w;
+        const best = argmax(p);
+        const id = this.model.classes[best] as string;
+        if (s.asks && this.topicOf[best] === 1 && (p[best] as number) >= this.thresholds.sentenceSure && !sure.includes(id)) sure.push(id);
+      }
+      for (let c = 0; c < probs.length; c++) probs[c] = 0.5 * (probs[c] as number) + (0.5 * (mix[c] as number)) / weight;
+      if (sure.length >= 2) [first, also] = sure;
+    }
+    return this.decide(probs, lexical.locale, first, also);
+  }
+
+  /**
+   * The lexical ranking re-ranks the topics among themselves; whether the message is about a
+   * topic at all (rather than an intent or something else) stays the model's call: the topics
+   * keep the share of probability the model gave them. (Letting the lexical boost add to that
+   * share answered "what's the weather this weekend?" with the opening hours.)
+   */
+  private fuse(p: Float64Array, hits: readonly SearchHit[]): Float64Array {
+    const out = Float64Array.from(p);
+    let before = 0;
+    for (let c = 0; c < out.length; c++) if (this.topicOf[c] === 1) before += out[c] as number;
+    for (const hit of hits) {
+      const c = this.classIndex.get(hit.topicId);
+      if (c !== undefined) out[c] = (out[c] as number) * Math.exp(this.thresholds.lexicalWeight * hit.confidence);
+    }
+    let after = 0;
+    for (let c = 0; c < out.length; c++) if (this.topicOf[c] === 1) after += out[c] as number;
+    for (let c = 0; c < out.length; c++) if (this.topicOf[c] === 1) out[c] = ((out[c] as number) * before) / after;
+    return out;
+  }
+
+  private decide(probs: Float64Array, locale: Locale, first: string | undefined, also: string | undefined): Understood {
+    const t = this.thresholds;
+    const order = Array.from(probs.keys()).sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
+    const hits: SearchHit[] = order
+      .filter((c) => this.topicOf[c] === 1)
+      .slice(0, 5)
+      .map((c) => ({ topicId: this.model.classes[c] as string, score: round(probs[c] as number), confidence: round(probs[c] as number) }));
+    const outOfScope = this.outOfScope >= 0 ? round(probs[this.outOfScope] as number) : 0;
+    const best = order[0] as number;
+    const intent = this.intentOf.get(best);
+    if (intent !== undefined) {
+      return (probs[best] as number) >= t.intent ? { locale, decision: 'fallback', hits, intent, outOfScope } : { locale, decision: 'fallback', hits, outOfScope };
+    }
+    if (best === this.outOfScope) return { locale, decision: 'fallback', hits, outOfScope };
+    if (first !== undefined && also !== undefined && hits.some((h) => h.topicId === first)) {
+      const chosen = hits.find((h) => h.topicId === first) as SearchHit;
+      return { locale, decision: 'answer', hits: [chosen, ...hits.filter((h) => h !== chosen)], also, outOfScope };
+    }
+    const [h1, h2] = hits;
+    if (h1 && h1.confidence >= t.answer) return { locale, decision: 'answer', hits, outOfScope };
+    if (h1 && h2 && h1.confidence + h2.confidence >= t.clarifyTogether && h2.confidence >= t.clarifyRatio * h1.confidence) return { locale, decision: 'clarify', hits, outOfScope };
+    if (h1 && h1.confidence >= t.answer * 0.75 && h1.confidence >= 2 * (h2?.confidence ?? 0)) return { locale, decision: 'answer', hits, outOfScope };
+    return { locale, decision: 'fallback', hits, outOfScope };
+  }
+}
+
+function argmax(p: Float64Array): number {
+  let best = 0;
+  for (let c = 1; c < p.length; c++) if ((p[c] as number) > (p[best] as number)) best = c;
+  return best;
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+/** The model's likeliest topics for a text (intents and out-of-scope left out), for curators. */
+export function likeliestTopics(model: SoftmaxModel, topicIds: ReadonlySet<string>, text: string, count: number): { topicId: string; probability: number }[] {
+  const p = model.predict(text);
+  return model.classes
+    .map((id, c) => ({ topicId: id, probability: p[c] as number }))
+    .filter((t) => topicIds.has(t.topicId))
+    .sort((a, b) => b.probability - a.probability || (a.topicId < b.topicId ? -1 : 1))
+    .slice(0, count);
+}

@@ -97,7 +97,7 @@ export function registerConsoleRoutes(server: restify.Server, deps: ConsoleRoute
       return;
     }
     attempts.forgive(address);
-    const { token, session } = await sessions.create(result.account.login);
+    const { token, session } = await sessions.create(result.account);
     setSessionCookie(res, token, Math.floor(deps.sessionLifetimeMs / 1000), deps.secureCookies);
     log.info('console.signed_in', {});
     res.status(200);

@@ -78,6 +78,11 @@ export function makeServer(deps: ServerDeps): restify.Server {
       sendError(res, 400, 'invalid_activity', 'The body is not a Bot Framework activity (type, channelId, conversation.id and serviceUrl are required).');
       return;
     }
+    // An invoke names what it asks for: without a name the SDK would answer 501 (not implemented).
+    if (activity.type === 'invoke' && (typeof activity.name !== 'string' || activity.name.trim() === '')) {
+      sendError(res, 400, 'invalid_activity', 'An invoke activity needs a name.');
+      return;
+    }
     if (!allowActivity(activityLimit, req, res, config.TRUST_PROXY)) return;
     if (config.localMode && activity.deliveryMode !== 'expectReplies' && !deps.serviceUrls.allows(activity.serviceUrl)) {
       log.warn('messages.service_url_refused', { channel: activity.channelId, conversation: pseudonymise(activity.conversation?.id) });

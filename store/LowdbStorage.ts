@@ -285,16 +285,19 @@ export class LowdbStorage implements DocumentStore {
   async close(): Promise<void> {
     if (this.closed) return;
     clearTimeout(this.retryTimer);
+    let failure: unknown;
     try {
       await this.flush();
-    } finally {
-      // Closed even if the last flush failed: what it held is what is on disk (rolled back).
-      this.closed = true;
-      clearTimeout(this.retryTimer);
-      clearTimeout(this.rewriteTimer);
+    } catch (error) {
+      failure = error;
     }
+    // Closed even if the last flush failed (a full disk): what is on disk is what it rolled back to.
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.rewriteTimer);
     await this.journal.close();
     await this.lock.release();
+    if (failure !== undefined) throw failure;
   }
 
   /** Group commit: joins the next flush, which starts once the running one is done. */

@@ -28,17 +28,51 @@ export class ServiceUrlPolicy {
     private readonly allowlist: readonly string[],
   ) {}
 
+  /**
+   * Whether replies may go to `serviceUrl`: the bot's own service URL or an allowlist entry,
+   * compared as parsed URLs (scheme, host, port, then the path segment by segment), never as
+   * strings: `http://localhost:4398@127.0.0.1:4399` is the host 127.0.0.1, whatever it starts with.
+   * A URL with user information, or not http(s), is never allowed.
+   */
   allows(serviceUrl: string | undefined): boolean {
-    if (!serviceUrl) return false;
-    const url = normalise(serviceUrl);
-    const own = this.ownServiceUrl();
-    if (own && (url === normalise(own) || url.startsWith(normalise(own) + '/'))) return true;
-    return this.allowlist.some((prefix) => url.startsWith(normalise(prefix)));
+    const url = parseServiceUrl(serviceUrl);
+    if (!url) return false;
+    const own = parseServiceUrl(this.ownServiceUrl());
+    return [...(own ? [own] : []), ...this.allowlist.map(parseServiceUrl)].some((base) => base !== undefined && within(url, base));
   }
 }
 
-function normalise(url: string): string {
-  return url.trim().replace(/\/+$/, '').toLowerCase();
+interface ParsedServiceUrl {
+  origin: string;
+  /** Path segments, without empty ones (no trailing slash). */
+  segments: string[];
+}
+
+/** A service URL as compared: http(s), no user information; undefined otherwise. */
+export function parseServiceUrl(raw: string | undefined): ParsedServiceUrl | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '') return undefined;
+  // `origin` is scheme, host (lower case, IDNA) and port (the default one left out), as browsers compare them.
+  return { origin: url.origin, segments: url.pathname.split('/').filter(Boolean).map((s) => decodeSegment(s).toLowerCase()) };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Same origin, and `base`'s path is `url`'s or one of its parent folders. */
+function within(url: ParsedServiceUrl, base: ParsedServiceUrl): boolean {
+  return url.origin === base.origin && base.segments.every((segment, i) => url.segments[i] === segment);
 }
 
 /** Wraps the real authentication; connector clients for a refused service URL throw instead of calling out. */

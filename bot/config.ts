@@ -30,11 +30,27 @@ const ConfigFields = z.object({
     DIRECT_LINE_SECRET: z.string().default(''),
     DIRECT_LINE_DOMAIN: z.string().url().default('https://directline.botframework.com/v3/directline'),
 
-    /** Extra service URL prefixes replies may be sent to in local mode (e.g. a local Teams emulator). */
+    /**
+     * Extra service URLs replies may be sent to in local mode (e.g. a local Teams emulator): each an
+     * http(s) URL without user information, query or fragment; a reply goes there when its service
+     * URL has the same scheme, host and port, and this path or a path under it.
+     */
     SERVICE_URL_ALLOWLIST: z
       .string()
       .default('')
-      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean)),
+      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+      .pipe(
+        z.array(
+          z.string().refine((entry) => {
+            try {
+              const url = new URL(entry);
+              return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search && !url.hash;
+            } catch {
+              return false;
+            }
+          }, 'each entry is an http(s) URL without user information, query or fragment'),
+        ),
+      ),
 
     /** Fixes the bot's clock (ISO date-time with offset): tests and demonstrations only. */
     MDU_NOW: z.string().datetime({ offset: true }).optional(),

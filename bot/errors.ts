@@ -14,6 +14,7 @@ export const ErrorCodes = {
   LEXICON_FILE_INVALID: 'MDU-009',
   ACTIVITY_INVALID: 'MDU-010',
   SERVICE_URL_REFUSED: 'MDU-011',
+  STORE_WRITE_FAILED: 'MDU-012',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 

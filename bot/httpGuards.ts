@@ -100,10 +100,38 @@ function requireJsonContentType(req: Request, res: Response, next: Next): void {
   next();
 }
 
+/**
+ * How deep a JSON body may nest. Activities, card submissions and console requests nest a few
+ * levels; a body nesting thousands (a 256 KB body can nest 130,000) would overflow the stack of
+ * whatever walks it later (`JSON.stringify` when it is stored, the SDK's copies), as a 500.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The deepest nesting of arrays and objects in a JSON text (strings skipped), in one pass. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
 function parseJsonBody(req: Request, res: Response, next: Next): void {
   const raw = (req.body as Buffer | string | undefined)?.toString('utf8') ?? '';
   if (raw.trim() === '') {
     sendError(res, 400, 'empty_body', 'The request body is empty.');
+    return next(false);
+  }
+  if (jsonDepth(raw) > MAX_JSON_DEPTH) {
+    sendError(res, 400, 'too_deep', `The request body nests more than ${MAX_JSON_DEPTH} levels.`);
     return next(false);
   }
   try {

@@ -239,7 +239,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     // Liveness: the store stays open while draining, so /healthz stays 200 until the very end.
     readiness: () => ({ ready: phase === 'ready' || phase === 'draining', details: { topics: knowledge.topics.length, store: phase === 'starting' ? 'opening' : phase === 'stopped' ? 'closed' : 'open' } }),
     routes: [
-      operationsRoutes({ metrics, phase: () => phase, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
+      operationsRoutes({ metrics, phase: () => phase, storeWritable: () => store.writable, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
       (s) =>
         registerDirectLineRoutes(s, {
           local: directLine,

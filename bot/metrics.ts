@@ -278,6 +278,8 @@ export interface OperationsRouteDeps {
   metrics: BotMetrics;
   /** Where the bot is in its life: `/readyz` answers 200 only when `ready`. */
   phase: () => LifecyclePhase;
+  /** Whether the store can write now: `/readyz` answers 503 while it cannot (a full disk). */
+  storeWritable?: () => boolean;
   /** Details `/readyz` shows (counts and states only). */
   details?: () => Record<string, string | number | boolean>;
   /** `METRICS_TOKEN`: when set, `/metrics` needs `Authorization: Bearer <token>`. */
@@ -318,9 +320,10 @@ export function operationsRoutes(deps: OperationsRouteDeps): (server: restify.Se
 
     server.get('/readyz', async (_req: Request, res: Response) => {
       const phase = deps.phase();
+      const writable = deps.storeWritable?.() ?? true;
       res.header('Cache-Control', 'no-store');
-      res.status(phase === 'ready' ? 200 : 503);
-      res.json({ status: phase, ...(deps.details?.() ?? {}) });
+      res.status(phase === 'ready' && writable ? 200 : 503);
+      res.json({ status: phase, store: writable ? 'writable' : 'not_writable', ...(deps.details?.() ?? {}) });
     });
 
     server.get('/metrics', async (req: Request, res: Response) => {

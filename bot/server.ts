@@ -5,6 +5,7 @@
 import restify, { type Request, type Response } from 'restify';
 import { CloudAdapter, type Activity, type ActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
+import { ErrorCodes, MduError } from './errors.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { pseudonymise } from './log.js';
@@ -47,12 +48,20 @@ export function makeServer(deps: ServerDeps): restify.Server {
   server.pre(publicRoutesLimit(new RateLimit({ limit: config.RATE_LIMIT_PUBLIC, windowMs }), config.TRUST_PROXY));
   const activityLimit = new RateLimit({ limit: config.RATE_LIMIT_MESSAGES, windowMs });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.on('restifyError', (req: Request, _res: Response, error: Error & { statusCode?: number }, callback: () => void) => {
-    // restify's own errors (413, 404, 405...) with a body that names no internals.
-    const status = error.statusCode ?? 500;
+  server.on('restifyError', (req: Request, res: Response, error: Error & { statusCode?: number }, callback: () => void) => {
+    // restify's own errors (413, 404, 405...) and whatever a handler threw, with a body that names
+    // no internals. An error without a status gets one: restify would otherwise answer with a new
+    // error whose body is the thrown one's text (a file path, `ENOSPC`...).
+    const storeFull = error instanceof MduError && error.code === ErrorCodes.STORE_WRITE_FAILED;
+    const status = storeFull ? 503 : typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (typeof error.statusCode !== 'number' || storeFull) error.statusCode = status;
     if (status >= 500) log.error('http.error', error, { route: req.getRoute()?.path?.toString() ?? '-' });
+    // The store cannot write (a full disk): nothing was saved, and it may work again shortly.
+    if (storeFull) res.header('Retry-After', '5');
     (error as unknown as { toJSON: () => unknown }).toJSON = () => ({
-      error: { code: error.name.replace(/Error$/, '').toLowerCase() || 'error', message: status >= 500 ? 'Internal error.' : publicMessage(status) },
+      error: storeFull
+        ? { code: 'unavailable', message: 'Nothing could be saved just now; nothing was done. Try again in a moment.' }
+        : { code: status >= 500 ? 'internal' : error.name.replace(/Error$/, '').toLowerCase() || 'error', message: status >= 500 ? 'Internal error.' : publicMessage(status) },
     });
     callback();
   });
@@ -67,6 +76,11 @@ export function makeServer(deps: ServerDeps): restify.Server {
     const activity = req.body as Partial<Activity> | null;
     if (!isActivityShaped(activity)) {
       sendError(res, 400, 'invalid_activity', 'The body is not a Bot Framework activity (type, channelId, conversation.id and serviceUrl are required).');
+      return;
+    }
+    // An invoke names what it asks for: without a name the SDK would answer 501 (not implemented).
+    if (activity.type === 'invoke' && (typeof activity.name !== 'string' || activity.name.trim() === '')) {
+      sendError(res, 400, 'invalid_activity', 'An invoke activity needs a name.');
       return;
     }
     if (!allowActivity(activityLimit, req, res, config.TRUST_PROXY)) return;

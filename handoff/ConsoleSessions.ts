@@ -14,7 +14,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../bot/clock.js';
 import type { DocumentStore } from '../store/LowdbStorage.js';
-import type { VolunteerAccounts } from './VolunteerAccounts.js';
+import type { VolunteerAccount, VolunteerAccounts } from './VolunteerAccounts.js';
 
 export const SESSION_PREFIX = 'handoff/session/';
 
@@ -24,6 +24,12 @@ const SessionDoc = z.object({
   createdAt: z.string(),
   expiresAt: z.string(),
   available: z.boolean(),
+  /**
+   * Which password the session was opened with (`credentialOf` the account): a new password, or
+   * the account removed and made again, ends every session opened before, cookie and bearer alike.
+   * Sessions from before this field have none, and end too.
+   */
+  credential: z.string().optional(),
 });
 export type SessionDoc = z.infer<typeof SessionDoc>;
 
@@ -59,23 +65,31 @@ export class ConsoleSessions {
     for (const session of await this.all()) if (session.available) this.lastSeen.set(session.login, now);
   }
 
-  async create(login: string): Promise<{ token: string; session: Session }> {
+  /**
+   * Opens a session for an account: best the account as its sign-in checked it, so that a password
+   * changed meanwhile is not the one the session counts as opened with; else its login.
+   */
+  async create(who: VolunteerAccount | string): Promise<{ token: string; session: Session }> {
+    const account = typeof who === 'string' ? await this.accounts.get(who) : who;
+    if (!account) throw new Error('No volunteer account has this login.');
+    const { login } = account;
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
+    const credential = credentialOf(account);
     // Availability belongs to the volunteer: a new sign-in keeps what their other sessions say.
-    const available = (await this.all()).some((s) => s.login === login && s.available && Date.parse(s.expiresAt) > now.getTime());
+    const available = (await this.all()).some((s) => s.login === login && s.credential === credential && s.available && Date.parse(s.expiresAt) > now.getTime());
     const doc: SessionDoc = {
       login,
       csrfToken: randomBytes(24).toString('base64url'),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.rules.lifetimeMs).toISOString(),
       available,
+      credential,
     };
     const id = sessionKey(token);
     await this.store.write({ [id]: { ...doc, eTag: '*' } });
     this.touch(login);
-    const account = await this.accounts.get(login);
-    return { token, session: { ...doc, id, displayName: account?.displayName ?? login } };
+    return { token, session: { ...doc, id, displayName: account.displayName } };
   }
 
   /** The live session of a token, or undefined (unknown, expired, or its account removed). */
@@ -89,7 +103,7 @@ export class ConsoleSessions {
       return undefined;
     }
     const account = await this.accounts.get(doc.data.login);
-    if (!account) {
+    if (!account || doc.data.credential !== credentialOf(account)) {
       await this.store.delete([id]);
       return undefined;
     }
@@ -102,7 +116,7 @@ export class ConsoleSessions {
     const doc = SessionDoc.safeParse((await this.store.read([id]))[id]);
     if (!doc.success || Date.parse(doc.data.expiresAt) <= this.clock.now().getTime()) return undefined;
     const account = await this.accounts.get(doc.data.login);
-    return account ? { ...doc.data, id, displayName: account.displayName } : undefined;
+    return account && doc.data.credential === credentialOf(account) ? { ...doc.data, id, displayName: account.displayName } : undefined;
   }
 
   /** Notes that the volunteer's console is there (an API call or the event stream). */
@@ -141,9 +155,26 @@ export class ConsoleSessions {
     const result: AvailableVolunteer[] = [];
     for (const login of logins) {
       const account = await this.accounts.get(login);
-      if (account) result.push({ login, name: account.displayName });
+      if (!account) continue;
+      // Only sessions opened with the account's present password count.
+      const credential = credentialOf(account);
+      if ((await this.all()).some((s) => s.login === login && s.credential === credential && s.available && Date.parse(s.expiresAt) > now)) {
+        result.push({ login, name: account.displayName });
+      }
     }
     return result;
+  }
+
+  /**
+   * Ends every session of a login at once (its password changed, or the account was removed):
+   * what `get` would find out on the next request, done now so nothing of them stays stored.
+   */
+  async endAll(login: string): Promise<number> {
+    const keys = await this.store.keys(SESSION_PREFIX);
+    const items = await this.store.read(keys);
+    const ended = keys.filter((k) => SessionDoc.safeParse(items[k]).data?.login === login);
+    await this.store.delete(ended);
+    return ended.length;
   }
 
   /** Deletes expired sessions. */
@@ -175,6 +206,11 @@ export function csrfMatches(session: Session, given: string | undefined): boolea
   const a = Buffer.from(session.csrfToken);
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A fingerprint of the account's password hash (salted, new at every password change). */
+export function credentialOf(account: Pick<VolunteerAccount, 'passwordHash'>): string {
+  return createHash('sha256').update(`mdu-session-credential:${account.passwordHash}`).digest('base64url');
 }
 
 function sessionKey(token: string): string {

@@ -90,7 +90,10 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
     },
   });
   const hub = new ConsoleHub(desk, sessions, log);
-  const admin = new AdminDoor(config.dataDir, accounts, log, config.MAX_BODY_BYTES, () => hub.schedulePush());
+  const admin = new AdminDoor(config.dataDir, accounts, log, config.MAX_BODY_BYTES, async (login) => {
+    await sessions.endAll(login);
+    hub.schedulePush();
+  });
   const pageRoutes = consoleRoutes({
     desk,
     sessions,

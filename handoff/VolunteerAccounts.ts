@@ -18,6 +18,8 @@ export const LOGIN_PATTERN = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 export const MIN_PASSWORD_CHARS = 10;
 export const MAX_PASSWORD_CHARS = 200;
 export const MAX_DISPLAY_NAME_CHARS = 40;
+/** How many login-client pairs with failed sign-ins are remembered at most. */
+const MAX_TRACKED_ATTEMPTS = 50_000;
 
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 const KEY_BYTES = 32;
@@ -50,6 +52,8 @@ export class AccountError extends Error {
 
 export class VolunteerAccounts {
   private readonly perLogin = new KeyedSerialiser();
+  /** Failed sign-ins per login and client, in the order they were last counted. */
+  private readonly failures = new Map<string, { firstAt: number; count: number; lockedUntil?: number }>();
   /** Compared against when the login does not exist, so timing does not tell which logins do. */
   private dummyHash: Promise<string> | undefined;
 
@@ -117,47 +121,49 @@ export class VolunteerAccounts {
     });
   }
 
-  /** Checks a password, counting failures and locking the account after too many. */
-  async signIn(login: string, password: string): Promise<SignInResult> {
-    const cleanLogin = login.trim().toLowerCase();
-    if (!LOGIN_PATTERN.test(cleanLogin) || password.length > MAX_PASSWORD_CHARS) {
-      await verifyPassword(password.slice(0, MAX_PASSWORD_CHARS), await this.dummy());
-      return { ok: false, reason: 'invalid' };
-    }
-    return this.perLogin.run(cleanLogin, async () => {
-      const account = await this.get(cleanLogin);
-      if (!account) {
-        await verifyPassword(password, await this.dummy());
-        return { ok: false, reason: 'invalid' };
-      }
+  /**
+   * Checks a password. Failures are counted per login **and** client (`from`: the caller's address,
+   * see `clientKey`), for known and unknown logins alike: too many lock that login for that client
+   * only, so nobody can lock a volunteer out from elsewhere, and a 423 says nothing about whether
+   * the login exists. Kept in memory (a restart forgets them, as the rate limits).
+   */
+  async signIn(login: string, password: string, from = 'local'): Promise<SignInResult> {
+    const cleanLogin = login.trim().toLowerCase().slice(0, 100);
+    const attempt = `${cleanLogin}|${from}`;
+    return this.perLogin.run(attempt, async () => {
       const now = this.clock.now().getTime();
-      if (account.lockedUntil && Date.parse(account.lockedUntil) > now) {
-        return { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((Date.parse(account.lockedUntil) - now) / 1000) };
+      const state = this.failures.get(attempt);
+      if (state?.lockedUntil !== undefined && state.lockedUntil > now) {
+        return { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((state.lockedUntil - now) / 1000) };
       }
-      if (await verifyPassword(password, account.passwordHash)) {
-        if (account.failures > 0 || account.lockedUntil) {
-          account.failures = 0;
-          delete account.firstFailureAt;
-          delete account.lockedUntil;
-          await this.store.write({ [key(cleanLogin)]: { ...account, eTag: '*' } });
-        }
+      const account = LOGIN_PATTERN.test(cleanLogin) && password.length <= MAX_PASSWORD_CHARS ? await this.get(cleanLogin) : undefined;
+      // The same work whether the login exists or not, so timing does not tell either.
+      const right = await verifyPassword(password.slice(0, MAX_PASSWORD_CHARS), account?.passwordHash ?? (await this.dummy()));
+      if (account && right) {
+        this.failures.delete(attempt);
         return { ok: true, account };
       }
-      // A failure: counted within a window, then the account locks for a while.
-      const windowOpen = account.firstFailureAt !== undefined && now - Date.parse(account.firstFailureAt) < this.rules.lockoutMs;
-      account.failures = windowOpen ? account.failures + 1 : 1;
-      if (!windowOpen) account.firstFailureAt = new Date(now).toISOString();
-      delete account.lockedUntil;
-      let result: SignInResult = { ok: false, reason: 'invalid' };
-      if (account.failures >= this.rules.maxFailures) {
-        account.lockedUntil = new Date(now + this.rules.lockoutMs).toISOString();
-        account.failures = 0;
-        delete account.firstFailureAt;
-        result = { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil(this.rules.lockoutMs / 1000) };
+      // A failure: counted within a window, then this login locks for this client for a while.
+      const windowOpen = state !== undefined && state.lockedUntil === undefined && now - state.firstAt < this.rules.lockoutMs;
+      const next = windowOpen ? { firstAt: state.firstAt, count: state.count + 1 } : { firstAt: now, count: 1 };
+      this.failures.delete(attempt);
+      if (next.count >= this.rules.maxFailures) {
+        this.failures.set(attempt, { ...next, lockedUntil: now + this.rules.lockoutMs });
+        this.forgetOldest();
+        return { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil(this.rules.lockoutMs / 1000) };
       }
-      await this.store.write({ [key(cleanLogin)]: { ...account, eTag: '*' } });
-      return result;
+      this.failures.set(attempt, next);
+      this.forgetOldest();
+      return { ok: false, reason: 'invalid' };
     });
+  }
+
+  /** Bounded memory: past `MAX_TRACKED_ATTEMPTS` login-client pairs, the oldest are forgotten. */
+  private forgetOldest(): void {
+    for (const key of this.failures.keys()) {
+      if (this.failures.size <= MAX_TRACKED_ATTEMPTS) break;
+      this.failures.delete(key);
+    }
   }
 
   private dummy(): Promise<string> {

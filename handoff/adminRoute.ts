@@ -24,8 +24,11 @@ export class AdminDoor {
     private readonly accounts: VolunteerAccounts,
     private readonly log: Logger,
     private readonly maxBodyBytes: number,
-    /** Called after an account is removed or changed: open consoles re-read their sessions (a removed volunteer is signed out at once). */
-    private readonly onAccountsChanged: () => void = () => undefined,
+    /**
+     * Called after an account is removed or its password set: its sessions end and open consoles
+     * re-read theirs (the volunteer is signed out at once, cookie and bearer alike).
+     */
+    private readonly onAccountsChanged: (login: string) => Promise<void> | void = () => undefined,
   ) {}
 
   /** Leaves the token where the command finds it. */
@@ -65,7 +68,7 @@ export class AdminDoor {
         return;
       }
       this.log.info('console.volunteer_removed');
-      this.onAccountsChanged();
+      await this.onAccountsChanged(String(req.params.login).trim().toLowerCase());
       res.status(204);
       res.end();
     });
@@ -79,7 +82,7 @@ export class AdminDoor {
       try {
         const account = await this.accounts.add(body.login, body.displayName, body.password, { replace: body.replace === true });
         this.log.info('console.volunteer_added', { replaced: body.replace === true });
-        this.onAccountsChanged();
+        await this.onAccountsChanged(account.login);
         res.status(201);
         res.json({ login: account.login, displayName: account.displayName });
       } catch (error) {

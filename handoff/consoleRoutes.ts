@@ -15,7 +15,7 @@ import type restify from 'restify';
 import type { Request, Response } from 'restify';
 import type { Logger } from '../bot/log.js';
 import { jsonBody, sendError } from '../bot/httpGuards.js';
-import { clientAddress } from '../bot/rateLimit.js';
+import { clientAddress, clientKey } from '../bot/rateLimit.js';
 import { serveAssets } from '../bot/staticAssets.js';
 import type { ConsoleHub } from './ConsoleHub.js';
 import { csrfMatches, type ConsoleSessions, type Session } from './ConsoleSessions.js';
@@ -85,19 +85,19 @@ export function registerConsoleRoutes(server: restify.Server, deps: ConsoleRoute
       sendError(res, 429, 'too_many_attempts', 'Too many sign-in attempts: wait a few minutes.');
       return;
     }
-    const result = await accounts.signIn(body.login, body.password);
+    const result = await accounts.signIn(body.login, body.password, clientKey(address));
     if (!result.ok) {
       if (result.reason === 'locked') {
         log.warn('console.sign_in_locked', {});
         res.header('Retry-After', String(result.retryAfterSeconds));
-        sendError(res, 423, 'locked', 'Too many failed attempts: this account is locked for a while.');
+        sendError(res, 423, 'locked', 'Too many failed attempts from here: signing in with this login is blocked here for a while.');
       } else {
         sendError(res, 401, 'invalid_credentials', 'Wrong login or password.');
       }
       return;
     }
     attempts.forgive(address);
-    const { token, session } = await sessions.create(result.account.login);
+    const { token, session } = await sessions.create(result.account);
     setSessionCookie(res, token, Math.floor(deps.sessionLifetimeMs / 1000), deps.secureCookies);
     log.info('console.signed_in', {});
     res.status(200);

@@ -72,27 +72,30 @@ export class DurableJsonFile<T> implements Adapter<T> {
     const dir = path.dirname(this.file);
     const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.tmp`);
     const text = this.serialize(data);
-    const handle = await fs.open(tmp, "w", 0o600);
     try {
-      if (typeof text === 'string') await handle.writeFile(text);
-      else {
-        const expected = text.reduce((n, b) => n + b.length, 0);
-        const { bytesWritten } = await handle.writev(text as Buffer[]);
-        // Never rename a short file over the good one.
-        if (bytesWritten !== expected) throw new Error(`short write to ${tmp}: ${bytesWritten} of ${expected} bytes`);
+      const handle = await fs.open(tmp, 'w', 0o600);
+      try {
+        if (typeof text === 'string') await handle.writeFile(text);
+        else {
+          const expected = text.reduce((n, b) => n + b.length, 0);
+          const { bytesWritten } = await handle.writev(text as Buffer[]);
+          // Never rename a short file over the good one.
+          if (bytesWritten !== expected) throw Object.assign(new Error(`short write to ${tmp}: ${bytesWritten} of ${expected} bytes`), { code: 'ENOSPC' });
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
       }
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (replaceBackup) {
-      await fs.rm(this.backupFile, { force: true });
+      if (replaceBackup) await fs.rm(this.backupFile, { force: true });
+      else await this.keepBackup();
       await fs.rename(tmp, this.file);
-      await fs.link(this.file, this.backupFile);
-    } else {
-      await this.keepBackup();
-      await fs.rename(tmp, this.file);
+    } catch (error) {
+      // A full disk leaves no half-written temporary file behind.
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw error;
     }
+    // The new file is written: a copy that cannot be made now is made by the next rewrite.
+    if (replaceBackup) await fs.link(this.file, this.backupFile).catch(() => undefined);
     await syncDirectory(dir);
   }
 

@@ -62,6 +62,8 @@ export interface LowdbStorageOptions {
   journalMinBytes?: number;
   /** And at the latest this long after its first line. Default one minute. */
   rewriteAfterMs?: number;
+  /** While the store cannot write (a full disk), how often it tries again on its own. Default 2 s. */
+  retryWritesEveryMs?: number;
 }
 
 /** What changed since the last flush began: the key's last change wins. */
@@ -69,7 +71,20 @@ type Change = 'set' | 'delete';
 
 export class LowdbStorage implements DocumentStore {
   private flushing: Promise<void> | null = null;
-  private queued: Promise<void> | null = null;
+  /** The flush that writes joining now wait for, numbered. */
+  private queued: { batch: number; promise: Promise<void> } | null = null;
+  private batches = 0;
+  /** Flushes up to this number fail with this error without writing (their changes were rolled back). */
+  private failedThrough: { batch: number; error: unknown } = { batch: 0, error: undefined };
+  /**
+   * For each key changed since its last write to disk, the item as it is on disk (undefined: none):
+   * what a failed flush puts back, so that memory holds what the disk holds and a write the
+   * caller was told failed never becomes durable later.
+   */
+  private onDisk = new Map<string, StoredItem | undefined>();
+  /** False from a failed flush until a flush succeeds (`/readyz` says so). */
+  private canWrite = true;
+  private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Changes not yet in a flush. */
   private changes = new Map<string, Change>();
@@ -98,6 +113,7 @@ export class LowdbStorage implements DocumentStore {
     private readonly journal: StoreJournal,
     private readonly journalMinBytes: number,
     private readonly rewriteAfterMs: number,
+    private readonly retryWritesEveryMs: number,
   ) {
     this.journalSeq = db.data.journalSeq ?? 0;
   }
@@ -146,7 +162,7 @@ export class LowdbStorage implements DocumentStore {
       if (existing) db.data = existing;
       for (const line of lines) applyLine(db.data, line);
       const journal = await StoreJournal.open(journalFile);
-      const storage = new LowdbStorage(db, adapter, lock, options.now ?? (() => new Date()), texts, journal, options.journalMinBytes ?? 1024 * 1024, options.rewriteAfterMs ?? 60_000);
+      const storage = new LowdbStorage(db, adapter, lock, options.now ?? (() => new Date()), texts, journal, options.journalMinBytes ?? 1024 * 1024, options.rewriteAfterMs ?? 60_000, options.retryWritesEveryMs ?? 2000);
       storage.fileBytes = (await fs.stat(file).catch(() => null))?.size ?? 0;
       // A new store, or a journal left by a crash (perhaps ending in a cut line): the store file takes it all, the journal starts empty.
       if (existing === null || journal.size > 0) await storage.rewrite();
@@ -213,6 +229,7 @@ export class LowdbStorage implements DocumentStore {
       // The JSON text is the copy (as MemoryStorage makes it): what is kept is what a restart reads back.
       const text = JSON.stringify(fields);
       const item = writtenItem(String(this.db.data.nextETag++), updatedAt, text);
+      this.rememberOnDisk(key);
       items[key] = item;
       this.texts.set(key, item, text);
       this.changes.set(key, 'set');
@@ -225,6 +242,7 @@ export class LowdbStorage implements DocumentStore {
     let changed = false;
     for (const key of keys) {
       if (key in this.db.data.items) {
+        this.rememberOnDisk(key);
         delete this.db.data.items[key];
         this.texts.forget(key);
         this.changes.set(key, 'delete');
@@ -259,22 +277,40 @@ export class LowdbStorage implements DocumentStore {
     await this.persist();
   }
 
+  /** Whether the last flush reached the disk (false while the disk is full, until a flush succeeds). */
+  get writable(): boolean {
+    return this.canWrite;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
+    clearTimeout(this.retryTimer);
+    let failure: unknown;
+    try {
+      await this.flush();
+    } catch (error) {
+      failure = error;
+    }
+    // Closed even if the last flush failed (a full disk): what is on disk is what it rolled back to.
     this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.rewriteTimer);
     await this.journal.close();
     await this.lock.release();
+    if (failure !== undefined) throw failure;
   }
 
   /** Group commit: joins the next flush, which starts once the running one is done. */
   private persist(): Promise<void> {
-    if (this.queued) return this.queued;
+    if (this.queued) return this.queued.promise;
+    const batch = ++this.batches;
     const previous = this.flushing ?? Promise.resolve();
-    const next = previous
+    const next: Promise<void> = previous
       .catch(() => undefined)
       .then(async () => {
-        this.queued = null;
+        if (this.queued?.batch === batch) this.queued = null;
+        // Its changes were rolled back with a failed flush before it: its writers are told so.
+        if (batch <= this.failedThrough.batch) throw this.failedThrough.error;
         this.flushing = next;
         try {
           await this.commit();
@@ -282,47 +318,103 @@ export class LowdbStorage implements DocumentStore {
           if (this.flushing === next) this.flushing = null;
         }
       });
-    this.queued = next;
+    this.queued = { batch, promise: next };
     return next;
+  }
+
+  /** Before a key's first change since it was last written: how it is on disk. */
+  private rememberOnDisk(key: string): void {
+    if (!this.onDisk.has(key)) this.onDisk.set(key, this.db.data.items[key]);
+  }
+
+  /**
+   * A flush failed: every change not on disk is undone in memory (this flush's and those waiting
+   * for the next, which were made on top of them), and the next flush fails too, so each writer
+   * whose change is not on disk is told, and nothing told "failed" is written later.
+   */
+  private rollBack(error: unknown): void {
+    for (const [key, item] of this.onDisk) {
+      if (item) this.db.data.items[key] = item;
+      else delete this.db.data.items[key];
+      this.texts.reset(key, item !== undefined);
+    }
+    this.onDisk = new Map();
+    this.changes = new Map();
+    if (this.queued) {
+      this.failedThrough = { batch: this.queued.batch, error };
+      this.queued = null;
+    }
+    this.canWrite = false;
+    this.retryLater();
+  }
+
+  /** While the store cannot write, a flush now and then finds out when it can again (`writable`). */
+  private retryLater(): void {
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.closed || this.canWrite) return;
+      void this.flush().catch(() => undefined);
+    }, this.retryWritesEveryMs).unref();
   }
 
   /** One flush: the changes since the last one, as a journal line, or the whole store file. */
   private async commit(): Promise<void> {
     const changes = this.changes;
     this.changes = new Map();
-    const asked = this.rewriteNext;
+    // After a failure the journal may end in part of a line: only a rewrite (which empties it) will do.
+    const asked = this.rewriteNext || !this.canWrite;
     this.rewriteNext = false;
+    let written: Map<string, StoredItem | undefined>;
     try {
-      if (changes.size === 0 && !(asked && this.journal.size > 0)) return;
-      if (!asked && this.journal.size < Math.max(this.journalMinBytes, this.fileBytes)) {
-        // The number is used even if the append fails: a line cut short must never be read back over later data.
-        const seq = ++this.journalSeq;
-        try {
-          await this.journal.append(this.texts.journalLine(seq, this.db.data, changes));
-          this.rewriteTimer ??= setTimeout(() => {
-            this.rewriteTimer = undefined;
-            // A failure stays for the next flush, which rewrites again (see below).
-            if (!this.closed) void this.flush().catch(() => undefined);
-          }, this.rewriteAfterMs).unref();
-          return;
-        } catch {
-          // A failed or short append may have left part of a line: the store file takes everything instead.
-        }
-      }
-      await this.rewrite();
-    } catch (error) {
-      // Not on disk: kept for the next flush, which rewrites the store file (newer changes of a key win).
-      for (const [key, change] of changes) if (!this.changes.has(key)) this.changes.set(key, change);
+      if (changes.size === 0 && this.canWrite && !(asked && this.journal.size > 0)) return;
+      written = await this.writeOut(changes, asked);
+    } catch (cause) {
+      const error = new MduError(ErrorCodes.STORE_WRITE_FAILED, `The store could not write to ${this.file.file} (${(cause as NodeJS.ErrnoException).code ?? 'error'}).`, { cause });
       this.rewriteNext = true;
+      this.rollBack(error);
       throw error;
     }
+    // On disk now, as written: a key changed again since is remembered as the disk has it.
+    for (const [key, item] of written) {
+      if (this.db.data.items[key] === item) this.onDisk.delete(key);
+      else this.onDisk.set(key, item);
+    }
+    this.canWrite = true;
+  }
+
+  /**
+   * The changes as a journal line or, when asked or due, the whole store file. Returns the items
+   * (of keys changed since they were last on disk) as they were written.
+   */
+  private async writeOut(changes: ReadonlyMap<string, Change>, asked: boolean): Promise<Map<string, StoredItem | undefined>> {
+    if (!asked && this.journal.size < Math.max(this.journalMinBytes, this.fileBytes)) {
+      // The number is used even if the append fails: a line cut short must never be read back over later data.
+      const seq = ++this.journalSeq;
+      try {
+        // The line is made now, from the items as they are: those are what reaches the disk.
+        const written = new Map([...changes.keys()].map((key) => [key, this.db.data.items[key]]));
+        await this.journal.append(this.texts.journalLine(seq, this.db.data, changes));
+        this.rewriteTimer ??= setTimeout(() => {
+          this.rewriteTimer = undefined;
+          // A failure stays for the next flush, which rewrites again (see below).
+          if (!this.closed) void this.flush().catch(() => undefined);
+        }, this.rewriteAfterMs).unref();
+        return written;
+      } catch {
+        // A failed or short append may have left part of a line: the store file takes everything instead.
+      }
+    }
+    return this.rewrite();
   }
 
   /** The store file takes everything, then the journal starts afresh (its lines are in the file: `journalSeq`). */
-  private async rewrite(): Promise<void> {
+  private async rewrite(): Promise<Map<string, StoredItem | undefined>> {
     clearTimeout(this.rewriteTimer);
     this.rewriteTimer = undefined;
     this.db.data.journalSeq = this.journalSeq;
+    // The file's text is made at once when the write starts (before its first await): every item as it is now.
+    const written = new Map([...this.onDisk.keys()].map((key) => [key, this.db.data.items[key]]));
     // Counted, not flagged: a deletion made while this rewrite runs needs the next one to scrub too;
     // a failed rewrite leaves the count for the next one.
     const deletions = this.deletions;
@@ -332,6 +424,7 @@ export class LowdbStorage implements DocumentStore {
     } else await this.db.write();
     this.fileBytes = this.texts.lastSerializedBytes;
     await this.journal.clear();
+    return written;
   }
 
   private assertOpen(): void {
@@ -373,6 +466,12 @@ class ItemTexts {
   forget(key: string): void {
     this.texts.delete(key);
     this.touch(key, false);
+  }
+
+  /** A key put back as it was (a rolled-back change): its text is made again on use. */
+  reset(key: string, present: boolean): void {
+    this.texts.delete(key);
+    this.touch(key, present);
   }
 
   /** The file's text, as UTF-8 pieces to write in order: the same data as `JSON.stringify(data)`. */

@@ -32,6 +32,7 @@ function activityLike(url: string) {
   return fc.record(
     {
       type: fc.oneof(fc.constantFrom('message', 'conversationUpdate', 'event', 'invoke', 'typing', 'messageReaction', 'endOfConversation', ''), junk),
+      name: fc.oneof(fc.constantFrom('', 'adaptiveCard/action', 'task/fetch', 'composeExtension/query', 'signin/verifyState'), junk),
       id: fc.oneof(fc.string(), junk),
       text: fc.oneof(fc.string({ maxLength: 3000 }).map((s) => `${MARK} ${s}`), junk),
       channelId: fc.oneof(fc.constantFrom('webchat', 'directline', 'msteams', 'emulator'), junk),
@@ -130,6 +131,13 @@ describe('security: fuzzing the doors with malformed activities', function () {
       fc.tuple(fc.integer({ min: 1, max: 1000 }), junk).map(([depth, leaf]) => ({
         kind: 'nested',
         bytes: Buffer.from(JSON.stringify({ type: 'message', channelId: 'webchat', serviceUrl: bot.url, deliveryMode: 'expectReplies', conversation: { id: 'n' }, text: MARK, value: nested(depth, leaf), login: nested(depth, MARK) })),
+      })),
+      // Deeper than anything can walk (JSON.stringify would overflow): written as text.
+      fc.tuple(fc.integer({ min: 1000, max: 50_000 }), fc.constantFrom('value', 'login', 'text', 'channelData'), fc.constantFrom('{"":', '[')).map(([depth, field, open]) => ({
+        kind: 'deep',
+        bytes: Buffer.from(
+          `{"type":"message","channelId":"webchat","serviceUrl":"${bot.url}","deliveryMode":"expectReplies","conversation":{"id":"n"},"from":{"id":"v"},"password":"x","${field}":${open.repeat(depth)}"${MARK}"${(open === '[' ? ']' : '}').repeat(depth)}}`,
+        ),
       })),
       fc.uint8Array({ maxLength: 512 }).map((a) => ({ kind: 'binary', bytes: Buffer.from(a) })),
       fc.string({ maxLength: 200 }).map((s) => ({ kind: 'text', bytes: Buffer.from(`${MARK}${s}`) })),

@@ -66,7 +66,7 @@
     if (res.ok && res.data.token) state.bearer = res.data.token;
     if (res.ok) return signedIn(res.data);
     $('sign-in-error').textContent =
-      res.status === 423 ? 'Trop d’essais : compte bloqué quelques minutes.' : res.status === 429 ? 'Trop d’essais : réessayez dans quelques minutes.' : 'Identifiant ou mot de passe incorrect.';
+      res.status === 423 ? 'Trop d’essais depuis cet appareil : connexion bloquée quelques minutes.' : res.status === 429 ? 'Trop d’essais : réessayez dans quelques minutes.' : 'Identifiant ou mot de passe incorrect.';
   });
 
   $('sign-out').addEventListener('click', async () => {

@@ -14,6 +14,8 @@ export const ErrorCodes = {
   LEXICON_FILE_INVALID: 'MDU-009',
   ACTIVITY_INVALID: 'MDU-010',
   SERVICE_URL_REFUSED: 'MDU-011',
+  STORE_SCHEMA: 'MDU-012',
+  STORE_UNAVAILABLE: 'MDU-013',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 

@@ -27,14 +27,10 @@ import { loadSynonyms } from '../knowledge/search/synonyms.js';
 import { SafetyScreen } from '../safety/SafetyScreen.js';
 import { ScheduleTexts } from '../schedule/describeSchedule.js';
 import { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
-import { LowdbStorage, type DocumentStore } from '../store/LowdbStorage.js';
+import type { DocumentStore } from '../store/LowdbStorage.js';
 import { ProcessedActivities } from '../store/ProcessedActivities.js';
-import { PostgresStorage } from '../store/postgres/PostgresStorage.js';
-import { postgresPoolConfig } from '../store/postgres/poolConfig.js';
 import { LocalCoordination, type StoreCoordination } from '../store/StoreCoordination.js';
-import { HANDOFF_CONVERSATION_PREFIX } from '../handoff/HandoffQueue.js';
-import { SESSION_PREFIX } from '../handoff/ConsoleSessions.js';
-import { DIRECT_LINE_CONVERSATION_PREFIX } from '../directline/DirectLineConversations.js';
+import { openStore } from './openStore.js';
 import { OffsetClock, systemClock, type Clock } from './clock.js';
 import { describeConfig, loadConfig, type Config } from './config.js';
 import { createLogger, pseudonymise, type Logger } from './log.js';
@@ -298,24 +294,6 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       clearTimeout(lingering);
     },
   };
-}
-
-/**
- * The store the configuration names, chosen here and nowhere else: PostgreSQL when DATABASE_URL is
- * set (several instances may share it), else the embedded lowdb store in DATA_DIR, as always.
- */
-export async function openStore(config: Config, now: () => Date): Promise<{ store: DocumentStore; coordination: StoreCoordination }> {
-  if (!config.DATABASE_URL) {
-    return { store: await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production, now }), coordination: new LocalCoordination() };
-  }
-  const store = await PostgresStorage.open({
-    pool: postgresPoolConfig(config),
-    migrate: config.DATABASE_MIGRATE,
-    now,
-    // What other instances must hear about at once: the queue, who is on duty, Direct Line conversations.
-    notifyPrefixes: [HANDOFF_CONVERSATION_PREFIX, SESSION_PREFIX, DIRECT_LINE_CONVERSATION_PREFIX],
-  });
-  return { store, coordination: store };
 }
 
 /** Where the last retention purge is noted, so that of several instances one purges an interval. */

@@ -104,6 +104,17 @@ export async function checkSchema(pool: Pool): Promise<number> {
   );
 }
 
+/**
+ * What the bot's own role needs, and nothing more: read and write the documents and the rate
+ * counters, take eTags, read the schema version. No DDL, no other table; the owner migrates.
+ */
+export async function grantRuntimeRole(pool: Pool, role: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`"${role}" is not a plain role name`);
+  await pool.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON mdu_items, mdu_rate_windows TO ${role}`);
+  await pool.query(`GRANT USAGE ON SEQUENCE mdu_etag_seq TO ${role}`);
+  await pool.query(`GRANT SELECT ON ${MIGRATIONS_TABLE} TO ${role}`);
+}
+
 async function inTransaction(client: PoolClient, task: () => Promise<void>): Promise<void> {
   await client.query('BEGIN');
   try {

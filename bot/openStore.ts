@@ -1,0 +1,39 @@
+/**
+ * Which store the bot (and its commands) use, decided here from the configuration and nowhere
+ * else: PostgreSQL when DATABASE_URL is set (several instances may share it), else the embedded
+ * lowdb store in DATA_DIR, exactly as before.
+ */
+import { DIRECT_LINE_CONVERSATION_PREFIX } from '../directline/DirectLineConversations.js';
+import { SESSION_PREFIX } from '../handoff/ConsoleSessions.js';
+import { HANDOFF_CONVERSATION_PREFIX } from '../handoff/HandoffQueue.js';
+import { LowdbStorage, type DocumentStore } from '../store/LowdbStorage.js';
+import { PostgresStorage } from '../store/postgres/PostgresStorage.js';
+import { postgresPoolConfig } from '../store/postgres/poolConfig.js';
+import { LocalCoordination, type StoreCoordination } from '../store/StoreCoordination.js';
+import type { Config } from './config.js';
+
+export interface OpenedStore {
+  store: DocumentStore;
+  coordination: StoreCoordination;
+  kind: 'lowdb' | 'postgres';
+}
+
+/**
+ * The store the configuration names, chosen here and nowhere else: PostgreSQL when DATABASE_URL is
+ * set (several instances may share it), else the embedded lowdb store in DATA_DIR, as always.
+ */
+export async function openStore(config: Config, now: () => Date = () => new Date(), options: { listen?: boolean } = {}): Promise<OpenedStore> {
+  if (!config.DATABASE_URL) {
+    return { store: await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production, now }), coordination: new LocalCoordination(), kind: 'lowdb' };
+  }
+  const store = await PostgresStorage.open({
+    pool: postgresPoolConfig(config),
+    migrate: config.DATABASE_MIGRATE,
+    now,
+    // What other instances must hear about at once: the queue, who is on duty, Direct Line conversations.
+    notifyPrefixes: [HANDOFF_CONVERSATION_PREFIX, SESSION_PREFIX, DIRECT_LINE_CONVERSATION_PREFIX],
+    listen: options.listen,
+  });
+  return { store, coordination: store, kind: 'postgres' };
+}
+

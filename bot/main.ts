@@ -109,7 +109,7 @@ export function composeBot(
   const handoff: HandoffPort = liveHandoff.desk;
   const composer = new AnswerComposer(knowledge, schedule, scheduleTexts, messages);
 
-  const processed = new ProcessedActivities(store, { now: () => clock.now() });
+  const processed = new ProcessedActivities(store, { now: () => clock.now(), shared: overrides.coordination?.shared });
   let pipeline: TurnPipeline | undefined;
   const rootDialog = new RootDialog({
     index: overrides.search ?? index,
@@ -150,7 +150,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   const clock: Clock = options.clock ?? (config.MDU_NOW ? new OffsetClock(config.MDU_NOW) : systemClock);
   // starting -> ready -> draining (SIGTERM: no new requests, turns in flight finish) -> stopped.
   let phase: LifecyclePhase = 'starting';
-  const { store, coordination } = await openStore(config, () => clock.now());
+  const { store, coordination, rateCounters, purgeRateWindows } = await openStore(config, () => clock.now());
   let ownUrl: string | undefined;
   let parts: BotParts;
   let directLine: LocalDirectLine | undefined;
@@ -235,6 +235,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     log,
     serviceUrls,
     // Liveness: the store stays open while draining, so /healthz stays 200 until the very end.
+    rateCounters: rateCounters?.(() => clock.now().getTime()),
     readiness: () => ({ ready: phase === 'ready' || phase === 'draining', details: { topics: knowledge.topics.length, store: phase === 'starting' ? 'opening' : phase === 'stopped' ? 'closed' : 'open' } }),
     routes: [
       operationsRoutes({ metrics, phase: () => phase, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
@@ -256,7 +257,8 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     const directLineConversations = directLine ? await directLine.purge(before(config.CONVERSATION_RETENTION_DAYS)) : 0;
     const handoffs = (await liveHandoff.desk.purge(before(config.TRANSCRIPT_RETENTION_DAYS))) + (await parts.teams.purge(before(config.TRANSCRIPT_RETENTION_DAYS)));
     const deliveries = await parts.processed.purge(before(1));
-    log.info('retention.purged', { unanswered, conversations, directLineConversations, handoffs, deliveries });
+    const rateWindows = (await purgeRateWindows?.(before(1))) ?? 0;
+    log.info('retention.purged', { unanswered, conversations, directLineConversations, handoffs, deliveries, ...(purgeRateWindows ? { rateWindows } : {}) });
   };
   // Several instances on one store: one of them purges, once an interval (see `retentionTurn`).
   const purgeOnce = () => coordination.runExclusive('retention', async () => ((await retentionTurn(store, coordination, clock, config.PURGE_INTERVAL_SECONDS)) ? purge() : undefined));

@@ -10,12 +10,18 @@ import { LowdbStorage, type DocumentStore } from '../store/LowdbStorage.js';
 import { PostgresStorage } from '../store/postgres/PostgresStorage.js';
 import { postgresPoolConfig } from '../store/postgres/poolConfig.js';
 import { LocalCoordination, type StoreCoordination } from '../store/StoreCoordination.js';
+import { PostgresRateLimit } from '../store/postgres/PostgresRateLimit.js';
 import type { Config } from './config.js';
+import type { RateCounterFactory } from './rateLimit.js';
 
 export interface OpenedStore {
   store: DocumentStore;
   coordination: StoreCoordination;
   kind: 'lowdb' | 'postgres';
+  /** Rate counters shared by the instances (PostgreSQL); undefined: each instance counts in memory. */
+  rateCounters?: (nowMs: () => number) => RateCounterFactory;
+  /** Deletes the shared rate windows started before a date (the retention run). */
+  purgeRateWindows?: (before: Date) => Promise<number>;
 }
 
 /**
@@ -34,6 +40,12 @@ export async function openStore(config: Config, now: () => Date = () => new Date
     notifyPrefixes: [HANDOFF_CONVERSATION_PREFIX, SESSION_PREFIX, DIRECT_LINE_CONVERSATION_PREFIX],
     listen: options.listen,
   });
-  return { store, coordination: store, kind: 'postgres' };
+  return {
+    store,
+    coordination: store,
+    kind: 'postgres',
+    rateCounters: (nowMs) => (door, limits) => new PostgresRateLimit(store.pool, { ...limits, door, nowMs }),
+    purgeRateWindows: (before) => PostgresRateLimit.purge(store.pool, before),
+  };
 }
 

@@ -9,7 +9,7 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { pseudonymise } from './log.js';
 import { hideErrorDetails, jsonBody, securityHeaders, sendError } from './httpGuards.js';
-import { RateLimit, allowActivity, publicRoutesLimit } from './rateLimit.js';
+import { RateLimit, allowActivity, publicRoutesLimit, type RateCounterFactory } from './rateLimit.js';
 import type { ServiceUrlPolicy } from './ServiceUrlGuard.js';
 
 export interface Readiness {
@@ -34,6 +34,8 @@ export interface ServerDeps {
   readiness: () => Readiness;
   /** Other route groups (Direct Line, pages, console) register themselves here. */
   routes?: ((server: restify.Server) => void)[];
+  /** The rate counters (default: in memory; several instances share theirs, see bot/main.ts). */
+  rateCounters?: RateCounterFactory;
 }
 
 export function makeServer(deps: ServerDeps): restify.Server {
@@ -42,8 +44,9 @@ export function makeServer(deps: ServerDeps): restify.Server {
   server.pre(restify.plugins.pre.sanitizePath());
   server.pre(securityHeaders);
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
-  server.pre(publicRoutesLimit(new RateLimit({ limit: config.RATE_LIMIT_PUBLIC, windowMs }), config.TRUST_PROXY));
-  const activityLimit = new RateLimit({ limit: config.RATE_LIMIT_MESSAGES, windowMs });
+  const counter: RateCounterFactory = deps.rateCounters ?? ((_door, options) => new RateLimit(options));
+  server.pre(publicRoutesLimit(counter('public', { limit: config.RATE_LIMIT_PUBLIC, windowMs }), config.TRUST_PROXY));
+  const activityLimit = counter('messages', { limit: config.RATE_LIMIT_MESSAGES, windowMs });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.on('restifyError', (req: Request, _res: Response, error: Error & { statusCode?: number }, callback: () => void) => {
     // restify's own errors (413, 404, 405...) with a body that names no internals.
@@ -67,7 +70,7 @@ export function makeServer(deps: ServerDeps): restify.Server {
       sendError(res, 400, 'invalid_activity', 'The body is not a Bot Framework activity (type, channelId, conversation.id and serviceUrl are required).');
       return;
     }
-    if (!allowActivity(activityLimit, req, res, config.TRUST_PROXY)) return;
+    if (!(await allowActivity(activityLimit, req, res, config.TRUST_PROXY))) return;
     if (config.localMode && activity.deliveryMode !== 'expectReplies' && !deps.serviceUrls.allows(activity.serviceUrl)) {
       log.warn('messages.service_url_refused', { channel: activity.channelId, conversation: pseudonymise(activity.conversation?.id) });
       sendError(res, 403, 'service_url_refused', 'In local mode the bot only replies to its own Direct Line and to the allowed service URLs.');

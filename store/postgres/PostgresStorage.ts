@@ -147,7 +147,7 @@ export class PostgresStorage implements DocumentStore, StoreCoordination {
     void _ignored;
     const text = JSON.stringify(fields);
     const updatedAt = this.now();
-    return this.transaction(async (client) => {
+    const conditional = async (client: Pool | PoolClient): Promise<string | null> => {
       // The condition is the statement's: the row lock the UPDATE takes (or the primary key for an
       // INSERT) decides between two instances; the loser changes no row.
       const { rows } =
@@ -160,9 +160,14 @@ export class PostgresStorage implements DocumentStore, StoreCoordination {
               `UPDATE mdu_items SET etag = nextval('mdu_etag_seq'), updated_at = $2, value = $3::json WHERE key = $1 AND etag::text = $4 RETURNING etag::text AS etag`,
               [key, updatedAt, text, expected],
             );
-      const eTag = rows[0]?.etag ?? null;
+      return rows[0]?.etag ?? null;
+    };
+    const others = Object.entries(alsoWrite);
+    // One document nobody listens to (a delivery's dedupe): one statement, atomic on its own.
+    if (others.length === 0 && !this.watched(key)) return conditional(this.pool);
+    return this.transaction(async (client) => {
+      const eTag = await conditional(client);
       if (eTag === null) return null;
-      const others = Object.entries(alsoWrite);
       for (const [otherKey, change] of others) await this.writeOne(client, otherKey, change, updatedAt);
       await this.notify(client, [key, ...others.map(([k]) => k)].filter((k) => this.watched(k)));
       return eTag;

@@ -32,6 +32,8 @@ import { LocalCoordination, type StoreCoordination } from '../store/StoreCoordin
 export const HANDOFF_CONVERSATION_PREFIX = 'handoff/conversation/';
 export const HANDOFF_TRANSCRIPT_PREFIX = 'handoff/transcript/';
 const STATS_KEY = 'handoff/stats';
+/** A shared store: how often every record is read again, in case a notification was lost. */
+const RESYNC_EVERY_MS = 10_000;
 /** How many recent waits and durations the estimate looks at. */
 const STATS_WINDOW = 20;
 /** A transcript keeps at most this many entries (the oldest go first). */
@@ -141,6 +143,8 @@ export class HandoffQueue {
   /** The index once loaded, for lookups that must not wait (see `conversationOf`). */
   private ready: Index | undefined;
   private readonly remoteListeners = new Set<(change: RemoteChange) => void>();
+  /** When `resync` last read every record (wall-clock ms). */
+  private lastResyncAt = 0;
 
   constructor(
     private readonly store: DocumentStore,
@@ -175,8 +179,12 @@ export class HandoffQueue {
    * Reads every record again (a shared store, on the desk's timer): what a lost notification would
    * have told. Changes found are told to `onRemoteChange` listeners.
    */
-  async resync(): Promise<void> {
+  async resync(options: { force?: boolean } = {}): Promise<void> {
     if (!this.coordination.shared || !this.ready) return;
+    // Notifications are the way changes arrive; this only makes good a lost one, so not on every tick.
+    const now = Date.now();
+    if (!options.force && now - this.lastResyncAt < RESYNC_EVERY_MS) return;
+    this.lastResyncAt = now;
     const index = this.ready;
     const keys = await this.store.keys(HANDOFF_CONVERSATION_PREFIX);
     const items = await this.store.read(keys);
@@ -600,7 +608,7 @@ export class HandoffQueue {
   private async onRemoteKey(key: string): Promise<void> {
     if (!this.ready) return; // not loaded yet: the load will read it
     if (key === '*') {
-      await this.resync();
+      await this.resync({ force: true });
       return;
     }
     const conversationId = decodeURIComponent(key.slice(HANDOFF_CONVERSATION_PREFIX.length));

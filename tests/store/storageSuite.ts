@@ -224,8 +224,8 @@ export function documentStoreSuite(name: string, open: () => Promise<OpenedDocum
       expect(Object.values(items).map((item) => item.i as number).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 200 }, (_, i) => i));
     });
 
-    it('keeps text as written (accents, quotes, emoji, long text)', async () => {
-      const text = `Élodie a dit « d'accord » 🙂 "quoted" \\ back\n${'x'.repeat(20_000)}`;
+    it('keeps text as written (accents, quotes, emoji, NUL, a lone surrogate, long text)', async () => {
+      const text = `Élodie a dit « d'accord » 🙂 "quoted" \\ back\n a NUL \u0000, a lone surrogate \ud800 ${'x'.repeat(20_000)}`;
       await s.store.write({ t: { text } });
       expect((await s.second.read(['t'])).t.text).to.equal(text);
     });

@@ -176,6 +176,8 @@ export class ConsoleSessions {
       return !doc.success || Date.parse(doc.data.expiresAt) <= now;
     });
     await this.store.delete(expired);
+    // Shared presence: a volunteer not seen for a day (or removed) leaves no trace of their last time.
+    if (this.rules.sharedPresence) await this.store.purge(PRESENCE_PREFIX, new Date(now - 86_400_000));
     return expired.length;
   }
 

@@ -75,7 +75,14 @@ export class PostgresStorage implements DocumentStore, StoreCoordination {
       throw new MduError(ErrorCodes.STORE_UNAVAILABLE, `Cannot open the PostgreSQL store (${describePgError(error)}). Check DATABASE_URL and that the server is reachable.`, { cause: error });
     }
     const storage = new PostgresStorage(pool, options, options.now ?? (() => new Date()));
-    if (options.listen !== false) await storage.startListening();
+    if (options.listen !== false) {
+      try {
+        await storage.startListening();
+      } catch (error) {
+        await storage.close().catch(() => undefined);
+        throw new MduError(ErrorCodes.STORE_UNAVAILABLE, `Cannot listen for other instances' changes on PostgreSQL (${describePgError(error)}).`, { cause: error });
+      }
+    }
     return storage;
   }
 

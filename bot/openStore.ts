@@ -7,10 +7,7 @@ import { DIRECT_LINE_CONVERSATION_PREFIX } from '../directline/DirectLineConvers
 import { SESSION_PREFIX } from '../handoff/ConsoleSessions.js';
 import { HANDOFF_CONVERSATION_PREFIX } from '../handoff/HandoffQueue.js';
 import { LowdbStorage, type DocumentStore } from '../store/LowdbStorage.js';
-import { PostgresStorage } from '../store/postgres/PostgresStorage.js';
-import { postgresPoolConfig } from '../store/postgres/poolConfig.js';
 import { LocalCoordination, type StoreCoordination } from '../store/StoreCoordination.js';
-import { PostgresRateLimit } from '../store/postgres/PostgresRateLimit.js';
 import type { Config } from './config.js';
 import type { RateCounterFactory } from './rateLimit.js';
 
@@ -32,6 +29,12 @@ export async function openStore(config: Config, now: () => Date = () => new Date
   if (!config.DATABASE_URL) {
     return { store: await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production, now }), coordination: new LocalCoordination(), kind: 'lowdb' };
   }
+  // Loaded only when asked for: the embedded store's start-up does not pay for the PostgreSQL driver.
+  const [{ PostgresStorage }, { PostgresRateLimit }, { postgresPoolConfig }] = await Promise.all([
+    import('../store/postgres/PostgresStorage.js'),
+    import('../store/postgres/PostgresRateLimit.js'),
+    import('../store/postgres/poolConfig.js'),
+  ]);
   const store = await PostgresStorage.open({
     pool: postgresPoolConfig(config),
     migrate: config.DATABASE_MIGRATE,

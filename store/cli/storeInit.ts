@@ -14,10 +14,6 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../../bot/config.js';
 import { MduError } from '../../bot/errors.js';
 import { LowdbStorage } from '../LowdbStorage.js';
-import pg from 'pg';
-import { describePgError } from '../postgres/PostgresStorage.js';
-import { grantRuntimeRole, migrate, SCHEMA_VERSION } from '../postgres/migrations.js';
-import { postgresPoolConfig } from '../postgres/poolConfig.js';
 
 const STORE_FILE = 'store.json';
 
@@ -50,6 +46,13 @@ async function initPostgres(config: ReturnType<typeof loadConfig>): Promise<numb
     console.error('usage: npm run store:init [-- --grant <role>]   (role: the bot\'s own PostgreSQL role, lower case)');
     return 1;
   }
+  // Loaded only for PostgreSQL: the embedded store's command does not pay for the driver.
+  const [{ default: pg }, { describePgError }, { grantRuntimeRole, migrate, SCHEMA_VERSION }, { postgresPoolConfig }] = await Promise.all([
+    import('pg'),
+    import('../postgres/PostgresStorage.js'),
+    import('../postgres/migrations.js'),
+    import('../postgres/poolConfig.js'),
+  ]);
   const pool = new pg.Pool({ ...postgresPoolConfig(config), max: 2 });
   try {
     const applied = await migrate(pool);

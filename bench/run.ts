@@ -9,6 +9,11 @@
  *   BENCH_PROFILE=1 npm run bench -- turns   also writes a CPU profile of the full bot (in $TMPDIR/mdu-bench-profiles)
  *   BENCH_HANDOFF_VISITORS=10 npm run bench -- handoff   the live handoff with 10 conversations at once (default 50)
  *   BENCH_NODE_OPTIONS="--max-semi-space-size=4" npm run bench -- turns memory   other V8 flags in place of the deployment's (turns.full_deployed, memory.deployed)
+ *   BENCH_STORED_CONVERSATIONS=10000 npm run bench -- turns   start-up with that many stored conversations (default 50,000), lowdb and PostgreSQL
+ *
+ * `turns` also runs the bot on the PostgreSQL store (`turns.full_postgres`, against a server the
+ * bench starts like the tests do: tests/helpers/postgresServer.ts; skipped without Debian's
+ * postgresql package), with the server's CPU a turn beside the bot's.
  *
  * The bot runs as `npm start` runs it (`node dist/bot/main.js`, built first), in production mode
  * on a fresh store; the echo bot (bench/echoBot.ts) on the same CloudAdapter and restify.
@@ -25,7 +30,10 @@ import { systemClock } from '../bot/clock.js';
 import { VolunteerAccounts } from '../handoff/VolunteerAccounts.js';
 import { loadKnowledge } from '../knowledge/loadKnowledge.js';
 import { SafetyScreen } from '../safety/SafetyScreen.js';
+import pg from 'pg';
 import { LowdbStorage } from '../store/LowdbStorage.js';
+import { copyToPostgres } from '../store/cli/copyToPostgres.js';
+import { freshDatabase, postgresBinaries, postgresServer, POSTGRES_MISSING } from '../tests/helpers/postgresServer.js';
 import { makeTempDir } from '../tests/helpers/tempDir.js';
 import { BENCH_MESSAGES } from './messages.js';
 
@@ -159,13 +167,15 @@ interface TurnFigures {
   cpuMsPerTurn: number;
 }
 
-async function measureTurns(name: string, server: Running): Promise<TurnFigures> {
+async function measureTurns(name: string, server: Running, otherCpuMs?: () => number): Promise<TurnFigures> {
   note(`${name}: warm-up ${WARMUP_S} s`);
   await turnLoad(server.url, `${name}-warm`, { duration: WARMUP_S });
   note(`${name}: ${DURATION_S} s at ${CONNECTIONS} connections`);
   const cpuBefore = cpuMs(server.child.pid!);
+  const otherBefore = otherCpuMs?.() ?? 0;
   const r = await turnLoad(server.url, name, { duration: DURATION_S });
   const cpuPerTurn = (cpuMs(server.child.pid!) - cpuBefore) / r.requests.total;
+  if (otherCpuMs) figure(`turns.${name}.server_cpu_ms_per_turn`, (otherCpuMs() - otherBefore) / r.requests.total, 'ms CPU of the PostgreSQL server per turn', 3);
   const failures = r.errors + r.timeouts + r.non2xx;
   figure(`turns.${name}.rps`, r.requests.average, 'req/s');
   figure(`turns.${name}.p50_ms`, r.latency.p50, 'ms');
@@ -224,10 +234,135 @@ async function benchTurns(): Promise<void> {
     figure('turns.ratio_deployed.p99', deployed.p99 / echoFigures.p99, 'x echo', 2);
     figure('turns.ratio_deployed.cpu_per_turn', deployed.cpuMsPerTurn / echoFigures.cpuMsPerTurn, 'x echo CPU per turn', 1);
   }
+  // The same bot on the PostgreSQL store: what sharing the state between instances costs a turn.
+  if (postgresBinaries()) {
+    const db = await freshDatabase();
+    const pgData = makeTempDir('mdu-bench-pg-');
+    const pgBot = await startBot(pgData.dir, { DATABASE_URL: db.url });
+    try {
+      const onPostgres = await measureTurns('full_postgres', pgBot, () => postgresCpuMs());
+      figure('turns.ratio_postgres.throughput', (100 * onPostgres.rps) / full.rps, '% of the bot on lowdb');
+      figure('turns.ratio_postgres.p99', onPostgres.p99 / full.p99, 'x the bot on lowdb', 2);
+      figure('turns.ratio_postgres.cpu_per_turn', onPostgres.cpuMsPerTurn / full.cpuMsPerTurn, 'x the bot on lowdb, CPU per turn (the bot process only)', 2);
+    } finally {
+      await pgBot.stop();
+      pgData.cleanup();
+      await db.drop();
+    }
+  } else note(`turns.full_postgres skipped: ${POSTGRES_MISSING}`);
+  await benchStoredStartup();
   figure('turns.ratio_our_server.throughput', (100 * full.rps) / seamsFigures.rps, '% of the echo on our server');
   figure('turns.ratio_our_server.p99', full.p99 / seamsFigures.p99, 'x the echo on our server', 2);
   figure('turns.ratio_our_server.cpu_per_turn', full.cpuMsPerTurn / seamsFigures.cpuMsPerTurn, 'x the echo on our server, CPU per turn', 1);
   if (nodeArgs.length) note(`CPU profile written to ${profileDir}`);
+}
+
+/** CPU time of the bench's PostgreSQL server: its postmaster and every backend it started. */
+function postgresCpuMs(): number {
+  const dataDir = path.join(postgresServer().socketDir, 'data');
+  const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let total = cpuMs(postmaster);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      if (Number(fields[1]) === postmaster) total += cpuMs(Number(entry));
+    } catch {
+      // A backend that ended meanwhile.
+    }
+  }
+  return total;
+}
+
+/** BENCH_STORED_CONVERSATIONS: how many stored conversations the start-up figure is taken with. */
+const STORED_CONVERSATIONS = Number(process.env.BENCH_STORED_CONVERSATIONS ?? 50_000);
+
+/**
+ * Start-up (process start to a passing /healthz) with many stored conversations, on lowdb and on
+ * PostgreSQL: the documents of one real conversation (a turn through the bot), copied under new
+ * ids; the same documents copied into PostgreSQL with `store:copy-to-postgres`'s code.
+ */
+async function benchStoredStartup(): Promise<void> {
+  const n = STORED_CONVERSATIONS;
+  const data = await freshStore();
+  try {
+    // One real conversation: what a turn leaves in the store.
+    const bot = await startBot(data.dir);
+    const reply = await fetch(`${bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', id: 'tpl-1', text: 'Comment obtenir mon dossier médical ?', locale: 'fr-FR', channelId: 'webchat', deliveryMode: 'expectReplies', serviceUrl: bot.url, conversation: { id: 'tpl-conversation' }, from: { id: 'visitor-tpl', role: 'user' }, recipient: { id: 'mdu-bot', role: 'bot' } }),
+    });
+    if (reply.status !== 200) throw new Error(`the template turn answered ${reply.status}`);
+    await bot.stop();
+    const store = await LowdbStorage.open({ dataDir: data.dir, createIfMissing: false });
+    const template = Object.entries(await store.read((await store.keys('')).filter((k) => k.includes('tpl-conversation'))));
+    note(`start-up with ${n} stored conversations: ${template.length} documents each (${template.map(([k]) => k.split('/')[0]).join(', ')})`);
+    for (let first = 0; first < n; first += 1000) {
+      const batch: Record<string, unknown> = {};
+      for (let i = first; i < Math.min(n, first + 1000); i++) {
+        for (const [key, value] of template) {
+          const { eTag: _eTag, ...fields } = value as Record<string, unknown>;
+          void _eTag;
+          batch[key.replace('tpl-conversation', `stored-${i}`)] = JSON.parse(JSON.stringify(fields).replaceAll('tpl-conversation', `stored-${i}`));
+        }
+      }
+      await store.write(batch);
+    }
+    await store.close();
+    figure(`startup.stored_${n}.lowdb_store_mb`, statSync(path.join(data.dir, 'store.json')).size / 1048576, 'MB');
+    figure(`startup.stored_${n}.lowdb_median_ms`, await medianStartup(data.dir, {}), 'ms (process start to /healthz 200, median of 3)', 0);
+    if (!postgresBinaries()) {
+      note(`startup.stored_${n}.postgres skipped: ${POSTGRES_MISSING}`);
+      return;
+    }
+    const db = await freshDatabase();
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    try {
+      const { copied } = await copyToPostgres(data.dir, pool, { merge: false });
+      note(`copied ${copied} documents into PostgreSQL`);
+      const size = await pool.query<{ mb: number }>("SELECT pg_total_relation_size('mdu_items') / 1048576.0 AS mb");
+      figure(`startup.stored_${n}.postgres_table_mb`, Number(size.rows[0]!.mb), 'MB');
+      const pgData = makeTempDir('mdu-bench-pg-');
+      try {
+        figure(`startup.stored_${n}.postgres_median_ms`, await medianStartup(pgData.dir, { DATABASE_URL: db.url }), 'ms (process start to /healthz 200, median of 3)', 0);
+      } finally {
+        pgData.cleanup();
+      }
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
+  } finally {
+    data.cleanup();
+  }
+}
+
+/** Median of three start-ups of the production bot on a data directory (and settings), to /healthz 200. */
+async function medianStartup(dataDir: string, extra: Record<string, string>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['dist/bot/main.js'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...botEnv(dataDir, { PORT: String(port), LOG_LEVEL: 'warn', ...extra }) }, stdio: 'ignore' });
+    try {
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`the bot exited (${child.exitCode}) while starting`);
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+        if (ok) break;
+        await sleep(5);
+      }
+      times.push(performance.now() - t0);
+    } finally {
+      await new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      });
+    }
+  }
+  note(`start-ups: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  return times.sort((a, b) => a - b)[1]!;
 }
 
 // ---- start-up and memory ----------------------------------------------------------------------

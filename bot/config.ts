@@ -12,12 +12,37 @@ const Bool = z
 const Seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+/** A database on this machine: loopback host, or a unix socket (`host=/path` or no host at all). */
+const LOCAL_DATABASE = /^postgres(ql)?:\/\/([^@/]*@)?(127\.\d+\.\d+\.\d+|\[::1\]|localhost)?([:/?]|$)/;
 
 const ConfigFields = z.object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./data'),
+    /**
+     * Set: the shared PostgreSQL store (several instances, see deployment/README.md); unset: the
+     * embedded store in DATA_DIR. `postgres://user:password@host:5432/database`.
+     */
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .default('')
+      .refine((s) => s === '' || /^postgres(ql)?:\/\//.test(s), 'a postgres:// or postgresql:// URL'),
+    /** Connections each instance keeps at most. */
+    DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
+    /** How long opening a connection may take before the store call fails. */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+    /** Longest a statement may run (the server cancels it): a stuck query must not hold a turn. */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** An idle connection is closed after this long. */
+    DATABASE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    /** TLS to the server: `disable`, `require` (encrypted, certificate not checked), `verify-full` (certificate and host name checked). */
+    DATABASE_SSL: z.enum(['disable', 'require', 'verify-full']).default('disable'),
+    /** With `verify-full`: a PEM file of the CA that signed the server's certificate (default: the system's CAs). */
+    DATABASE_SSL_CA: z.string().trim().default(''),
+    /** `auto`: the bot applies pending schema migrations at start-up; `check`: it only checks (a least-privilege role; `npm run store:init` migrates). */
+    DATABASE_MIGRATE: z.enum(['auto', 'check']).default('auto'),
     KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
     SAFETY_DIR: z.string().min(1).default('./safety/lexicons'),
     /** Public base URL of this server as browsers and Direct Line see it (local mode uses it as the service URL). */
@@ -137,6 +162,13 @@ export const ConfigSchema = ConfigFields.superRefine((c, ctx) => {
         ctx.addIssue({ code: 'custom', path: [key], message: 'the Bot Framework token endpoints are fixed in production (the public Azure cloud); this setting is for tests' });
       }
     }
+    if (c.NODE_ENV === 'production' && c.DATABASE_URL && c.DATABASE_SSL === 'disable' && !LOCAL_DATABASE.test(c.DATABASE_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_SSL'],
+        message: 'conversations cross the network to a PostgreSQL server that is not on this machine: set DATABASE_SSL=verify-full (or require)',
+      });
+    }
     if (c.MicrosoftAppId === '' && !LOOPBACK.test(c.HOST)) {
       ctx.addIssue({
         code: 'custom',
@@ -181,12 +213,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 const SECRET_KEYS = ['MicrosoftAppPassword', 'DIRECT_LINE_SECRET', 'METRICS_TOKEN'] as const;
 
+/** A database URL with its password blanked. */
+export function blankPassword(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
+}
+
 /** What the start-up line prints: the settings, secrets blanked. */
 export function describeConfig(c: Config): Record<string, unknown> {
   const shown: Record<string, unknown> = {};
   for (const key of Object.keys(ConfigFields.shape)) {
     const value = (c as unknown as Record<string, unknown>)[key];
-    shown[key] = (SECRET_KEYS as readonly string[]).includes(key) && value ? '***' : value;
+    shown[key] = (SECRET_KEYS as readonly string[]).includes(key) && value ? '***' : key === 'DATABASE_URL' && typeof value === 'string' ? blankPassword(value) : value;
   }
   shown.localMode = c.localMode;
   return shown;

@@ -15,6 +15,8 @@ export const ErrorCodes = {
   ACTIVITY_INVALID: 'MDU-010',
   SERVICE_URL_REFUSED: 'MDU-011',
   STORE_WRITE_FAILED: 'MDU-012',
+  STORE_SCHEMA: 'MDU-013',
+  STORE_UNAVAILABLE: 'MDU-014',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 

@@ -30,8 +30,10 @@ import { SoftmaxModel } from '../learn/SoftmaxModel.js';
 import { SafetyScreen } from '../safety/SafetyScreen.js';
 import { ScheduleTexts } from '../schedule/describeSchedule.js';
 import { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
-import { LowdbStorage, type DocumentStore } from '../store/LowdbStorage.js';
+import type { DocumentStore } from '../store/LowdbStorage.js';
 import { ProcessedActivities } from '../store/ProcessedActivities.js';
+import { LocalCoordination, type StoreCoordination } from '../store/StoreCoordination.js';
+import { openStore } from './openStore.js';
 import { OffsetClock, systemClock, type Clock } from './clock.js';
 import { describeConfig, loadConfig, type Config } from './config.js';
 import { createLogger, pseudonymise, type Logger } from './log.js';
@@ -50,7 +52,7 @@ import { createTeams, type Teams } from '../teams/createTeams.js';
 export interface RunningBot {
   url: string;
   server: restify.Server;
-  store: LowdbStorage;
+  store: DocumentStore;
   knowledge: KnowledgeBase;
   index: KnowledgeIndex;
   close(): Promise<void>;
@@ -82,7 +84,13 @@ export function composeBot(
   store: DocumentStore,
   clock: Clock,
   log: Logger,
-  overrides: { search?: KnowledgeSearch; /** Other data of a conversation the visitor's "erase my data" removes (e.g. the Direct Line history). */ alsoErase?: (conversationId: string) => Promise<void> } = {},
+  overrides: {
+    search?: KnowledgeSearch;
+    /** Other data of a conversation the visitor's "erase my data" removes (e.g. the Direct Line history). */
+    alsoErase?: (conversationId: string) => Promise<void>;
+    /** Other instances sharing the store (PostgreSQL); default: none (the embedded store). */
+    coordination?: StoreCoordination;
+  } = {},
 ): BotParts {
   const knowledge = loadKnowledge(config.knowledgeDir);
   const schedule = PermanenceSchedule.fromFile(path.join(config.knowledgeDir, 'schedule.yaml'));
@@ -107,11 +115,11 @@ export function composeBot(
 
   const conversationState = new PrefixedConversationState(store);
   const curation = new CurationStore(store, () => clock.now());
-  const liveHandoff = createLiveHandoff({ config, store, clock, log, schedule, scheduleTexts, isHandoffRequest: (text) => (intents.classify(text) ?? understanding.search(text).intent) === 'handoff_request' });
+  const liveHandoff = createLiveHandoff({ config, store, coordination: overrides.coordination ?? new LocalCoordination(), clock, log, schedule, scheduleTexts, isHandoffRequest: (text) => (intents.classify(text) ?? understanding.search(text).intent) === 'handoff_request' });
   const handoff: HandoffPort = liveHandoff.desk;
   const composer = new AnswerComposer(knowledge, schedule, scheduleTexts, messages);
 
-  const processed = new ProcessedActivities(store, { now: () => clock.now() });
+  const processed = new ProcessedActivities(store, { now: () => clock.now(), shared: overrides.coordination?.shared });
   let pipeline: TurnPipeline | undefined;
   const rootDialog = new RootDialog({
     index: overrides.search ?? understanding,
@@ -152,14 +160,14 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   const clock: Clock = options.clock ?? (config.MDU_NOW ? new OffsetClock(config.MDU_NOW) : systemClock);
   // starting -> ready -> draining (SIGTERM: no new requests, turns in flight finish) -> stopped.
   let phase: LifecyclePhase = 'starting';
-  const store = await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production, now: () => clock.now() });
+  const { store, coordination, rateCounters, purgeRateWindows } = await openStore(config, () => clock.now());
   let ownUrl: string | undefined;
   let parts: BotParts;
   let directLine: LocalDirectLine | undefined;
   try {
     // Local mode: the bot serves its own Direct Line for the website chat (see directline/).
     directLine = config.localMode ? await LocalDirectLine.open({ store, now: () => clock.now(), log, serviceUrl: () => ownUrl }) : undefined;
-    parts = composeBot(config, store, clock, log, { alsoErase: directLine && ((id) => directLine!.erase(id)) });
+    parts = composeBot(config, store, clock, log, { alsoErase: directLine && ((id) => directLine!.erase(id)), coordination });
   } catch (error) {
     await store.close();
     throw error;
@@ -237,9 +245,10 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     log,
     serviceUrls,
     // Liveness: the store stays open while draining, so /healthz stays 200 until the very end.
+    rateCounters: rateCounters?.(() => clock.now().getTime()),
     readiness: () => ({ ready: phase === 'ready' || phase === 'draining', details: { topics: knowledge.topics.length, store: phase === 'starting' ? 'opening' : phase === 'stopped' ? 'closed' : 'open' } }),
     routes: [
-      operationsRoutes({ metrics, phase: () => phase, storeWritable: () => store.writable, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
+      operationsRoutes({ metrics, phase: () => phase, storeWritable: () => store.writable !== false, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
       (s) =>
         registerDirectLineRoutes(s, {
           local: directLine,
@@ -271,10 +280,13 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     const directLineConversations = directLine ? await directLine.purge(before(config.CONVERSATION_RETENTION_DAYS)) : 0;
     const handoffs = (await liveHandoff.desk.purge(before(config.TRANSCRIPT_RETENTION_DAYS))) + (await parts.teams.purge(before(config.TRANSCRIPT_RETENTION_DAYS)));
     const deliveries = await parts.processed.purge(before(1));
-    log.info('retention.purged', { unanswered, conversations, directLineConversations, handoffs, deliveries });
+    const rateWindows = (await purgeRateWindows?.(before(1))) ?? 0;
+    log.info('retention.purged', { unanswered, conversations, directLineConversations, handoffs, deliveries, ...(purgeRateWindows ? { rateWindows } : {}) });
   };
-  await purge();
-  const purgeTimer = setInterval(() => void purge().catch((error) => log.error('retention.purge_failed', error)), config.PURGE_INTERVAL_SECONDS * 1000);
+  // Several instances on one store: one of them purges, once an interval (see `retentionTurn`).
+  const purgeOnce = () => coordination.runExclusive('retention', async () => ((await retentionTurn(store, coordination, clock, config.PURGE_INTERVAL_SECONDS)) ? purge() : undefined));
+  await purgeOnce();
+  const purgeTimer = setInterval(() => void purgeOnce().catch((error) => log.error('retention.purge_failed', error)), config.PURGE_INTERVAL_SECONDS * 1000);
   purgeTimer.unref();
 
   await liveHandoff.start(url);
@@ -307,6 +319,21 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       clearTimeout(lingering);
     },
   };
+}
+
+/** Where the last retention purge is noted, so that of several instances one purges an interval. */
+const RETENTION_KEY = 'ops/retention';
+
+/**
+ * Whether this instance purges now: always with the embedded store; with a shared one, when no
+ * instance purged in the last half interval, claimed by compare-and-set (one winner).
+ */
+async function retentionTurn(store: DocumentStore, coordination: StoreCoordination, clock: Clock, intervalSeconds: number): Promise<boolean> {
+  if (!coordination.shared || !store.compareAndSet) return true;
+  const now = clock.now();
+  const last = (await store.read([RETENTION_KEY]))[RETENTION_KEY] as { lastRunAt?: string; eTag?: string } | undefined;
+  if (last?.lastRunAt && now.getTime() - Date.parse(last.lastRunAt) < (intervalSeconds * 1000) / 2) return false;
+  return (await store.compareAndSet(RETENTION_KEY, last?.eTag ?? null, { lastRunAt: now.toISOString() })) !== null;
 }
 
 /**

@@ -25,7 +25,19 @@ export interface RateLimitOptions {
 
 export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
-export class RateLimit {
+/**
+ * What counts requests: `RateLimit` in memory (one instance), or counters shared by several
+ * instances (`PostgresRateLimit`, so a limit holds across instances behind a load balancer).
+ */
+export interface RateCounter {
+  readonly enabled: boolean;
+  take(key: string): Verdict | Promise<Verdict>;
+}
+
+/** Makes the counter of one door (`public`, `messages`): the composition root picks the kind. */
+export type RateCounterFactory = (door: string, options: { limit: number; windowMs: number }) => RateCounter;
+
+export class RateLimit implements RateCounter {
   private readonly windows = new Map<string, { start: number; count: number }>();
   private readonly nowMs: () => number;
   private readonly maxKeys: number;
@@ -146,13 +158,17 @@ export function isPublicChatRoute(pathname: string): boolean {
 }
 
 /** A `server.pre` handler limiting the website's routes per client address. */
-export function publicRoutesLimit(limit: RateLimit, trustProxy: boolean) {
+export function publicRoutesLimit(limit: RateCounter, trustProxy: boolean) {
   return (req: Request, res: Response, next: Next): void => {
     if (!limit.enabled || !isPublicChatRoute(pathOf(req))) return next();
+    const decide = (verdict: Verdict) => {
+      if (verdict.ok) return next();
+      tooManyRequests(res, verdict.retryAfterSeconds);
+      next(false);
+    };
     const verdict = limit.take(clientAddress(req, trustProxy));
-    if (verdict.ok) return next();
-    tooManyRequests(res, verdict.retryAfterSeconds);
-    next(false);
+    if (verdict instanceof Promise) void verdict.then(decide, () => decide({ ok: true }));
+    else decide(verdict);
   };
 }
 
@@ -160,12 +176,13 @@ export function publicRoutesLimit(limit: RateLimit, trustProxy: boolean) {
  * For `/api/messages`, after the body is parsed: limits one conversation from one address.
  * Answers 429 itself and returns false when the limit is reached.
  */
-export function allowActivity(limit: RateLimit, req: Request, res: Response, trustProxy: boolean): boolean {
+export async function allowActivity(limit: RateCounter, req: Request, res: Response, trustProxy: boolean): Promise<boolean> {
   if (!limit.enabled) return true;
   const body = req.body as { channelId?: unknown; conversation?: { id?: unknown } } | null;
   const conversation = typeof body?.conversation?.id === 'string' ? body.conversation.id : '-';
   const channel = typeof body?.channelId === 'string' ? body.channelId : '-';
-  const verdict = limit.take(`${clientAddress(req, trustProxy)}|${channel}|${conversation}`);
+  // A shared counter that cannot be reached lets the request through (see PostgresRateLimit).
+  const verdict = await Promise.resolve(limit.take(`${clientAddress(req, trustProxy)}|${channel}|${conversation}`)).catch((): Verdict => ({ ok: true }));
   if (verdict.ok) return true;
   tooManyRequests(res, verdict.retryAfterSeconds);
   return false;

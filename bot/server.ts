@@ -10,7 +10,7 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { pseudonymise } from './log.js';
 import { hideErrorDetails, jsonBody, refuseEncodedBodies, securityHeaders, sendError } from './httpGuards.js';
-import { RateLimit, allowActivity, publicRoutesLimit } from './rateLimit.js';
+import { RateLimit, allowActivity, publicRoutesLimit, type RateCounterFactory } from './rateLimit.js';
 import type { ServiceUrlPolicy } from './ServiceUrlGuard.js';
 
 export interface Readiness {
@@ -35,6 +35,8 @@ export interface ServerDeps {
   readiness: () => Readiness;
   /** Other route groups (Direct Line, pages, console) register themselves here. */
   routes?: ((server: restify.Server) => void)[];
+  /** The rate counters (default: in memory; several instances share theirs, see bot/main.ts). */
+  rateCounters?: RateCounterFactory;
 }
 
 export function makeServer(deps: ServerDeps): restify.Server {
@@ -45,8 +47,9 @@ export function makeServer(deps: ServerDeps): restify.Server {
   // Before the rate limits, the router and any body reader: compressed bodies are never read (httpGuards.ts).
   server.pre(refuseEncodedBodies);
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
-  server.pre(publicRoutesLimit(new RateLimit({ limit: config.RATE_LIMIT_PUBLIC, windowMs }), config.TRUST_PROXY));
-  const activityLimit = new RateLimit({ limit: config.RATE_LIMIT_MESSAGES, windowMs });
+  const counter: RateCounterFactory = deps.rateCounters ?? ((_door, options) => new RateLimit(options));
+  server.pre(publicRoutesLimit(counter('public', { limit: config.RATE_LIMIT_PUBLIC, windowMs }), config.TRUST_PROXY));
+  const activityLimit = counter('messages', { limit: config.RATE_LIMIT_MESSAGES, windowMs });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.on('restifyError', (req: Request, res: Response, error: Error & { statusCode?: number }, callback: () => void) => {
     // restify's own errors (413, 404, 405...) and whatever a handler threw, with a body that names
@@ -83,7 +86,7 @@ export function makeServer(deps: ServerDeps): restify.Server {
       sendError(res, 400, 'invalid_activity', 'An invoke activity needs a name.');
       return;
     }
-    if (!allowActivity(activityLimit, req, res, config.TRUST_PROXY)) return;
+    if (!(await allowActivity(activityLimit, req, res, config.TRUST_PROXY))) return;
     if (config.localMode && activity.deliveryMode !== 'expectReplies' && !deps.serviceUrls.allows(activity.serviceUrl)) {
       log.warn('messages.service_url_refused', { channel: activity.channelId, conversation: pseudonymise(activity.conversation?.id) });
       sendError(res, 403, 'service_url_refused', 'In local mode the bot only replies to its own Direct Line and to the allowed service URLs.');

@@ -100,6 +100,11 @@ export class HandoffCounters {
       for (const slot of slots) (doc.slots[slot] ??= zero())[field]++;
       (doc.total ??= zero())[field]++;
       try {
+        if (doc.eTag === undefined && this.deps.store.compareAndSet) {
+          // The first counts: only if no other instance created the document meanwhile.
+          if ((await this.deps.store.compareAndSet(HANDOFF_COUNTERS_KEY, null, { slots: doc.slots, total: doc.total })) !== null) return;
+          continue;
+        }
         await this.deps.store.write({ [HANDOFF_COUNTERS_KEY]: { slots: doc.slots, total: doc.total, eTag: doc.eTag ?? '*' } });
         return;
       } catch (error) {

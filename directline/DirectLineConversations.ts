@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { KeyedSerialiser } from '../bot/KeyedSerialiser.js';
+import { ErrorCodes, MduError } from '../bot/errors.js';
 import type { DocumentStore } from '../store/LowdbStorage.js';
 
 /** Store prefix of the Direct Line conversations: retention purges and erasure go by it. */
@@ -63,6 +64,12 @@ export interface DirectLineConversationsOptions {
 
 export class DirectLineConversations {
   private readonly serialiser = new KeyedSerialiser();
+  /**
+   * The store's eTag of each conversation as loaded: a save is conditional on it, so two instances
+   * sharing the store (a visitor's message on one, a volunteer's reply sent from the other) never
+   * overwrite each other's activities; the one refused loads again and redoes its change.
+   */
+  private readonly versions = new WeakMap<StoredConversation, string>();
   private readonly maxActivities: number;
   private readonly pageSize: number;
 
@@ -89,7 +96,7 @@ export class DirectLineConversations {
    * which is when the bot must get its `conversationUpdate`.
    */
   start(conversationId: string, user: { id?: string; locale?: string }): Promise<{ first: boolean; userId: string; locale?: string }> {
-    return this.serialiser.run(conversationId, async () => {
+    return this.exclusive(conversationId, async () => {
       const existing = await this.load(conversationId);
       if (existing?.started) return { first: false, userId: existing.userId, locale: existing.locale };
       const conversation: StoredConversation = existing ?? {
@@ -113,7 +120,7 @@ export class DirectLineConversations {
    * are always kept (the oldest activities make room).
    */
   append(conversationId: string, activity: ActivityFields, from: 'visitor' | 'bot'): Promise<DirectLineActivity | undefined> {
-    return this.serialiser.run(conversationId, async () => {
+    return this.exclusive(conversationId, async () => {
       const conversation = await this.load(conversationId);
       if (!conversation) return undefined;
       if (from === 'visitor' && conversation.lastSeq >= this.maxActivities) {
@@ -138,7 +145,7 @@ export class DirectLineConversations {
 
   /** Replaces a stored activity (the connector's update). Clients that already read it keep their copy. */
   replace(conversationId: string, activityId: string, activity: ActivityFields): Promise<boolean> {
-    return this.serialiser.run(conversationId, async () => {
+    return this.exclusive(conversationId, async () => {
       const conversation = await this.load(conversationId);
       const index = conversation?.activities.findIndex((a) => a.id === activityId) ?? -1;
       if (!conversation || index < 0) return false;
@@ -154,7 +161,7 @@ export class DirectLineConversations {
    * acknowledges 1..N: those are dropped from the store.
    */
   since(conversationId: string, watermark: number): Promise<ActivityPage | undefined> {
-    return this.serialiser.run(conversationId, async () => {
+    return this.exclusive(conversationId, async () => {
       const conversation = await this.load(conversationId);
       if (!conversation) return undefined;
       const delivered = conversation.activities.filter((a) => seqOf(a.id) <= watermark).length;
@@ -173,7 +180,7 @@ export class DirectLineConversations {
    * itself stays (empty), so the client and the bot can go on, and the numbering continues.
    */
   erase(conversationId: string): Promise<boolean> {
-    return this.serialiser.run(conversationId, async () => {
+    return this.exclusive(conversationId, async () => {
       const conversation = await this.load(conversationId);
       if (!conversation) return false;
       conversation.activities = [];
@@ -188,19 +195,32 @@ export class DirectLineConversations {
     return this.store.purge(DIRECT_LINE_CONVERSATION_PREFIX, before);
   }
 
+  /** Changes of one conversation run one at a time in this process, and again if another instance changed it first. */
+  private exclusive<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
+    return this.serialiser.run(conversationId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await task();
+        } catch (error) {
+          if (!(error instanceof MduError && error.code === ErrorCodes.STORE_ETAG_CONFLICT) || attempt >= 20) throw error;
+        }
+      }
+    });
+  }
+
   private async load(conversationId: string): Promise<StoredConversation | undefined> {
     const key = keyOf(conversationId);
     const items = await this.store.read([key]);
     const item = items[key] as (StoredConversation & { eTag?: string }) | undefined;
     if (!item) return undefined;
-    const { eTag: _eTag, ...conversation } = item;
-    void _eTag;
+    const { eTag, ...conversation } = item;
+    if (eTag) this.versions.set(conversation, eTag);
     return conversation;
   }
 
   private async save(conversation: StoredConversation): Promise<void> {
-    // Writes of one conversation are serialised above, so a plain overwrite is safe.
-    await this.store.write({ [keyOf(conversation.conversationId)]: { ...conversation, eTag: '*' } });
+    // Over the version loaded (a new conversation: whatever is there), see `versions`.
+    await this.store.write({ [keyOf(conversation.conversationId)]: { ...conversation, eTag: this.versions.get(conversation) ?? '*' } });
   }
 }
 

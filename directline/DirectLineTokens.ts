@@ -38,8 +38,17 @@ export class DirectLineTokens {
     const items = await store.read([TOKEN_SECRET_KEY]);
     let secret = (items[TOKEN_SECRET_KEY] as { secret?: unknown } | undefined)?.secret;
     if (typeof secret !== 'string' || secret.length < 43) {
-      secret = randomBytes(32).toString('base64url');
-      await store.write({ [TOKEN_SECRET_KEY]: { secret } });
+      const fresh = randomBytes(32).toString('base64url');
+      const current = items[TOKEN_SECRET_KEY] as { eTag?: string } | undefined;
+      if (store.compareAndSet) {
+        // Instances starting together on a shared store: one secret wins, and every instance signs with it.
+        const won = await store.compareAndSet(TOKEN_SECRET_KEY, current?.eTag ?? null, { secret: fresh });
+        secret = won !== null ? fresh : ((await store.read([TOKEN_SECRET_KEY]))[TOKEN_SECRET_KEY] as { secret?: unknown } | undefined)?.secret;
+        if (typeof secret !== 'string' || secret.length < 43) throw new Error('The Direct Line token secret in the store is invalid.');
+      } else {
+        secret = fresh;
+        await store.write({ [TOKEN_SECRET_KEY]: { secret } });
+      }
     }
     return new DirectLineTokens(Buffer.from(secret as string, 'base64url'), options.now, options.lifetimeSeconds ?? 1800);
   }

@@ -47,10 +47,22 @@ export interface AvailableVolunteer {
 export interface SessionRules {
   lifetimeMs: number;
   presenceMs: number;
+  /**
+   * Several instances share the store: a console connected to one instance must count as present
+   * on all of them, so presence is written to the store too (`handoff/presence/<login>`, a time
+   * only, at most every quarter of `presenceMs`). Default false: presence stays in memory.
+   */
+  sharedPresence?: boolean;
 }
+
+/** Store prefix of the presence times shared between instances. */
+export const PRESENCE_PREFIX = 'handoff/presence/';
+const PresenceDoc = z.object({ seenAt: z.number() });
 
 export class ConsoleSessions {
   private readonly lastSeen = new Map<string, number>();
+  /** When this instance last wrote each volunteer's presence (shared presence only). */
+  private readonly lastShared = new Map<string, number>();
 
   constructor(
     private readonly store: DocumentStore,
@@ -121,7 +133,13 @@ export class ConsoleSessions {
 
   /** Notes that the volunteer's console is there (an API call or the event stream). */
   touch(login: string): void {
-    this.lastSeen.set(login, this.clock.now().getTime());
+    const now = this.clock.now().getTime();
+    this.lastSeen.set(login, now);
+    if (this.rules.sharedPresence && now - (this.lastShared.get(login) ?? -Infinity) >= this.rules.presenceMs / 4) {
+      this.lastShared.set(login, now);
+      // Not awaited: presence is a hint refreshed every few seconds; a lost write is made good by the next.
+      void this.store.write({ [PRESENCE_PREFIX + encodeURIComponent(login)]: { seenAt: now, eTag: '*' } }).catch(() => this.lastShared.delete(login));
+    }
   }
 
   /** Available or away: a volunteer's choice, for all their sessions (tabs, devices) at once. */
@@ -146,10 +164,12 @@ export class ConsoleSessions {
   async available(): Promise<AvailableVolunteer[]> {
     const now = this.clock.now().getTime();
     const logins = new Set<string>();
+    const sharedSeen = this.rules.sharedPresence ? await this.sharedPresence() : undefined;
     for (const session of await this.all()) {
       if (!session.available || Date.parse(session.expiresAt) <= now) continue;
-      const seen = this.lastSeen.get(session.login);
-      if (seen === undefined || now - seen > this.rules.presenceMs) continue;
+      const seen = Math.max(this.lastSeen.get(session.login) ?? -Infinity, sharedSeen?.get(session.login) ?? -Infinity);
+      if (seen === -Infinity) continue;
+      if (now - seen > this.rules.presenceMs) continue;
       logins.add(session.login);
     }
     const result: AvailableVolunteer[] = [];
@@ -187,7 +207,21 @@ export class ConsoleSessions {
       return !doc.success || Date.parse(doc.data.expiresAt) <= now;
     });
     await this.store.delete(expired);
+    // Shared presence: a volunteer not seen for a day (or removed) leaves no trace of their last time.
+    if (this.rules.sharedPresence) await this.store.purge(PRESENCE_PREFIX, new Date(now - 86_400_000));
     return expired.length;
+  }
+
+  /** The presence times other instances wrote, by login. */
+  private async sharedPresence(): Promise<Map<string, number>> {
+    const keys = await this.store.keys(PRESENCE_PREFIX);
+    const items = await this.store.read(keys);
+    const seen = new Map<string, number>();
+    for (const key of keys) {
+      const doc = PresenceDoc.safeParse(items[key]);
+      if (doc.success) seen.set(decodeURIComponent(key.slice(PRESENCE_PREFIX.length)), doc.data.seenAt);
+    }
+    return seen;
   }
 
   private async all(): Promise<SessionDoc[]> {

@@ -118,7 +118,16 @@ export class HandoffDesk implements HandoffPort {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
 
-  constructor(private readonly deps: HandoffDeskDeps) {}
+  constructor(private readonly deps: HandoffDeskDeps) {
+    // Another instance's change (a shared store): the consoles connected here see it at once.
+    deps.queue.onRemoteChange(({ record, previous }) => {
+      if (record?.state === 'queued' && (!previous || previous.state === 'closed' || previous.handoffId !== record.handoffId)) {
+        this.emit({ type: 'request', handoffId: record.handoffId, crisis: record.crisis });
+      }
+      if (record?.state === 'live' && previous?.state === 'live' && previous.handoffId === record.handoffId) this.liveChanged(record);
+      else this.emit({ type: 'changed' });
+    });
+  }
 
   get settings(): HandoffSettings {
     return this.deps.settings;
@@ -367,6 +376,8 @@ export class HandoffDesk implements HandoffPort {
       try {
         const { queue, settings } = this.deps;
         const now = this.deps.clock.now();
+        // A shared store: what a lost notification would have said (nothing to do on the embedded store).
+        await queue.resync();
         const closed = await queue.expire({ acceptTimeoutMs: settings.acceptTimeoutMs, inactivityMs: settings.inactivityMs, onDuty: await this.onDuty(now) });
         for (const record of closed) await this.tellClosed(record);
         if (closed.length > 0) await this.afterQueueChange();

@@ -11,6 +11,13 @@
  * file already keeps one process a data directory), so two volunteers accepting at once, or a
  * visitor cancelling while a volunteer accepts, are decided one after the other: the second sees
  * the first's result. Different conversations do not wait for each other.
+ *
+ * Several instances on one shared store (PostgreSQL): a record is written by compare-and-set over
+ * the version this instance last saw (`DocumentStore.compareAndSet`), so of two instances changing
+ * one conversation at once exactly one succeeds; the other reads the record again and decides
+ * again (a second accept then hears "already taken"). Other instances' changes arrive as store
+ * notifications (`StoreCoordination.onChange`) and refresh memory; `resync` reads the records again
+ * in case a notification was lost.
  * This class says nothing to anyone: the desk (`HandoffDesk`) turns its results into messages.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -20,10 +27,13 @@ import type { Clock } from '../bot/clock.js';
 import { KeyedSerialiser } from '../bot/KeyedSerialiser.js';
 import type { Locale } from '../knowledge/schema.js';
 import type { DocumentStore } from '../store/LowdbStorage.js';
+import { LocalCoordination, type StoreCoordination } from '../store/StoreCoordination.js';
 
 export const HANDOFF_CONVERSATION_PREFIX = 'handoff/conversation/';
 export const HANDOFF_TRANSCRIPT_PREFIX = 'handoff/transcript/';
 const STATS_KEY = 'handoff/stats';
+/** A shared store: how often every record is read again, in case a notification was lost. */
+const RESYNC_EVERY_MS = 10_000;
 /** How many recent waits and durations the estimate looks at. */
 const STATS_WINDOW = 20;
 /** A transcript keeps at most this many entries (the oldest go first). */
@@ -109,6 +119,8 @@ type NewEntry = Omit<TranscriptEntry, 'id' | 'handoffId' | 'at'>;
 interface Index {
   /** By conversation id. The records are frozen: a change makes a new one. */
   records: Map<string, HandoffRecord>;
+  /** The store's eTag of each record as this instance last read or wrote it: what a change is conditional on. */
+  eTags: Map<string, string>;
   /** Handoff id → conversation id, for the current request of each conversation. */
   byHandoff: Map<string, string>;
   /**
@@ -130,15 +142,61 @@ export class HandoffQueue {
   private index: Promise<Index> | undefined;
   /** The index once loaded, for lookups that must not wait (see `conversationOf`). */
   private ready: Index | undefined;
+  private readonly remoteListeners = new Set<(change: RemoteChange) => void>();
+  /** When `resync` last read every record (wall-clock ms). */
+  private lastResyncAt = 0;
 
   constructor(
     private readonly store: DocumentStore,
     private readonly clock: Clock,
-  ) {}
+    private readonly coordination: StoreCoordination = new LocalCoordination(),
+  ) {
+    if (coordination.shared) coordination.onChange(HANDOFF_CONVERSATION_PREFIX, (key) => void this.onRemoteKey(key).catch(() => undefined));
+  }
 
-  /** Runs a change of one conversation alone (see `locks`). */
+  /** Runs a change of one conversation alone (see `locks`); decided again when another instance changed it first. */
   private exclusive<T>(conversationId: string, task: (index: Index) => Promise<T>): Promise<T> {
-    return this.locks.run(`c:${conversationId}`, async () => task(await this.loaded()));
+    return this.locks.run(`c:${conversationId}`, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const index = await this.loaded();
+        try {
+          return await task(index);
+        } catch (error) {
+          if (!(error instanceof StaleRecord) || attempt >= 10) throw error;
+          await this.refresh(index, conversationId);
+        }
+      }
+    });
+  }
+
+  /** Hears changes another instance made (a shared store): the record as it now is, and as it was here. */
+  onRemoteChange(listener: (change: RemoteChange) => void): () => void {
+    this.remoteListeners.add(listener);
+    return () => this.remoteListeners.delete(listener);
+  }
+
+  /**
+   * Reads every record again (a shared store, on the desk's timer): what a lost notification would
+   * have told. Changes found are told to `onRemoteChange` listeners.
+   */
+  async resync(options: { force?: boolean } = {}): Promise<void> {
+    if (!this.coordination.shared || !this.ready) return;
+    // Notifications are the way changes arrive; this only makes good a lost one, so not on every tick.
+    const now = Date.now();
+    if (!options.force && now - this.lastResyncAt < RESYNC_EVERY_MS) return;
+    this.lastResyncAt = now;
+    const index = this.ready;
+    const keys = await this.store.keys(HANDOFF_CONVERSATION_PREFIX);
+    const items = await this.store.read(keys);
+    const seen = new Set<string>();
+    for (const key of keys) {
+      const eTag = (items[key] as { eTag?: string } | undefined)?.eTag;
+      const record = parseRecord(items[key]);
+      if (!record) continue;
+      seen.add(record.conversationId);
+      if (eTag !== undefined && index.eTags.get(record.conversationId) !== eTag) await this.onRemoteKey(key);
+    }
+    for (const conversationId of [...index.records.keys()]) if (!seen.has(conversationId)) await this.onRemoteKey(conversationKey(conversationId));
   }
 
   // ---- reading (from memory) ----------------------------------------------------------------
@@ -439,7 +497,16 @@ export class HandoffQueue {
       stats = { ...index.stats, [stat.field]: [...index.stats[stat.field], Math.max(0, stat.ms)].slice(-STATS_WINDOW) };
       changes[STATS_KEY] = { ...stats, eTag: '*' };
     }
-    await this.guarded(() => this.store.write(changes as StoreItems));
+    if (this.store.compareAndSet) {
+      // Over the version this instance knows: another instance's change since then makes it refuse, and the change is decided again.
+      const { [conversationKey(next.conversationId)]: value, ...others } = changes;
+      const expected = index.eTags.get(next.conversationId) ?? null;
+      const eTag = await this.guarded(() => this.store.compareAndSet!(conversationKey(next.conversationId), expected, value as Record<string, unknown>, others as StoreItems));
+      if (eTag === null) throw new StaleRecord(next.conversationId);
+      index.eTags.set(next.conversationId, eTag);
+    } else {
+      await this.guarded(() => this.store.write(changes as StoreItems));
+    }
     if (stats) index.stats = stats;
     if (next.state === 'closed') index.transcripts.delete(next.conversationId);
     else if (transcript) index.transcripts.set(next.conversationId, transcript);
@@ -456,9 +523,9 @@ export class HandoffQueue {
   }
 
   /** A store change that fails leaves memory unsure: it is read again from the store next time. */
-  private async guarded(change: () => Promise<void>): Promise<void> {
+  private async guarded<T>(change: () => Promise<T>): Promise<T> {
     try {
-      await change();
+      return await change();
     } catch (error) {
       this.index = undefined;
       this.ready = undefined;
@@ -499,10 +566,13 @@ export class HandoffQueue {
   private async load(): Promise<Index> {
     const keys = await this.store.keys(HANDOFF_CONVERSATION_PREFIX);
     const items = await this.store.read([...keys, STATS_KEY]);
-    const index: Index = { records: new Map(), byHandoff: new Map(), transcripts: new Map(), stats: { acceptWaitsMs: [], liveDurationsMs: [] } };
+    const index: Index = { records: new Map(), eTags: new Map(), byHandoff: new Map(), transcripts: new Map(), stats: { acceptWaitsMs: [], liveDurationsMs: [] } };
     for (const key of keys) {
       const record = parseRecord(items[key]);
-      if (record) remember(index, record);
+      if (!record) continue;
+      remember(index, record);
+      const eTag = (items[key] as { eTag?: unknown }).eTag;
+      if (typeof eTag === 'string') index.eTags.set(record.conversationId, eTag);
     }
     const stats = StatsDoc.safeParse(stripETag(items[STATS_KEY]));
     if (stats.success) index.stats = stats.data;
@@ -511,6 +581,54 @@ export class HandoffQueue {
 
   private nowIso(): string {
     return this.clock.now().toISOString();
+  }
+
+  /** Reads one record again from the store into memory (another instance changed it). Returns it as it was and as it is. */
+  private async refresh(index: Index, conversationId: string): Promise<{ previous?: HandoffRecord; record?: HandoffRecord; changed: boolean }> {
+    const key = conversationKey(conversationId);
+    const item = (await this.store.read([key]))[key] as { eTag?: string } | undefined;
+    const previous = index.records.get(conversationId);
+    const eTag = item?.eTag;
+    if (eTag !== undefined && eTag === index.eTags.get(conversationId)) return { previous, record: previous, changed: false };
+    const record = parseRecord(item);
+    if (record && eTag !== undefined) {
+      index.transcripts.delete(conversationId);
+      index.eTags.set(conversationId, eTag);
+      // The stats another instance added with this change: read again with it.
+      const stats = StatsDoc.safeParse(stripETag((await this.store.read([STATS_KEY]))[STATS_KEY]));
+      if (stats.success) index.stats = stats.data;
+      return { previous, record: remember(index, record), changed: true };
+    }
+    if (!previous) return { changed: false };
+    forget(index, conversationId);
+    return { previous, changed: true };
+  }
+
+  /** A notification: the key of a record another instance changed, or `*` (anything may have). */
+  private async onRemoteKey(key: string): Promise<void> {
+    if (!this.ready) return; // not loaded yet: the load will read it
+    if (key === '*') {
+      await this.resync({ force: true });
+      return;
+    }
+    const conversationId = decodeURIComponent(key.slice(HANDOFF_CONVERSATION_PREFIX.length));
+    const change = await this.locks.run(`c:${conversationId}`, async () => this.refresh(await this.loaded(), conversationId));
+    if (!change.changed) return;
+    for (const listener of this.remoteListeners) listener({ record: change.record, previous: change.previous });
+  }
+}
+
+/** A change another instance made to a conversation: its record now (undefined: erased or purged) and before. */
+export interface RemoteChange {
+  record?: HandoffRecord;
+  previous?: HandoffRecord;
+}
+
+/** Another instance changed the record first: the change is decided again on the record as it now is. */
+class StaleRecord extends Error {
+  constructor(readonly conversationId: string) {
+    super('the handoff record changed in another instance');
+    this.name = 'StaleRecord';
   }
 }
 
@@ -540,6 +658,7 @@ function forget(index: Index, conversationId: string): void {
   const previous = index.records.get(conversationId);
   if (previous) index.byHandoff.delete(previous.handoffId);
   index.records.delete(conversationId);
+  index.eTags.delete(conversationId);
   index.transcripts.delete(conversationId);
 }
 

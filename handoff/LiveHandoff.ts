@@ -13,6 +13,7 @@ import type { Logger } from '../bot/log.js';
 import type { ScheduleTexts } from '../schedule/describeSchedule.js';
 import type { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
 import type { DocumentStore } from '../store/LowdbStorage.js';
+import type { StoreCoordination } from '../store/StoreCoordination.js';
 import { AdminDoor } from './adminRoute.js';
 import { ConsoleHub } from './ConsoleHub.js';
 import { consoleRoutes } from './consoleRoutes.js';
@@ -24,6 +25,8 @@ import { VolunteerAccounts } from './VolunteerAccounts.js';
 export interface LiveHandoffDeps {
   config: Config;
   store: DocumentStore;
+  /** Other instances sharing the store (PostgreSQL), or none. */
+  coordination: StoreCoordination;
   clock: Clock;
   log: Logger;
   schedule: PermanenceSchedule;
@@ -60,10 +63,10 @@ export interface LiveHandoff {
 export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
   const { config, store, clock, log } = deps;
   let delivery: Delivery | undefined;
-  const queue = new HandoffQueue(store, clock);
+  const queue = new HandoffQueue(store, clock, deps.coordination);
   const accounts = new VolunteerAccounts(store, clock, { maxFailures: config.CONSOLE_LOCKOUT_ATTEMPTS, lockoutMs: config.CONSOLE_LOCKOUT_MINUTES * 60_000 });
   const sessionLifetimeMs = Math.round(config.CONSOLE_SESSION_HOURS * 3_600_000);
-  const sessions = new ConsoleSessions(store, accounts, clock, { lifetimeMs: sessionLifetimeMs, presenceMs: config.CONSOLE_PRESENCE_SECONDS * 1000 });
+  const sessions = new ConsoleSessions(store, accounts, clock, { lifetimeMs: sessionLifetimeMs, presenceMs: config.CONSOLE_PRESENCE_SECONDS * 1000, sharedPresence: deps.coordination.shared });
   const desk = new HandoffDesk({
     queue,
     sessions,

@@ -97,6 +97,11 @@ export class CurationStore {
         const doc = ((await this.store.read([COUNTERS_KEY]))[COUNTERS_KEY] ?? { topics: {} }) as { topics: Record<string, TopicCounters>; eTag?: string };
         for (const [topicId, delta] of deltas) addTo((doc.topics[topicId] ??= { asked: 0, helpful: 0, notHelpful: 0 }), delta);
         try {
+          if (doc.eTag === undefined && this.store.compareAndSet) {
+            // The first counts: only if no other instance created the document meanwhile (else read it and add again).
+            if ((await this.store.compareAndSet(COUNTERS_KEY, null, { topics: doc.topics })) !== null) return;
+            continue;
+          }
           await this.store.write({ [COUNTERS_KEY]: { topics: doc.topics, eTag: doc.eTag ?? '*' } });
           return;
         } catch (error) {

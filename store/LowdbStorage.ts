@@ -49,6 +49,20 @@ export interface DocumentStore extends Storage {
   /** Resolves when every acknowledged write is on disk. */
   flush(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * An atomic compare-and-set, for claims (a handoff taken by exactly one volunteer): writes
+   * `value` at `key` only if the key's eTag is still `expected` (`null`: only if the key does not
+   * exist), together with `alsoWrite` (plain overwrites), all or nothing. Resolves to the new eTag,
+   * or to `null`, with nothing written, when the key changed meanwhile. Both stores implement it
+   * (tests/store/storageSuite.ts); optional only for test doubles that wrap a store.
+   */
+  compareAndSet?(key: string, expected: string | null, value: Record<string, unknown>, alsoWrite?: StoreItems): Promise<string | null>;
+  /**
+   * False while the store cannot write (the embedded store on a full disk): `/readyz` answers 503
+   * until a write succeeds again. A store that does not say is taken as writable (PostgreSQL's
+   * failures surface on each statement instead).
+   */
+  readonly writable?: boolean;
 }
 
 export interface LowdbStorageOptions {
@@ -235,6 +249,18 @@ export class LowdbStorage implements DocumentStore {
       this.changes.set(key, 'set');
     }
     await this.persist();
+  }
+
+  async compareAndSet(key: string, expected: string | null, value: Record<string, unknown>, alsoWrite: StoreItems = {}): Promise<string | null> {
+    this.assertOpen();
+    // Decided and applied in one synchronous step (write applies its change before its first await): nothing runs in between.
+    if ((this.db.data.items[key]?.eTag ?? null) !== expected) return null;
+    const { eTag: _ignored, ...fields } = value;
+    void _ignored;
+    const written = this.write({ ...alsoWrite, [key]: { ...fields, eTag: '*' } });
+    const eTag = this.db.data.items[key]!.eTag;
+    await written;
+    return eTag;
   }
 
   async delete(keys: string[]): Promise<void> {

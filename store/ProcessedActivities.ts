@@ -22,6 +22,12 @@ export interface ProcessedActivitiesOptions {
   perConversation?: number;
   /** How many conversations are cached in memory. Default: 5000. */
   conversationsInMemory?: number;
+  /**
+   * Several instances share the store: a retry may reach another instance than the first delivery,
+   * so nothing is cached and each id is recorded by compare-and-set before the turn goes on (the
+   * first of two instances to record it handles it). Default false.
+   */
+  shared?: boolean;
 }
 
 /** What identifies a delivery: where it comes from and its id. */
@@ -65,6 +71,7 @@ export class ProcessedActivities {
     const conversationId = activity.conversation?.id;
     if (!id || !channelId || !conversationId || type === 'typing' || type === 'invoke') return true;
     const key = `${PROCESSED_ACTIVITIES_PREFIX}${channelId}/${conversationId}`;
+    if (this.options.shared && this.store.compareAndSet) return this.firstDeliveryShared(key, id);
     const seen = await this.seenOf(key);
     const now = this.options.now().getTime();
     const at = seen.get(id);
@@ -78,6 +85,26 @@ export class ProcessedActivities {
     // Not awaited: the store applies the change at once and flushes it with the turn's state.
     this.lastWrite = this.store.write({ [key]: { ids: [...seen], eTag: '*' } }).catch(() => undefined);
     return true;
+  }
+
+  /** `firstDelivery` on a shared store: read, add, compare-and-set; again if another instance wrote meanwhile. */
+  private async firstDeliveryShared(key: string, id: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const item = (await this.store.read([key]))[key] as { ids?: unknown; eTag?: string } | undefined;
+      const seen: Seen = new Map(Array.isArray(item?.ids) ? item.ids.filter(isEntry) : []);
+      const now = this.options.now().getTime();
+      const at = seen.get(id);
+      if (at !== undefined && now - at < this.ttlMs) return false;
+      seen.delete(id);
+      seen.set(id, now);
+      for (const [oldId, oldAt] of seen) {
+        if (seen.size <= this.perConversation && now - oldAt < this.ttlMs) break;
+        seen.delete(oldId);
+      }
+      if ((await this.store.compareAndSet!(key, item?.eTag ?? null, { ids: [...seen] })) !== null) return true;
+      // Past a few rounds of contention the turn goes on: a repeat answered twice beats a turn refused.
+      if (attempt >= 5) return true;
+    }
   }
 
   /** Resolves when the last id recorded is on disk. */

@@ -23,7 +23,8 @@ import { ErrorCodes, MduError } from '../errors.js';
 import { CONVERSATION_STATE_PREFIX } from '../PrefixedConversationState.js';
 import { DIRECT_LINE_CONVERSATION_PREFIX } from '../../directline/DirectLineConversations.js';
 import { HANDOFF_CONVERSATION_PREFIX, HANDOFF_TRANSCRIPT_PREFIX, HandoffQueue } from '../../handoff/HandoffQueue.js';
-import { LowdbStorage, type DocumentStore } from '../../store/LowdbStorage.js';
+import type { DocumentStore } from '../../store/LowdbStorage.js';
+import { openStore } from '../openStore.js';
 import { PROCESSED_ACTIVITIES_PREFIX } from '../../store/ProcessedActivities.js';
 
 const USAGE = 'usage: npm run conversation:erase -- <conversationId>';
@@ -74,9 +75,10 @@ async function main(): Promise<number> {
   }
   const conversationId = args[0]!;
   const config = loadConfig();
-  let store: LowdbStorage;
+  let store: DocumentStore;
   try {
-    store = await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: false });
+    // With DATABASE_URL the shared store, while the bots run (they hear of the erasure); else the data directory's, bot stopped.
+    store = (await openStore({ ...config, production: true }, undefined, { listen: false })).store;
   } catch (error) {
     if (error instanceof MduError && error.code === ErrorCodes.STORE_LOCKED) {
       console.error(

@@ -18,7 +18,8 @@ import { createInterface } from 'node:readline';
 import { systemClock } from '../../bot/clock.js';
 import { loadConfig } from '../../bot/config.js';
 import { ErrorCodes, MduError } from '../../bot/errors.js';
-import { LowdbStorage } from '../../store/LowdbStorage.js';
+import { openStore } from '../../bot/openStore.js';
+import type { DocumentStore } from '../../store/LowdbStorage.js';
 import { ADMIN_FILE, AccountError, VolunteerAccounts, checkPassword, cleanDisplayName } from '../VolunteerAccounts.js';
 
 const USAGE = 'usage: npm run volunteer:add -- <login> --name "<display name>" [--replace]   (password on standard input)';
@@ -80,9 +81,10 @@ async function main(): Promise<void> {
   checkPassword(password);
   const config = loadConfig();
 
-  let store: LowdbStorage | undefined;
+  let store: DocumentStore | undefined;
   try {
-    store = await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production });
+    // With DATABASE_URL, the shared store directly (running bots read it too); else the data directory's, if the bot is stopped.
+    store = (await openStore(config, undefined, { listen: false })).store;
   } catch (error) {
     if (!(error instanceof MduError && error.code === ErrorCodes.STORE_LOCKED)) throw error;
   }

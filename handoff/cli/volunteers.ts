@@ -14,7 +14,8 @@ import path from 'node:path';
 import { systemClock } from '../../bot/clock.js';
 import { loadConfig } from '../../bot/config.js';
 import { ErrorCodes, MduError } from '../../bot/errors.js';
-import { LowdbStorage } from '../../store/LowdbStorage.js';
+import { openStore } from '../../bot/openStore.js';
+import type { DocumentStore } from '../../store/LowdbStorage.js';
 import { ADMIN_FILE, AccountError, VolunteerAccounts } from '../VolunteerAccounts.js';
 
 const USAGE = 'usage: npm run volunteer:list | npm run volunteer:remove -- <login>';
@@ -32,9 +33,10 @@ interface Accounts {
 
 async function withAccounts<T>(work: (accounts: Accounts, via: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  let store: LowdbStorage | undefined;
+  let store: DocumentStore | undefined;
   try {
-    store = await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: false });
+    // With DATABASE_URL, the shared store directly (running bots read it too); else the data directory's, if the bot is stopped.
+    store = (await openStore({ ...config, production: true }, undefined, { listen: false })).store;
   } catch (error) {
     if (!(error instanceof MduError && (error.code === ErrorCodes.STORE_LOCKED || error.code === ErrorCodes.STORE_MISSING))) throw error;
     if (error.code === ErrorCodes.STORE_MISSING) throw new AccountError('There is no store in DATA_DIR yet: no volunteer account exists.');

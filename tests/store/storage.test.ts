@@ -3,18 +3,22 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { MemoryStorage } from 'botbuilder';
 import { LowdbStorage } from '../../store/LowdbStorage.js';
-import { storageSuite } from './storageSuite.js';
+import { documentStoreSuite, storageSuite } from './storageSuite.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
 storageSuite('MemoryStorage (reference)', async () => ({ storage: new MemoryStorage(), close: async () => undefined }));
 
-storageSuite('LowdbStorage', async () => {
+documentStoreSuite('LowdbStorage', async () => {
   const tmp = makeTempDir();
-  const storage = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: true });
+  const clock = { now: new Date() };
+  const store = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: true, now: () => clock.now });
   return {
-    storage,
+    store,
+    clock,
+    // One process a data directory: the second instance is the store itself.
+    second: store,
     close: async () => {
-      await storage.close();
+      await store.close();
       tmp.cleanup();
     },
   };

@@ -81,7 +81,8 @@ describe('durability: start-up refusals (real processes)', function () {
     expect(again.stderr()).to.match(/already exists/);
 
     const bot = start('bot/main.ts', [], production);
-    await bot.waitFor(/"event":"bot\.started"/);
+    // A generous ceiling: on a busy machine the bot takes well over the default 20 s to start.
+    await bot.waitFor(/"event":"bot\.started"/, 90_000);
 
     const second = start('bot/main.ts', [], production);
     expect(await second.exited).to.equal(1);
@@ -106,13 +107,13 @@ describe('durability: start-up refusals (real processes)', function () {
 
   it('a second process on the same data directory is refused while the first holds it', async () => {
     const holder = start('tests/durability/fixtures/burstWriter.ts', [tmp.dir, 'hold'], {});
-    await holder.waitFor(/^ready$/);
+    await holder.waitFor(/^ready$/, 60_000);
     const second = start('tests/durability/fixtures/burstWriter.ts', [tmp.dir, 'hold'], {});
     expect(await second.exited).to.equal(3);
     expect(second.stdout()).to.match(/^refused MDU-005 .*in use by another process \(pid \d+/m);
     // Once the holder is gone (even killed), the lock is stale and the directory can be opened.
     await stopChild(holder);
     const third = start('tests/durability/fixtures/burstWriter.ts', [tmp.dir, 'hold'], {});
-    await third.waitFor(/^ready$/);
+    await third.waitFor(/^ready$/, 60_000);
   });
 });

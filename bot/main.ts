@@ -13,6 +13,7 @@ import { HandoffCounters } from '../console/HandoffCounters.js';
 import { AnswerComposer } from '../dialogs/AnswerComposer.js';
 import { ConversationIntents } from '../dialogs/ConversationIntents.js';
 import { RootDialog, type KnowledgeSearch } from '../dialogs/RootDialog.js';
+import { DirectLineStreams } from '../directline/DirectLineStreams.js';
 import { LocalDirectLine } from '../directline/LocalDirectLine.js';
 import { AzureTokenSource, LocalTokenSource, type DirectLineTokenSource } from '../directline/DirectLineTokenSource.js';
 import { registerChatPage } from '../directline/registerChatPage.js';
@@ -219,6 +220,8 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   const tokenSource: DirectLineTokenSource | undefined = config.DIRECT_LINE_SECRET
     ? new AzureTokenSource({ secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN })
     : directLine && new LocalTokenSource(directLine, () => `${publicUrl()}/v3/directline`);
+  // The WebSocket stream of our own Direct Line (the page's first choice; polling stays as the fallback).
+  const streams = directLine && !config.DIRECT_LINE_SECRET ? new DirectLineStreams({ directLine, log, domain: () => `${publicUrl()}/v3/directline` }) : undefined;
 
   const server = makeServer({
     config,
@@ -230,13 +233,14 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     readiness: () => ({ ready: phase === 'ready' || phase === 'draining', details: { topics: knowledge.topics.length, store: phase === 'starting' ? 'opening' : phase === 'stopped' ? 'closed' : 'open' } }),
     routes: [
       operationsRoutes({ metrics, phase: () => phase, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
-      (s) => registerDirectLineRoutes(s, { local: directLine, tokenSource, maxBodyBytes: config.MAX_BODY_BYTES, log }),
+      (s) => registerDirectLineRoutes(s, { local: directLine, tokenSource, maxBodyBytes: config.MAX_BODY_BYTES, log, streams }),
       (s) => registerChatPage(s, { pageDir: path.resolve('web/chat'), retentionDays: config.TRANSCRIPT_RETENTION_DAYS, directLineDomain: () => tokenSource?.domain() }),
       liveHandoff.routes,
       dashboardRoutes({ dashboard, sessionOf: consoleSession((token) => liveHandoff.sessions.get(token)), allowedLogins: config.DASHBOARD_LOGINS, pageDir: path.resolve('web/dashboard'), log }),
       parts.teams.routes,
     ],
   });
+  streams?.attach(server.server);
   const url = await listen(server, config.PORT, config.HOST);
   // The bot's own Direct Line reaches it on the address it listens on (PUBLIC_URL is what browsers see).
   ownUrl = url;
@@ -271,6 +275,8 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       // let the turns in flight finish, then flush the store. Every acknowledged turn is on disk.
       phase = 'draining';
       clearInterval(purgeTimer);
+      // Open chats are told the server is going away: they reconnect to the next one.
+      streams?.close();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Turns in flight first: they may still need the handoff desk and Teams.
       if (!(await turns.idle(config.SHUTDOWN_TIMEOUT_SECONDS * 1000))) log.warn('shutdown.turns_unfinished', { inFlight: turns.inFlight });

@@ -15,6 +15,8 @@ export interface MduChannelData {
   locale: string;
   /** Handoff messages: where the conversation stands (queued, live, closed...). */
   handoff?: { status: string; position?: number; waitMinutes?: number; volunteerName?: string };
+  /** Set on the answer to "erase my data" once done: the page forgets the conversation too. */
+  erased?: true;
 }
 
 export const BCP47: Record<Locale, string> = { fr: 'fr-FR', en: 'en-US' };

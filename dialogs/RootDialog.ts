@@ -136,7 +136,7 @@ export class RootDialog extends ComponentDialog {
         case 'erase':
           if (value.confirm) {
             await this.deps.erase(context);
-            await context.sendActivity(mduMessage(messages.get('eraseDone', locale), { intent: 'smalltalk', locale }));
+            await context.sendActivity(mduMessage(messages.get('eraseDone', locale), { intent: 'smalltalk', locale, erased: true }));
           } else {
             await context.sendActivity(mduMessage(messages.get('eraseKept', locale), { intent: 'smalltalk', locale }));
           }

@@ -41,6 +41,8 @@ interface StoredConversation {
   lastSeq: number;
   activities: DirectLineActivity[];
   erasedAt?: string;
+  /** The timestamp of the last activity appended: the next one is never earlier. */
+  lastTimestamp?: string;
   /** The highest watermark a client acknowledged (activities up to it reached it). */
   acked?: number;
   /**
@@ -192,10 +194,16 @@ export class DirectLineConversations {
       const conversation = await this.load(conversationId);
       if (!conversation) return undefined;
       const seq = conversation.lastSeq + 1;
+      // Web Chat orders activities by timestamp: a clock that went back (a restart on a fixed
+      // test clock, an NTP step) must not put new activities above older ones.
+      const now = this.options.now().getTime();
+      const last = conversation.lastTimestamp ? Date.parse(conversation.lastTimestamp) : 0;
+      const timestamp = new Date(Math.max(now, last + 1)).toISOString();
+      conversation.lastTimestamp = timestamp;
       const stored: DirectLineActivity = {
         ...activity,
         id: `${conversationId}|${String(seq).padStart(7, '0')}`,
-        timestamp: this.options.now().toISOString(),
+        timestamp,
         channelId: 'directline',
         conversation: { id: conversationId },
       };

@@ -114,6 +114,7 @@ export function composeBot(
     factsOf: (context) => pipeline!.factsOf(context),
     erase: async (context: TurnContext) => {
       await handoff.erase(context.activity.conversation.id);
+      await curation.eraseConversation(context.activity.conversation.id);
       await overrides.alsoErase?.(context.activity.conversation.id);
       await processed.erase(context.activity.channelId, context.activity.conversation.id);
       await pipeline!.clearState(context);

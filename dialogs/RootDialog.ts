@@ -192,7 +192,7 @@ export class RootDialog extends ComponentDialog {
       await context.sendActivity(composer.clarify(candidates, locale));
       return { candidates: candidates.map((c) => c.topicId) };
     }
-    facts.awaitAtEnd(curation.keepUnanswered(text, locale));
+    facts.awaitAtEnd(curation.keepUnanswered(text, locale, context.activity.conversation.id));
     await context.sendActivity(composer.fallback(locale, await handoff.onDuty(facts.now), best?.confidence ?? 0));
     return undefined;
   }

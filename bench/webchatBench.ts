@@ -10,13 +10,24 @@
  *   each a stream (or a poller at one request a second), clients in this process (not browsers:
  *   400 browser pages do not fit the machine; the server's side is the same).
  *
- * Not a test: figures only. Time in the page is read from Node with `requestAnimationFrame`
- * polling, so figures carry up to one frame (16 ms) of slack.
+ * Not a test: figures only. Times are taken in the page: from the Enter key (a capturing
+ * listener) or the volunteer's send (the same machine's wall clock) to the mutation that draws
+ * the new bubble (a MutationObserver), so Playwright's own round trips are not counted.
  */
 import { chromium, type Page } from 'playwright-core';
 import WebSocket from 'ws';
 
-declare const document: { querySelectorAll(selector: string): { length: number } };
+declare const document: {
+  querySelectorAll(selector: string): { length: number };
+  querySelector(selector: string): { addEventListener(type: string, listener: (e: { key: string }) => void, options: object): void } | null;
+  getElementById(id: string): unknown;
+};
+declare const performance: { now(): number };
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: unknown, options: object): void;
+  disconnect(): void;
+}
 
 const SEND_BOX = '#webchat [data-id="webchat-sendbox-input"]';
 const BOT_BUBBLES = '#webchat .webchat__bubble:not(.webchat__bubble--from-user)';
@@ -54,15 +65,33 @@ async function nextBubble(page: Page, before: number): Promise<void> {
   await page.waitForFunction(([selector, n]) => document.querySelectorAll(selector).length > n, [BOT_BUBBLES, before] as const, { polling: 'raf', timeout: 60_000 });
 }
 
+/** Resolves, in the page, when a new bot bubble is drawn: `[performance.now() of the Enter key or 0, Date.now()]`. */
+function watchNextBubble(page: Page, before: number): Promise<[number, number]> {
+  return page.evaluate(
+    ([selector, sendBox, n]) =>
+      new Promise<[number, number]>((resolve) => {
+        let enter = 0;
+        document.querySelector(sendBox)?.addEventListener('keydown', (e) => e.key === 'Enter' && (enter = performance.now()), { capture: true, once: true });
+        const observer = new MutationObserver(() => {
+          if (document.querySelectorAll(selector).length > n) {
+            observer.disconnect();
+            resolve([enter ? performance.now() - enter : 0, Date.now()]);
+          }
+        });
+        observer.observe(document.getElementById('webchat'), { childList: true, subtree: true });
+      }),
+    [BOT_BUBBLES, SEND_BOX, before] as const,
+  );
+}
+
 async function answers(page: Page, rounds: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const before = await page.locator(BOT_BUBBLES).count();
     await page.locator(SEND_BOX).fill(QUESTIONS[i % QUESTIONS.length]!);
-    const started = Date.now();
+    const drawn = watchNextBubble(page, before);
     await page.keyboard.press('Enter');
-    await nextBubble(page, before);
-    times.push(Date.now() - started);
+    times.push((await drawn)[0]);
     // Let the rest of the answer (feedback buttons, a second message) arrive before the next question.
     await page.waitForTimeout(400);
   }
@@ -107,11 +136,11 @@ async function volunteerToVisitor(page: Page, url: string, password: string, rou
   const times: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const count = await page.locator(BOT_BUBBLES).count();
+    const drawn = watchNextBubble(page, count);
     const started = Date.now();
     const sent = await call('POST', `/conversations/${id}/messages`, { text: `Message ${i} de la bénévole.` });
     if (sent.status >= 300) throw new Error(`send: ${sent.status}`);
-    await nextBubble(page, count);
-    times.push(Date.now() - started);
+    times.push((await drawn)[1] - started);
     await page.waitForTimeout(150);
   }
   await call('POST', `/conversations/${id}/end`);

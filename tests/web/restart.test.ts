@@ -161,6 +161,35 @@ describe('The website chat survives restarts and reloads (headless Chromium, the
     await page.context().close();
   });
 
+  it('a request cancelled before any volunteer took it is not told as a conversation that "ended"; the status stays in sight on a phone', async () => {
+    const alice = new ConsoleClient(bot.url);
+    expect((await alice.signIn('alice', PASSWORD)).status).to.equal(200);
+    expect((await alice.available(true)).status).to.equal(200);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'fr-FR', isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(bot.url);
+    await page.getByRole('button', { name: 'Ouvrir la discussion' }).click();
+    await page.locator(BOT_BUBBLES).first().waitFor({ timeout: CEILING_MS });
+    await page.locator(SEND_BOX).fill('Je voudrais parler à un bénévole');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('handoff-status')?.textContent?.includes('position 1') ?? false, undefined, { timeout: CEILING_MS });
+    // On a phone the status sticks to the top of the screen while the chat scrolls under it.
+    await page.locator(SEND_BOX).scrollIntoViewIfNeeded();
+    const box = await page.locator('#handoff-status').boundingBox();
+    expect(box, 'the status is drawn').to.not.equal(null);
+    expect(box!.y).to.be.at.least(0);
+    expect(box!.y + box!.height).to.be.at.most(740);
+    await page.locator(SEND_BOX).fill('annuler');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('handoff-status')?.textContent?.includes('annulée') ?? false, undefined, { timeout: CEILING_MS });
+    // The handoff.status event that follows must not turn it into "the conversation has ended".
+    await page.locator(BOT_BUBBLES).filter({ hasText: 'annulée' }).first().waitFor({ timeout: CEILING_MS });
+    // Everything sent before the answer to a later message has been read by then.
+    await askAndWait(page, 'Merci', '');
+    expect(await page.locator('#handoff-status').innerText()).not.to.include('terminée');
+    await context.close();
+  });
+
   it('a reload during a live handoff: the same conversation, the same volunteer, the exchange shown, and they carry on', async () => {
     const { page, watch } = await openChat();
     const { alice, id } = await liveHandoff(page);

@@ -47,7 +47,7 @@ describe('The website chat survives restarts and reloads (headless Chromium, the
     const added = await addVolunteer(env, 'alice', 'Alice (UNAFAM)', PASSWORD);
     expect(added.code, added.output).to.equal(0);
     bot = new BotProcess(env);
-    await bot.start();
+    await bot.start(CEILING_MS * 2);
   });
   afterEach(async () => {
     await bot?.stop();
@@ -91,7 +91,7 @@ describe('The website chat survives restarts and reloads (headless Chromium, the
       if (how === 'kill -9') await bot.kill9();
       else await bot.stop();
       const down = Date.now();
-      await bot.start();
+      await bot.start(CEILING_MS * 2);
       const back = Date.now();
         const waited = await askAndWait(page, 'Quels sont les horaires d’ouverture ?', 'horaires');
       console.log(`      (${how}: bot back ${back - down} ms after it went down; the answer reached the page ${waited} ms after the visitor sent it)`);
@@ -108,7 +108,7 @@ describe('The website chat survives restarts and reloads (headless Chromium, the
     await page.locator(SEND_BOX).fill('Comment accéder à mon dossier médical ?');
     await page.keyboard.press('Enter');
     await page.locator('#link-status').filter({ hasText: 'reconnexion' }).waitFor({ timeout: CEILING_MS });
-    await bot.start();
+    await bot.start(CEILING_MS * 2);
     await page.locator(BOT_BUBBLES).filter({ hasText: 'dossier' }).last().waitFor({ timeout: CEILING_MS });
     await page.locator('#link-status').waitFor({ state: 'hidden', timeout: CEILING_MS });
     await expectNothingFailed(page);
@@ -145,7 +145,7 @@ describe('The website chat survives restarts and reloads (headless Chromium, the
     await page.locator(BOT_BUBBLES).filter({ hasText: 'je suis Alice' }).waitFor({ timeout: CEILING_MS });
 
     await bot.kill9();
-    await bot.start();
+    await bot.start(CEILING_MS * 2);
 
     // The volunteer writes again (her console session survived) and the open page shows it...
     const sent = Date.now();
@@ -187,6 +187,13 @@ describe('The website chat survives restarts and reloads (headless Chromium, the
     // Everything sent before the answer to a later message has been read by then.
     await askAndWait(page, 'Merci', '');
     expect(await page.locator('#handoff-status').innerText()).not.to.include('terminée');
+    // "Terminer la discussion": the tab forgets the conversation, and a new one can be opened.
+    await page.getByRole('button', { name: 'Terminer la discussion' }).click();
+    await page.getByRole('button', { name: 'Ouvrir la discussion' }).waitFor({ timeout: CEILING_MS });
+    expect(await page.evaluate(() => sessionStorage.getItem('mdu.chat.session'))).to.equal(null);
+    await page.getByRole('button', { name: 'Ouvrir la discussion' }).click();
+    await page.locator(BOT_BUBBLES).first().waitFor({ timeout: CEILING_MS });
+    expect(await page.evaluate(() => sessionStorage.getItem('mdu.chat.session'))).to.be.a('string');
     await context.close();
   });
 
@@ -209,6 +216,19 @@ describe('The website chat survives restarts and reloads (headless Chromium, the
     const conversationAfter = await page.evaluate(() => JSON.parse(sessionStorage.getItem('mdu.chat.session') ?? '{}').conversationId as string | undefined);
     expect(conversationAfter).to.equal(conversationBefore);
     await page.locator('#webchat [data-mdu-volunteer="Alice (UNAFAM)"]').first().waitFor({ timeout: CEILING_MS });
+    // A person, not "the bot": what screen readers read for her message (its group label and the transcript's focus label).
+    const hers = page.locator('#webchat article.webchat__basic-transcript__activity').filter({ hasText: 'Que puis-je pour vous' });
+    await page.waitForFunction(
+      () => {
+        const labels = Array.from((document as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll('#webchat [data-mdu-volunteer] .webchat__stacked-layout__message-row > :first-child'));
+        return labels.length > 0 && labels.every((l) => l.textContent === 'Alice (UNAFAM) a dit\u00a0:');
+      },
+      undefined,
+      { timeout: CEILING_MS },
+    );
+    const focusLabel = await hers.locator('[id^="webchat__basic-transcript__active-descendant-label"]').first().textContent();
+    expect(focusLabel).to.match(/^Alice \(UNAFAM\) a dit\u00a0: Bonjour, je suis Alice/);
+    expect(await hers.first().textContent()).not.to.match(/Le bot/);
 
     // They carry on, both ways.
     expect((await alice.send(id, 'Il y en a un le jeudi.')).status).to.be.oneOf([200, 201]);

@@ -237,7 +237,7 @@
     const WebChat = window.WebChat;
     WebChat.renderWebChat(
       { directLine, store, userID: session?.userID, locale: LOCALES[lang], nonce: scriptNonce, styleOptions, sendTypingIndicator: false },
-      chatElement,
+      chatHost,
     );
   }
 
@@ -252,6 +252,8 @@
   const SESSION_KEY = 'mdu.chat.session';
   /** @type {ChatSession | undefined} */
   let session;
+  /** Where Web Chat draws, a fresh element for each conversation (an ended one is simply dropped). */
+  let chatHost = document.createElement('div');
 
   /** @returns {ChatSession | undefined} */
   function readSession() {
@@ -344,6 +346,9 @@
       onLink: showLink,
       onGone: restart,
     });
+    chatHost = document.createElement('div');
+    chatHost.className = 'webchat__host';
+    chatElement.replaceChildren(chatHost);
     store = WebChat.createStore({}, () => (/** @type {any} */ next) => (/** @type {any} */ action) => {
       if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') onIncoming(action.payload?.activity);
       return next(action);
@@ -384,8 +389,7 @@
     byId('chat-start').hidden = false;
     openButton.disabled = false;
     openButton.textContent = TEXTS[lang].open;
-    // @ts-ignore: window.WebChat comes from the UMD bundle
-    window.WebChat?.renderWebChat && chatElement.replaceChildren();
+    chatElement.replaceChildren();
   }
 
   function randomId() {

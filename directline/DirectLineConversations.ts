@@ -326,7 +326,7 @@ export class DirectLineConversations {
       await this.serialiser.run(id, async () => {
         const raw = (await this.store.read([key]))[key] as StoredConversation | undefined;
         const conversation = await this.load(id);
-        if (raw && conversation && raw.activities.length !== conversation.activities.length) await this.save(conversation);
+        if (raw && conversation && Array.isArray(raw.activities) && raw.activities.length !== conversation.activities.length) await this.save(conversation);
       });
     }
     return gone;
@@ -351,7 +351,7 @@ export class DirectLineConversations {
     void _eTag;
     // Unread activities older than the age bound are no longer anyone's to read.
     const oldest = this.options.now().getTime() - this.maxAgeMs;
-    conversation.activities = conversation.activities.filter((a) => Date.parse(a.timestamp) >= oldest);
+    conversation.activities = (Array.isArray(conversation.activities) ? conversation.activities : []).filter((a) => Date.parse(a.timestamp) >= oldest);
     return conversation;
   }
 
@@ -404,7 +404,7 @@ function sizeOf(activity: DirectLineActivity): number {
 }
 
 function bytesOf(conversation: Pick<StoredConversation, 'activities'>): number {
-  return conversation.activities.reduce((sum, a) => sum + sizeOf(a), 0);
+  return (Array.isArray(conversation.activities) ? conversation.activities : []).reduce((sum, a) => sum + sizeOf(a), 0);
 }
 
 function keyOf(conversationId: string): string {

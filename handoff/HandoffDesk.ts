@@ -513,10 +513,8 @@ export class HandoffDesk implements HandoffPort {
         // A proactive message replies to nothing. The SDK makes it reply to its continuation
         // event, an activity the page never sees, and Web Chat holds a reply until it has what it
         // replies to (up to 5 s): the volunteer's words would show 5 s late.
-        context.onSendActivities(async (_context, outgoing, next) => {
-          for (const activity of outgoing) delete activity.replyToId;
-          return next();
-        });
+        // Without the continuation's id, what is sent carries no replyToId.
+        if (context.activity) delete context.activity.id;
         await context.sendActivities(activities);
       });
       return true;

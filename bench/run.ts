@@ -4,7 +4,7 @@
  * line. Not a test: nothing here is timed against a limit.
  *
  *   npm run bench                      everything (about 3 minutes on 2 cores)
- *   npm run bench -- turns startup     only some parts: search, startup, turns, breakdown, memory, handoff
+ *   npm run bench -- turns startup     only some parts: search, startup, turns, breakdown, memory, handoff, webchat
  *   BENCH_DURATION=30 npm run bench    longer throughput runs (seconds, default 15)
  *   BENCH_PROFILE=1 npm run bench -- turns   also writes a CPU profile of the full bot (in $TMPDIR/mdu-bench-profiles)
  *   BENCH_HANDOFF_VISITORS=10 npm run bench -- handoff   the live handoff with 10 conversations at once (default 50)
@@ -36,6 +36,9 @@ import { copyToPostgres } from '../store/cli/copyToPostgres.js';
 import { freshDatabase, postgresBinaries, postgresServer, POSTGRES_MISSING } from '../tests/helpers/postgresServer.js';
 import { makeTempDir } from '../tests/helpers/tempDir.js';
 import { BENCH_MESSAGES } from './messages.js';
+import { benchWebchat } from './webchatBench.js';
+import { DirectLineConversations } from '../directline/DirectLineConversations.js';
+import { DirectLineTokens } from '../directline/DirectLineTokens.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONNECTIONS = 20;
@@ -63,7 +66,8 @@ function startServer(args: string[], env: Record<string, string>, startedEvent: 
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${stderr}`)), 30_000);
+    // Generous: the development machines are shared, and a busy one starts slowly.
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${stderr}`)), 120_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
       if (stderr.length > 1_000_000) stderr = stderr.slice(-100_000);
@@ -804,6 +808,43 @@ async function main(): Promise<void> {
   if (run('breakdown')) benchBreakdown();
   if (run('memory')) await benchMemory();
   if (run('handoff')) await benchHandoff();
+  if (run('webchat')) await benchWebchatPart();
+}
+
+/** The website chat in Chromium (bench/webchatBench.ts): a fresh store with one volunteer, in a permanence. */
+async function benchWebchatPart(): Promise<void> {
+  const password = 'bench-password-0123';
+  await benchWebchat({
+    volunteerPassword: password,
+    figure,
+    note,
+    cpuMs,
+    startBot: async () => {
+      const data = makeTempDir('mdu-bench-webchat-');
+      const store = await LowdbStorage.open({ dataDir: data.dir, createIfMissing: true });
+      await new VolunteerAccounts(store, systemClock, { maxFailures: 5, lockoutMs: 60_000 }).add('bench0', 'Bénévole 0', password);
+      // The idle chats' conversations, started beforehand: the token route's limit (new conversations a minute) is not what is measured.
+      const tokens = await DirectLineTokens.open(store, { now: () => new Date(), lifetimeSeconds: 3600 });
+      const conversations = new DirectLineConversations(store, { now: () => new Date() });
+      const chats: { conversationId: string; token: string }[] = [];
+      for (let i = 0; i < 400; i++) {
+        const conversationId = DirectLineConversations.newConversationId();
+        await conversations.start(conversationId, { locale: 'fr-FR' });
+        chats.push({ conversationId, token: tokens.mint(conversationId).token });
+      }
+      await store.close();
+      const bot = await startServer(['dist/bot/main.js'], { ...botEnv(data.dir), NODE_ENV: 'development', MDU_NOW: IN_PERMANENCE, RATE_LIMIT_PUBLIC: '1000000', RATE_LIMIT_MESSAGES: '100000' }, 'bot.started');
+      return {
+        url: bot.url,
+        pid: bot.child.pid!,
+        chats,
+        stop: async () => {
+          await bot.stop();
+          data.cleanup();
+        },
+      };
+    },
+  });
 }
 
 main().then(

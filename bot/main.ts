@@ -13,6 +13,7 @@ import { HandoffCounters } from '../console/HandoffCounters.js';
 import { AnswerComposer } from '../dialogs/AnswerComposer.js';
 import { ConversationIntents } from '../dialogs/ConversationIntents.js';
 import { RootDialog, type KnowledgeSearch } from '../dialogs/RootDialog.js';
+import { DirectLineStreams } from '../directline/DirectLineStreams.js';
 import { LocalDirectLine } from '../directline/LocalDirectLine.js';
 import { AzureTokenSource, LocalTokenSource, type DirectLineTokenSource } from '../directline/DirectLineTokenSource.js';
 import { registerChatPage } from '../directline/registerChatPage.js';
@@ -131,6 +132,7 @@ export function composeBot(
     factsOf: (context) => pipeline!.factsOf(context),
     erase: async (context: TurnContext) => {
       await handoff.erase(context.activity.conversation.id);
+      await curation.eraseConversation(context.activity.conversation.id);
       await overrides.alsoErase?.(context.activity.conversation.id);
       await processed.erase(context.activity.channelId, context.activity.conversation.id);
       await pipeline!.clearState(context);
@@ -237,6 +239,8 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   const tokenSource: DirectLineTokenSource | undefined = config.DIRECT_LINE_SECRET
     ? new AzureTokenSource({ secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN })
     : directLine && new LocalTokenSource(directLine, () => `${publicUrl()}/v3/directline`);
+  // The WebSocket stream of our own Direct Line (the page's first choice; polling stays as the fallback).
+  const streams = directLine && !config.DIRECT_LINE_SECRET ? new DirectLineStreams({ directLine, log, domain: () => `${publicUrl()}/v3/directline` }) : undefined;
 
   const server = makeServer({
     config,
@@ -255,6 +259,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
           tokenSource,
           maxBodyBytes: config.MAX_BODY_BYTES,
           log,
+          streams,
           newConversations: new NewConversationLimit({
             perClient: config.RATE_LIMIT_NEW_CONVERSATIONS_PER_CLIENT,
             total: config.RATE_LIMIT_NEW_CONVERSATIONS,
@@ -269,6 +274,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       parts.teams.routes,
     ],
   });
+  streams?.attach(server.server);
   const url = await listen(server, config.PORT, config.HOST);
   // The bot's own Direct Line reaches it on the address it listens on (PUBLIC_URL is what browsers see).
   ownUrl = url;
@@ -306,6 +312,8 @@ export async function startBot(config: Config, log: Logger = createLogger(config
       // let the turns in flight finish, then flush the store. Every acknowledged turn is on disk.
       phase = 'draining';
       clearInterval(purgeTimer);
+      // Open chats are told the server is going away: they reconnect to the next one.
+      streams?.close();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Turns in flight first: they may still need the handoff desk and Teams.
       if (!(await turns.idle(config.SHUTDOWN_TIMEOUT_SECONDS * 1000))) log.warn('shutdown.turns_unfinished', { inFlight: turns.inFlight });

@@ -17,6 +17,8 @@ export interface MduChannelData {
   easyRead?: boolean;
   /** Handoff messages: where the conversation stands (queued, live, closed...). */
   handoff?: { status: string; position?: number; waitMinutes?: number; volunteerName?: string };
+  /** Set on the answer to "erase my data" once done: the page forgets the conversation too. */
+  erased?: true;
 }
 
 export const BCP47: Record<Locale, string> = { fr: 'fr-FR', en: 'en-US' };

@@ -148,7 +148,7 @@ export class RootDialog extends ComponentDialog {
         case 'erase':
           if (value.confirm) {
             await this.deps.erase(context);
-            await context.sendActivity(mduMessage(messages.get('eraseDone', locale), { intent: 'smalltalk', locale }));
+            await context.sendActivity(mduMessage(messages.get('eraseDone', locale), { intent: 'smalltalk', locale, erased: true }));
           } else {
             await context.sendActivity(mduMessage(messages.get('eraseKept', locale), { intent: 'smalltalk', locale }));
           }
@@ -216,7 +216,7 @@ export class RootDialog extends ComponentDialog {
       await context.sendActivity(composer.clarify(candidates, locale));
       return { candidates: candidates.map((c) => c.topicId) };
     }
-    facts.awaitAtEnd(curation.keepUnanswered(text, locale));
+    facts.awaitAtEnd(curation.keepUnanswered(text, locale, context.activity.conversation.id));
     await context.sendActivity(composer.fallback(locale, await handoff.onDuty(facts.now), best?.confidence ?? 0));
     return undefined;
   }

@@ -19,6 +19,8 @@ export interface TokenClaims {
   conversationId: string;
   /** Expiry, in seconds since the epoch. */
   expiresAt: number;
+  /** A stream token (`t=` of a `streamUrl`): it opens the conversation's WebSocket stream and nothing else. */
+  stream?: true;
 }
 
 export type TokenCheck =
@@ -65,6 +67,16 @@ export class DirectLineTokens {
     return { token: `${PREFIX}.${payload}.${this.sign(payload)}`, expires_in: expiresInSeconds };
   }
 
+  /**
+   * A short-lived token for the `t=` of a `streamUrl` (as the Azure service's): it can only open
+   * the stream of its conversation, within a minute, so a URL that leaks (a proxy's log) opens nothing later.
+   */
+  mintStream(conversationId: string, expiresInSeconds = 60): string {
+    const expiresAt = this.nowSeconds() + expiresInSeconds;
+    const payload = Buffer.from(JSON.stringify({ c: conversationId, e: expiresAt, s: 1 })).toString('base64url');
+    return `${PREFIX}.${payload}.${this.sign(payload)}`;
+  }
+
   verify(token: string | undefined): TokenCheck {
     if (!token) return { ok: false, reason: 'malformed' };
     const parts = token.split('.');
@@ -73,15 +85,15 @@ export class DirectLineTokens {
     const expected = Buffer.from(this.sign(payload));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad_signature' };
-    let claims: { c?: unknown; e?: unknown };
+    let claims: { c?: unknown; e?: unknown; s?: unknown };
     try {
-      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { c?: unknown; e?: unknown };
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { c?: unknown; e?: unknown; s?: unknown };
     } catch {
       return { ok: false, reason: 'malformed' };
     }
     if (typeof claims.c !== 'string' || typeof claims.e !== 'number') return { ok: false, reason: 'malformed' };
     if (claims.e <= this.nowSeconds()) return { ok: false, reason: 'expired' };
-    return { ok: true, claims: { conversationId: claims.c, expiresAt: claims.e } };
+    return { ok: true, claims: { conversationId: claims.c, expiresAt: claims.e, ...(claims.s === 1 ? { stream: true as const } : {}) } };
   }
 
   /** Seconds left before `claims` expire. */

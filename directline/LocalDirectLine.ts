@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { pseudonymise, type Logger } from '../bot/log.js';
 import type { DocumentStore } from '../store/LowdbStorage.js';
-import { DirectLineConversations, type ActivityFields, type DirectLineActivity } from './DirectLineConversations.js';
+import { DirectLineConversations, type ActivityFields, type DirectLineConversationsOptions } from './DirectLineConversations.js';
 import { DirectLineTokens } from './DirectLineTokens.js';
 
 /** A member of a conversation as Direct Line names it. */
@@ -33,6 +33,8 @@ export interface LocalDirectLineOptions {
   pageSize?: number;
   /** How long to wait for the bot to take an activity. */
   forwardTimeoutMs?: number;
+  /** What an unread conversation, and all of them, may hold (see `DirectLineConversations`). */
+  bounds?: Pick<DirectLineConversationsOptions, 'maxUnread' | 'maxBytes' | 'maxAgeMs' | 'maxTotalBytes'>;
 }
 
 /** Why a visitor activity was refused; the routes turn it into a status and a public message. */
@@ -88,7 +90,7 @@ export class LocalDirectLine {
 
   static async open(options: LocalDirectLineOptions): Promise<LocalDirectLine> {
     const tokens = await DirectLineTokens.open(options.store, { now: options.now, lifetimeSeconds: options.tokenLifetimeSeconds });
-    const conversations = new DirectLineConversations(options.store, { now: options.now, maxActivities: options.maxActivities, pageSize: options.pageSize });
+    const conversations = new DirectLineConversations(options.store, { now: options.now, maxActivities: options.maxActivities, pageSize: options.pageSize, ...options.bounds });
     return new LocalDirectLine(options, tokens, conversations);
   }
 
@@ -139,15 +141,23 @@ export class LocalDirectLine {
     const visitor: Account = { id: from?.id ?? summary.userId, ...(from?.name ? { name: from.name } : {}), role: 'user' };
     const activity: ActivityFields = { ...fields, from: visitor };
 
-    let stored: Pick<DirectLineActivity, 'id' | 'timestamp'>;
     if (activity.type === 'typing') {
-      stored = { id: `${conversationId}|typing`, timestamp: this.options.now().toISOString() };
-    } else {
-      const appended = await this.conversations.append(conversationId, activity, 'visitor');
-      if (!appended) throw new DirectLineRefusal(404, 'conversation_not_found', 'The conversation does not exist.');
-      stored = appended;
+      await this.forward({ ...activity, id: `${conversationId}|typing`, timestamp: this.options.now().toISOString(), conversation: { id: conversationId } });
+      return { id: `${conversationId}|typing` };
     }
-    await this.forward({ ...activity, id: stored.id, timestamp: stored.timestamp, conversation: { id: conversationId } });
+    // A post the client retries (its answer was lost to a restart or the network) is taken once.
+    const clientActivityId = (fields.channelData as { clientActivityID?: unknown } | undefined)?.clientActivityID;
+    const already = await this.conversations.known(conversationId, typeof clientActivityId === 'string' ? clientActivityId : undefined);
+    if (already) return { id: already };
+    const stored = await this.conversations.append(conversationId, activity, 'visitor');
+    if (!stored) throw new DirectLineRefusal(404, 'conversation_not_found', 'The conversation does not exist.');
+    try {
+      await this.forward({ ...activity, id: stored.id, timestamp: stored.timestamp, conversation: { id: conversationId } });
+    } catch (error) {
+      // The bot did not take it (refused, rate-limited, unreachable): the text is not kept.
+      await this.conversations.remove(conversationId, stored.id).catch(() => undefined);
+      throw error;
+    }
     return { id: stored.id };
   }
 

@@ -43,6 +43,7 @@ interface Asset {
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   'chat.js': { file: 'chat.js', type: 'text/javascript; charset=utf-8' },
+  'directLine.js': { file: 'directLine.js', type: 'text/javascript; charset=utf-8' },
   'chat.css': { file: 'chat.css', type: 'text/css; charset=utf-8' },
   'logo.svg': { file: 'logo.svg', type: 'image/svg+xml' },
 };

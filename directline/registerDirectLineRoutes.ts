@@ -2,7 +2,7 @@
  * The HTTP side of the website channel:
  *
  * - `POST /api/directline/token` (both modes): a token for the page (see `DirectLineTokenSource`).
- * - Local mode, the Direct Line 3.0 subset the client uses (polling only, no WebSocket):
+ * - Local mode, the Direct Line 3.0 subset the client uses (the WebSocket stream is `DirectLineStreams`):
  *   `POST /v3/directline/conversations`, `GET /v3/directline/conversations/{id}`,
  *   `POST|GET /v3/directline/conversations/{id}/activities`, `POST /v3/directline/tokens/refresh`.
  * - Local mode, the connector routes the bot replies to (its service URL is this server):
@@ -16,7 +16,8 @@ import type restify from 'restify';
 import type { Request, Response } from 'restify';
 import { jsonBody, rawBody, sendError } from '../bot/httpGuards.js';
 import { pseudonymise, type Logger } from '../bot/log.js';
-import { ConversationFullError } from './DirectLineConversations.js';
+import { ConversationBacklogError, ConversationFullError, DirectLineStoreFullError } from './DirectLineConversations.js';
+import type { DirectLineStreams } from './DirectLineStreams.js';
 import type { TokenClaims } from './DirectLineTokens.js';
 import { TokenUnavailableError, type DirectLineTokenSource } from './DirectLineTokenSource.js';
 import { DirectLineRefusal, StartConversationBody, type LocalDirectLine } from './LocalDirectLine.js';
@@ -31,6 +32,8 @@ export interface DirectLineRouteDeps {
   log: Logger;
   /** Who may open a new chat (a token, or a start without one): per client, then for the whole server. */
   newConversations: NewConversationLimit;
+  /** The WebSocket streams (local mode): start and reconnect answers carry a `streamUrl`. */
+  streams?: DirectLineStreams;
 }
 
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -78,8 +81,8 @@ export function registerDirectLineRoutes(server: restify.Server, deps: DirectLin
       return undefined;
     }
     const check = local.tokens.verify(token);
-    if (!check.ok) {
-      if (check.reason === 'expired') sendError(res, 403, 'token_expired', 'The token has expired.');
+    if (!check.ok || check.claims.stream) {
+      if (!check.ok && check.reason === 'expired') sendError(res, 403, 'token_expired', 'The token has expired.');
       else sendError(res, 403, 'invalid_token', 'The token is not valid.');
       return undefined;
     }
@@ -93,6 +96,14 @@ export function registerDirectLineRoutes(server: restify.Server, deps: DirectLin
   const refused = (res: Response, error: unknown, conversationId: string) => {
     if (error instanceof DirectLineRefusal) return sendError(res, error.status, error.code, error.message);
     if (error instanceof ConversationFullError) return sendError(res, 409, 'conversation_full', 'This conversation is full; please start a new one.');
+    if (error instanceof ConversationBacklogError) {
+      res.header('Retry-After', '5');
+      return sendError(res, 429, 'backlog_full', 'Read the activities waiting before posting more.');
+    }
+    if (error instanceof DirectLineStoreFullError) {
+      res.header('Retry-After', '30');
+      return sendError(res, 503, 'service_full', 'The service is busy; try again shortly.');
+    }
     log.error('directline.failed', error, { conversation: pseudonymise(conversationId) });
     sendError(res, 500, 'internal', 'The request could not be processed.');
   };
@@ -113,7 +124,7 @@ export function registerDirectLineRoutes(server: restify.Server, deps: DirectLin
     try {
       const first = await local.start(conversation.conversationId, body.data);
       res.status(first ? 201 : 200);
-      res.json(conversation);
+      res.json({ ...conversation, ...(deps.streams ? { streamUrl: deps.streams.streamUrl(conversation.conversationId) } : {}) });
     } catch (error) {
       refused(res, error, conversation.conversationId);
     }
@@ -125,7 +136,13 @@ export function registerDirectLineRoutes(server: restify.Server, deps: DirectLin
     const claims = authorise(req, res, conversationId);
     if (!claims) return;
     if (!(await local.conversations.get(conversationId))?.started) return sendError(res, 404, 'conversation_not_found', 'The conversation does not exist.');
-    res.json({ conversationId, token: bearerOf(req), expires_in: local.tokens.secondsLeft(claims) });
+    const watermark = (req.query as Record<string, unknown> | undefined)?.watermark;
+    res.json({
+      conversationId,
+      token: bearerOf(req),
+      expires_in: local.tokens.secondsLeft(claims),
+      ...(deps.streams ? { streamUrl: deps.streams.streamUrl(conversationId, typeof watermark === 'string' ? watermark : undefined) } : {}),
+    });
   });
 
   server.post('/v3/directline/conversations/:conversationId/activities', ...jsonBody(deps.maxBodyBytes), async (req: Request, res: Response) => {

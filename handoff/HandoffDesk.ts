@@ -521,6 +521,11 @@ export class HandoffDesk implements HandoffPort {
     }
     try {
       await this.deps.proactive.continueConversationAsync(this.deps.botAppId, reference, async (context) => {
+        // A proactive message replies to nothing. The SDK makes it reply to its continuation
+        // event, an activity the page never sees, and Web Chat holds a reply until it has what it
+        // replies to (up to 5 s): the volunteer's words would show 5 s late.
+        // Without the continuation's id, what is sent carries no replyToId.
+        if (context.activity) delete context.activity.id;
         await context.sendActivities(activities);
       });
       return true;
@@ -577,7 +582,8 @@ function statusEvent(record: HandoffRecord, state: 'accepted' | 'failed' | 'comp
       mdu: {
         intent: 'handoff',
         locale: BCP47[record.locale],
-        handoff: { status: state === 'accepted' ? 'live' : 'closed', ...(record.volunteer ? { volunteerName: record.volunteer.name } : {}) },
+        // A request that never became a conversation (cancelled, timed out, nobody left) did not "end".
+        handoff: { status: state === 'accepted' ? 'live' : state === 'failed' ? (message ?? 'cancelled') : 'closed', ...(record.volunteer ? { volunteerName: record.volunteer.name } : {}) },
       },
     },
   };

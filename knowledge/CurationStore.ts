@@ -1,9 +1,11 @@
 /**
  * What curators get from visitors' use of the knowledge base: counters per topic (asked, helpful,
  * not helpful), and the questions nothing answered, anonymised and kept for a bounded time.
- * No conversation id is stored with either.
+ * No conversation id is stored with either: an unanswered question carries only a one-way hash
+ * of its conversation's id (`from`), so the visitor's "erase my data" can find and delete the
+ * questions of their conversation; nobody without the id can tie a question to anyone.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DocumentStore } from '../store/LowdbStorage.js';
 import type { Locale } from './schema.js';
 import { redactPersonalData } from './redact.js';
@@ -48,11 +50,20 @@ export class CurationStore {
     return doc?.topics ?? {};
   }
 
-  async keepUnanswered(text: string, locale: Locale): Promise<void> {
+  async keepUnanswered(text: string, locale: Locale, conversationId?: string): Promise<void> {
     const redacted = redactPersonalData(text).slice(0, MAX_KEPT_CHARS);
     if (redacted.length < 3) return;
-    const entry: UnansweredQuestion = { text: redacted, locale, at: this.now().toISOString() };
+    const entry: UnansweredQuestion & { from?: string } = { text: redacted, locale, at: this.now().toISOString(), ...(conversationId ? { from: conversationHash(conversationId) } : {}) };
     await this.store.write({ [`${UNANSWERED_PREFIX}${randomUUID()}`]: entry });
+  }
+
+  /** The visitor's "erase my data": the unanswered questions of their conversation go too. Returns how many. */
+  async eraseConversation(conversationId: string): Promise<number> {
+    const from = conversationHash(conversationId);
+    const items = await this.store.read(await this.store.keys(UNANSWERED_PREFIX));
+    const mine = Object.entries(items).filter(([, item]) => (item as { from?: unknown }).from === from).map(([key]) => key);
+    if (mine.length > 0) await this.store.delete(mine);
+    return mine.length;
   }
 
   async unanswered(): Promise<UnansweredQuestion[]> {
@@ -118,6 +129,10 @@ export class CurationStore {
       throw error;
     }
   }
+}
+
+function conversationHash(conversationId: string): string {
+  return createHash('sha256').update(`mdu-unanswered:${conversationId}`).digest('base64url').slice(0, 32);
 }
 
 function addTo(counters: TopicCounters, delta: TopicCounters): void {

@@ -80,6 +80,9 @@ describe('Live handoff end to end (child process, real HTTP)', function () {
     await alice.send(waiting.id, 'Bonjour, je suis Alice, bénévole à l’UNAFAM. Que puis-je pour vous ?');
     const hello = await visitor.waitFor((a) => isMessage(a) && a.text?.startsWith('Bonjour, je suis Alice') === true);
     expect(hello.from?.name).to.equal('Alice (UNAFAM)');
+    // Issue 18: a proactive message replies to nothing (Web Chat would hold it up to 5 s for an activity it never sees).
+    expect(hello.replyToId).to.equal(undefined);
+    expect(joined.replyToId).to.equal(undefined);
 
     const before = visitor.mark;
     await visitor.say('Mon frère vient d’être hospitalisé, je ne sais pas quoi faire.');

@@ -108,7 +108,7 @@ describe('The website chat page (headless Chromium)', function () {
       expect(response?.status()).to.equal(200);
       expect(await page.getAttribute('html', 'lang')).to.equal('fr');
       const notice = await page.locator('#notice').innerText();
-      for (const words of ['robot', 'pas un service de soins', 'sauf ceux échangés avec un ou une bénévole, conservés 7', 'effacer mes données', '3114', '15', '112', '114']) expect(notice).to.include(words);
+      for (const words of ['robot', 'pas un service de soins', 'ceux échangés avec un ou une bénévole, 7', 'questions restées sans réponse, rendues anonymes', 'dans cet onglet seulement', 'effacer mes données', '3114', '15', '112', '114']) expect(notice).to.include(words);
       const emergency = await page.getByRole('complementary').innerText();
       for (const n of ['15', '112', '3114', '114']) expect(emergency).to.include(n);
       await page.screenshot({ path: path.join(ARTIFACTS, 'chat-page-desktop.png'), fullPage: true });

@@ -204,7 +204,9 @@ describe('crisis model: the second net in the screen', () => {
 
   it('leaves the rules their answer: a crisis rule names its own category, a medical request stays medical', () => {
     expect(screen.assess('je veux mourir')).to.deep.equal({ kind: 'crisis', category: 'suicidal_ideation', matched: 'crisis.fr.want_to_die' });
-    for (const line of loadCorpus((f) => f.endsWith('medical.jsonl'))) {
+    // The tuning corpus and the dev set only: a failure here must be fixable without reading a
+    // held-out line. The held-out medical lines are counted by `report.ts --heldout` (figures only).
+    for (const line of [...loadCorpus((f) => f.endsWith('medical.jsonl') && !path.basename(f).startsWith('heldout')), ...loadDevSet().filter((l) => l.expect === 'medical')]) {
       const verdict = screen.assess(line.text);
       if (verdict.kind === 'crisis') expect(verdict.matched, line.source).not.to.equal(CRISIS_MODEL_ID);
     }

@@ -22,7 +22,7 @@ export class BotProcess {
 
   constructor(private readonly env: Record<string, string>) {}
 
-  async start(timeoutMs = 30_000): Promise<string> {
+  async start(timeoutMs = 90_000): Promise<string> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...this.env },

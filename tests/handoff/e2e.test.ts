@@ -19,7 +19,7 @@ const isMessage = (a: Partial<Activity>) => a.type === 'message';
 const handoffStatus = (a: Partial<Activity>) => (a.channelData as { mdu?: { handoff?: { status?: string } } } | undefined)?.mdu?.handoff?.status;
 
 describe('Live handoff end to end (child process, real HTTP)', function () {
-  this.timeout(90_000);
+  this.timeout(180_000);
 
   let tmp: ReturnType<typeof makeTempDir>;
   let bot: BotProcess;

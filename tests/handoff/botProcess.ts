@@ -22,7 +22,7 @@ export class BotProcess {
 
   constructor(private readonly env: Record<string, string>) {}
 
-  async start(timeoutMs = 60_000): Promise<string> {
+  async start(timeoutMs = 90_000): Promise<string> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...this.env },
@@ -145,7 +145,7 @@ export class DirectLineVisitor {
   }
 
   /** Polls until a bot activity matches (looking at everything received since `after`). */
-  async waitFor(predicate: (a: Partial<Activity>) => boolean, timeoutMs = 60_000, after = 0): Promise<Partial<Activity>> {
+  async waitFor(predicate: (a: Partial<Activity>) => boolean, timeoutMs = 8000, after = 0): Promise<Partial<Activity>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       await this.poll();

@@ -65,23 +65,28 @@ async function nextBubble(page: Page, before: number): Promise<void> {
   await page.waitForFunction(([selector, n]) => document.querySelectorAll(selector).length > n, [BOT_BUBBLES, before] as const, { polling: 'raf', timeout: 60_000 });
 }
 
-/** Resolves, in the page, when a new bot bubble is drawn: `[performance.now() of the Enter key or 0, Date.now()]`. */
-function watchNextBubble(page: Page, before: number): Promise<[number, number]> {
-  return page.evaluate(
-    ([selector, sendBox, n]) =>
-      new Promise<[number, number]>((resolve) => {
-        let enter = 0;
-        document.querySelector(sendBox)?.addEventListener('keydown', (e) => e.key === 'Enter' && (enter = performance.now()), { capture: true, once: true });
+/**
+ * Arms a watch in the page (resolved once armed), then returns how to read it: when a new bot
+ * bubble is drawn, `[ms since the Enter key, or NaN if none, Date.now()]`.
+ */
+async function watchNextBubble(page: Page, before: number): Promise<() => Promise<[number, number]>> {
+  await page.evaluate(
+    ([selector, sendBox, n]) => {
+      let enter = 0;
+      document.querySelector(sendBox)?.addEventListener('keydown', (e) => e.key === 'Enter' && (enter = performance.now()), { capture: true, once: true });
+      (globalThis as unknown as { __mduNext: Promise<[number, number]> }).__mduNext = new Promise<[number, number]>((resolve) => {
         const observer = new MutationObserver(() => {
           if (document.querySelectorAll(selector).length > n) {
             observer.disconnect();
-            resolve([enter ? performance.now() - enter : 0, Date.now()]);
+            resolve([enter ? performance.now() - enter : NaN, Date.now()]);
           }
         });
         observer.observe(document.getElementById('webchat'), { childList: true, subtree: true });
-      }),
+      });
+    },
     [BOT_BUBBLES, SEND_BOX, before] as const,
   );
+  return () => page.evaluate(() => (globalThis as unknown as { __mduNext: Promise<[number, number]> }).__mduNext);
 }
 
 async function answers(page: Page, rounds: number): Promise<number[]> {
@@ -89,9 +94,10 @@ async function answers(page: Page, rounds: number): Promise<number[]> {
   for (let i = 0; i < rounds; i++) {
     const before = await page.locator(BOT_BUBBLES).count();
     await page.locator(SEND_BOX).fill(QUESTIONS[i % QUESTIONS.length]!);
-    const drawn = watchNextBubble(page, before);
+    const drawn = await watchNextBubble(page, before);
     await page.keyboard.press('Enter');
-    times.push((await drawn)[0]);
+    const [ms] = await drawn();
+    if (Number.isFinite(ms)) times.push(ms);
     // Let the rest of the answer (feedback buttons, a second message) arrive before the next question.
     await page.waitForTimeout(400);
   }
@@ -136,11 +142,11 @@ async function volunteerToVisitor(page: Page, url: string, password: string, rou
   const times: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const count = await page.locator(BOT_BUBBLES).count();
-    const drawn = watchNextBubble(page, count);
+    const drawn = await watchNextBubble(page, count);
     const started = Date.now();
     const sent = await call('POST', `/conversations/${id}/messages`, { text: `Message ${i} de la bénévole.` });
     if (sent.status >= 300) throw new Error(`send: ${sent.status}`);
-    times.push((await drawn)[1] - started);
+    times.push((await drawn())[1] - started);
     await page.waitForTimeout(150);
   }
   await call('POST', `/conversations/${id}/end`);

@@ -274,7 +274,7 @@ export class EventStream {
 }
 
 /** `channelData.mdu` of an activity (handoff details included). */
-export function mdu(activity: Partial<Activity> | undefined): { intent: string; locale: string; handoff?: { status: string; position?: number; waitMinutes?: number; volunteerName?: string } } {
+export function mdu(activity: Partial<Activity> | undefined): { intent: string; locale: string; topic?: string; easyRead?: boolean; handoff?: { status: string; position?: number; waitMinutes?: number; volunteerName?: string } } {
   const data = (activity?.channelData as { mdu?: unknown } | undefined)?.mdu;
   if (!data) throw new Error(`activity without channelData.mdu: ${JSON.stringify(activity)}`);
   return data as ReturnType<typeof mdu>;

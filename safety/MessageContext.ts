@@ -65,6 +65,9 @@ const NEGATED = re(
     `not (?:in crisis|suicidal|in danger)(?: at al)?`,
     `(?:no|without any|not any) (?:intention|wish|plan|desire|thoughts?) (?:of|to) (?:dying|die|kil(?:ing)? myself|hurt(?:ing)? myself|suicide)`,
     `i do not (?:want|plan|intend) to (?:die|kil myself|hurt myself)`,
+    // "je n'ai jamais voulu me faire du mal", "I've never wanted to hurt myself"
+    `(?:je n ai|j ai|je n avais|j avais) jamais (?:voulu|eu envie|pense a|cherche a|essaye de) (?:de |a )?(?:me faire (?:du|de) mal|me tuer|me suicider|me couper|mourir|me blesser)`,
+    `i (?:have|ve) never (?:wanted|tried|thought about|planned) (?:to )?(?:hurt|hurting|kil|kiling|harm|harming|cut|cuting) myself`,
   ].join('|'),
 );
 
@@ -98,6 +101,8 @@ const REPORTED = re(
     `in (?:the|a|this|that) (?:film|movie|book|novel|song|show|series|game|play|episode|documentary)`,
     `(?:a|the|one) (?:character|hero|heroine|actor|actres|singer)`,
     `(?:les paroles|the lyrics|lyrics|come on dit|as they say|the expression|l expression)`,
+    // A title named as such: "la chanson 'Mourir sur scène'", "the film 'Kill Bill'"
+    `(?:la chanson|le film|le titre|le livre|le roman|la piece|l album|the song|the film|the movie|the book|the novel|the album|the title)`,
   ].join('|'),
 );
 
@@ -130,7 +135,15 @@ const RIGHTS = re(
   [
     `(?:le|les|mes|ses|nos|quels|quels sont les|quels sont mes) droits?|(?:ai je|j ai|a t on|avons nous|ont ils|a t il|a t elle|est ce que j ai|on a|il a|elle a) le droit|droit (?:de|d|a|au)`,
     `peut on (?:m|nous|lui|le|la) (?:imposer|obliger|forcer)|(?:sans|avec) (?:mon|son|leur|votre) (?:consentement|acord)|consentement|confidentialite|confidentiel|confidentiele|secret (?:medical|profesionel)|recours|deuxieme avis|second avis|aces a (?:mon|son) dossier`,
-    `(?:my|his|her|our|their) rights|the right to|a right to|(?:am i|are we|is he|is she) (?:alowed|entitled)|can they (?:force|make)|without (?:my|his|her|their) (?:consent|agreement|permision)|consent|confidential|confidentiality|second opinion|access (?:to )?(?:my|his|her) (?:medical )?(?:file|record|records)`,
+    `(?:my|his|her|our|their) rights|(?:the|a|my|his|her|our|their) right to|(?:is it|do i have|have i got) (?:\\w+ )?right|(?:am i|are we|is he|is she) (?:alowed|entitled)|can they (?:force|make)|without (?:my|his|her|their) (?:consent|agreement|permision)|consent|confidential|confidentiality|second opinion|access (?:to )?(?:my|his|her) (?:medical )?(?:file|record|records)`,
+    // Who may be told: "le médecin peut-il parler de mon traitement à ma mère ?", "ce que je dis sera répété à mon psy ?", "can the doctor tell my parents what I take?"
+    `(?:peut|peuvent|va|vont|a t il le droit de|ont ils le droit de|est ce qu (?:il|ils|elle|elles|on) (?:peut|peuvent|va|vont))(?: t)?(?: il| ils| elle| elles| on)? (?:\\w+ ){0,2}(?:parler|dire|repeter|raconter|transmetre|comuniquer|devoiler|informer|prevenir|montrer)(?: \\w+){0,6} (?:a|aux) (?:mon|ma|mes|son|sa|ses|leur|leurs|votre|vos|l|la|le|les) ?(?:parents?|mere|pere|maman|papa|famile|femme|mari|conjointe?|compagnon|compagne|enfants?|employeur|patron|psychiatre|psy|medecin|docteur|generaliste|ecole|entourage|proches?)`,
+    `(?:repete|repetee?s?|dit|dite?s?|transmise?s?|raconte|comuniquee?s?|note|notee?s?) (?:\\w+ ){0,2}(?:a|aux|dans) (?:mon|ma|mes|son|sa|ses|l|le|la|les) ?(?:psychiatre|psy|medecin|docteur|equipe|soignants|famile|parents|dosier)`,
+    `(?:can|could|will|would|may|do|does|is|are|wil) (?:\\w+ ){0,3}(?:tel|inform|share|disclose|pas on|repeat|report|show)(?: \\w+){0,5} (?:to |with )?(?:my|his|her|their|the|our) (?:parents?|mother|mum|mom|father|dad|family|wife|husband|partner|employer|boss|psychiatrist|doctor|gp|school|relatives)`,
+    // Taking part while on a treatment: "je suis sous lithium, ça pose problème pour être bénévole ?", "I take neuroleptics, can I still come to the group?"
+    `(?:pose|poser|posera|pose t il|pose t elle) (?:un )?(?:probleme|soucis?) (?:\\w+ ){0,2}pour (?:etre|devenir|venir|participer|faire|aler|m inscrire)|(?:peux|puis|pourais|pourai|pouvons|peut) (?:je|on|il|elle|nous) (?:quand meme|toujours|encore|malgre tout|malgre ca) (?:venir|participer|faire|etre|devenir|m inscrire|aler|rejoindre)|compatible (?:avec|pour) (?:le |les |la |l )?(?:benevolat|groupes?|ateliers?|mdu|permanences?)|can (?:i|he|she|we) still (?:come|join|volunteer|attend|participate|go|take part)|(?:stop|prevent|bar) (?:me|him|her) (?:from )?(?:coming|joining|volunteering|attending|participating|taking part)`,
+    // The role of someone else: "les pairs aidants donnent des conseils sur les médocs ou c'est pas leur rôle ?"
+    `(?:c est|est ce|ce n est|ce serait) (?:pas |bien |aussi )?(?:leur|son|votre|ton) (?:role|travail|boulot|metier|mission)|(?:is it|is that|it is not|isn t it) (?:\\w+ )?(?:their|his|her|your) (?:role|job|place)`,
   ].join('|'),
 );
 

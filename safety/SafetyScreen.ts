@@ -146,7 +146,10 @@ export class SafetyScreen {
   assess(text: string): SafetyAssessment {
     const normalised = this.normalise(text);
     if (normalised === '') return { kind: 'none' };
-    const verdict = this.assessNormalised(normalised);
+    let verdict = this.assessNormalised(normalised);
+    // The crisis net weighs every feature of the message: a danger told in one sentence among
+    // ordinary questions is diluted by them. Each sentence is also put to it on its own.
+    if (verdict.kind !== 'crisis' && this.model && this.crisisInOneSentence(text)) verdict = { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
     if (verdict.kind === 'crisis') {
       // Context that changes the meaning (negated, past and resolved, fiction, a piece of work):
       // the rest of the message is judged again, by the same rules and nets. An explicit present
@@ -159,6 +162,26 @@ export class SafetyScreen {
     // A question about a right around a treatment (information, consent, confidentiality) is answered, not declined.
     if (verdict.kind === 'medical' && isRightsQuestion(normalised)) return this.helpOrNone(normalised);
     return verdict;
+  }
+
+  /**
+   * Whether one sentence of a message of several, judged alone, is a crisis for the net. The rules
+   * already see the whole message; a medical verdict on the whole stands unless the sentence's net
+   * is all but sure (the same bar as for the whole message).
+   */
+  private crisisInOneSentence(text: string): boolean {
+    const sentences = text.slice(0, MAX_CHARS).split(SENTENCE_END).filter((s) => s.trim() !== '');
+    if (sentences.length < 2) return false;
+    for (const sentence of sentences) {
+      const normalised = this.normalise(sentence);
+      if (normalised === '') continue;
+      const seen = this.prefilter?.scan(normalised) ?? null;
+      const masked = this.maskedForCrisis(normalised, seen);
+      if (!isSentence(masked) || !this.model?.isCrisis(masked)) continue;
+      const medical = this.matching('medical', normalised, seen, true).length > 0;
+      if (!medical || this.model.overrulesMedical(masked)) return true;
+    }
+    return false;
   }
 
   /** Crisis wins over medical, which wins over help_info; the nets answer where the rules are silent. */
@@ -251,6 +274,9 @@ export class SafetyScreen {
     return mask;
   }
 }
+
+/** Where a sentence ends: a full stop, a question or exclamation mark, a semicolon, an ellipsis, a new line. */
+const SENTENCE_END = /[.!?;\n…]+/;
 
 /** Fewer words than this (not counting function words, "?" and masked spans) and the nets stay silent. */
 const NET_MIN_WORDS = 3;

@@ -46,6 +46,8 @@ const PRESENT_DANGER = re(
     `(?:je saigne|i am bleding|ca saigne beaucoup|won t stop bleding)`,
     // a weapon or a threat now
     `(?:il|elle|he|she) (?:a|has|is holding|tient) (?:un|une|a) (?:couteau|arme|fusil|pistolet|knife|gun|weapon)`,
+    // violence suffered now: "il me frappe", "he is hitting me"
+    `(?:il|elle|ils|elles) (?:me|nous) (?:frape|frapent|bat|batent|cogne|cognent|etrangle|etranglent|tabase|tabasent)|(?:he|she|they) (?:is |are )?(?:hits|hiting|beats|beating|chokes|choking|strangles|strangling) (?:me|us)`,
   ].join('|'),
 );
 
@@ -71,12 +73,22 @@ const NEGATED = re(
   ].join('|'),
 );
 
+/** Bereavement by suicide told as such ("j'ai perdu mon ami par suicide", "a group for people bereaved by suicide"). */
+const BEREAVED = re(
+  [
+    `(?:perdu|perdue) (?:\\w+ ){0,4}(?:par|a cause d un|d un) suicide|endeuil[a-z]* (?:\\w+ ){0,2}(?:par|apres) (?:un |le )?suicide|deuil (?:apres|par|d un|lie a un) (?:un )?suicide|(?:decedee?s?|morte?s?) (?:\\w+ ){0,2}par suicide|en memoire (?:des|de|d)`,
+    `lost (?:\\w+ ){0,4}(?:to|from) suicide|bereave[a-z]* (?:\\w+ ){0,2}(?:by|after) suicide|(?:died|passed away|lost) (?:\\w+ ){0,2}(?:by|to) suicide|in memory of`,
+    `(?:s est|se sont) suicidee?s? (?:\\w+ ){0,2}(?:quand (?:j|il|elle|on)|il y a|en (?:19|20)\\d\\d|l an)|(?:killed (?:himself|herself)|took (?:his|her|their) own life|committed suicide) (?:\\w+ ){0,3}(?:years? ago|months? ago|last year|when i was)`,
+  ].join('|'),
+);
+
 /** A time in the past: "il y a trois ans", "l'an dernier", "en 2019", "quand j'étais ado", "years ago", "I used to". */
 const PAST = re(
   [
     `il y a (?:\\w+ ){0,2}(?:ans?|anes?|mois|semaines|longtemps)`,
     `l an (?:dernier|pase)|l ane (?:derniere|pase)|(?:en|depuis) (?:19|20)\\d\\d|autrefois|a l epoque|quand (?:j etais|il etait|elle etait|on etait)|a l adolescence|adolescente?|plus jeune|dans le pase|par le pase|il y a (?:quelques|plusieurs) (?:ans|anes)`,
-    `(?:years?|months?) ago|last year|in (?:19|20)\\d\\d|as a (?:ten|tenager|child|kid)|when i was (?:young|younger|a ten|a tenager|a kid|a student)|i used to|used to|in the past|back then|a long time ago`,
+    `quand (?:j avais|il avait|elle avait|on avait)|dans (?:ma|sa|leur) jeunese|dans (?:mon|son) enfance|l (?:hiver|ete|automne|printemps) (?:dernier|pase)|le mois (?:dernier|pase)`,
+    `when (?:i|he|she) was (?:\\d+|[a-z]+ years old)|in my youth|as a child|last (?:winter|summer|spring|autumn|month)|`+`(?:years?|months?) ago|last year|in (?:19|20)\\d\\d|as a (?:ten|tenager|child|kid)|when i was (?:young|younger|a ten|a tenager|a kid|a student)|i used to|used to|in the past|back then|a long time ago`,
   ].join('|'),
 );
 
@@ -84,7 +96,8 @@ const PAST = re(
 const RESOLVED = re(
   [
     `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|elle|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd hui (?:je|il|elle|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd hui)|en securite maintenant`,
-    `(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
+    `aujourd hui (?:je suis|il est|elle est|j ai|je fais)|(?:je suis|il est|elle est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|elle a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
+    `(?:it s|it is) over now|we split|split up|(?:i have|i ve|have) ben (?:fine|wel|ok|okay)|ben fine for|pressed charges|went to therapy|`+`(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
   ].join('|'),
 );
 
@@ -96,13 +109,13 @@ const RELAPSE = re(
 /** Fiction or reported speech: a film, a book, a song, a character, a quote. */
 const REPORTED = re(
   [
-    `dans (?:le|la|un|une|ce|cette|les) (?:film|serie|livre|roman|chanson|jeu|piece|bd|manga|documentaire|episode|emission)`,
+    `dans (?:le|la|un|une|ce|cette|les) (?:film|serie|livre|roman|chanson|jeu|piece(?! d a cote| a cote| voisine| du fond)|bd|manga|documentaire|episode|emission)`,
     `(?:un|le|une|la) (?:personage|heros|heroine|acteur|actrice|chanteur|chanteuse)`,
     `in (?:the|a|this|that) (?:film|movie|book|novel|song|show|series|game|play|episode|documentary)`,
     `(?:a|the|one) (?:character|hero|heroine|actor|actres|singer)`,
     `(?:les paroles|the lyrics|lyrics|come on dit|as they say|the expression|l expression)`,
     // A title named as such: "la chanson 'Mourir sur scène'", "the film 'Kill Bill'"
-    `(?:la chanson|le film|le titre|le livre|le roman|la piece|l album|the song|the film|the movie|the book|the novel|the album|the title)`,
+    `(?:la|une|cette) serie|(?:the|that|this|a) (?:\\w+ )?(?:series|tv show|show|novel)|scene de suicide|suicide scene|club (?:de )?lecture|book club|film debates?|`+`(?:la chanson|le film|le titre|le livre|le roman|la piece|l album|the song|the film|the movie|the book|the novel|the album|the title)`,
   ].join('|'),
 );
 
@@ -124,7 +137,7 @@ const PERSON = re(
 
 /** Who asks about information: a student, a journalist, a professional preparing a piece. */
 const INFORMATION_ASKER = re(
-  `etudiante?|eleve|journaliste|chercheur|chercheuse|infirmiere? en formation|doctorante?|lyce[a-z]*|professeure?|enseignante?|formateur|formatrice|student|journalist|researcher|reporter|teacher|trainer|nursing student|(?:for|pour) (?:my|mon|ma) (?:\\w+ )?(?:class|course|homework|exam|cours|devoir|exposé|expose|partiel|examen|classe)`,
+  `formation|me former|etre formee?|animateur|animatrice|training|be trained|facilitator|etudiante?|eleve|journaliste|chercheur|chercheuse|infirmiere? en formation|doctorante?|lyce[a-z]*|professeure?|enseignante?|formateur|formatrice|student|journalist|researcher|reporter|teacher|trainer|nursing student|(?:for|pour) (?:my|mon|ma) (?:\\w+ )?(?:class|course|homework|exam|cours|devoir|exposé|expose|partiel|examen|classe)`,
 );
 
 /**
@@ -137,11 +150,13 @@ const RIGHTS = re(
     `peut on (?:m|nous|lui|le|la) (?:imposer|obliger|forcer)|(?:sans|avec) (?:mon|son|leur|votre) (?:consentement|acord)|consentement|confidentialite|confidentiel|confidentiele|secret (?:medical|profesionel)|recours|deuxieme avis|second avis|aces a (?:mon|son) dossier`,
     `(?:my|his|her|our|their) rights|(?:the|a|my|his|her|our|their) right to|(?:is it|do i have|have i got) (?:\\w+ )?right|(?:am i|are we|is he|is she) (?:alowed|entitled)|can they (?:force|make)|without (?:my|his|her|their) (?:consent|agreement|permision)|consent|confidential|confidentiality|second opinion|access (?:to )?(?:my|his|her) (?:medical )?(?:file|record|records)`,
     // Who may be told: "le médecin peut-il parler de mon traitement à ma mère ?", "ce que je dis sera répété à mon psy ?", "can the doctor tell my parents what I take?"
-    `(?:peut|peuvent|va|vont|a t il le droit de|ont ils le droit de|est ce qu (?:il|ils|elle|elles|on) (?:peut|peuvent|va|vont))(?: t)?(?: il| ils| elle| elles| on)? (?:\\w+ ){0,2}(?:parler|dire|repeter|raconter|transmetre|comuniquer|devoiler|informer|prevenir|montrer)(?: \\w+){0,6} (?:a|aux) (?:mon|ma|mes|son|sa|ses|leur|leurs|votre|vos|l|la|le|les) ?(?:parents?|mere|pere|maman|papa|famile|femme|mari|conjointe?|compagnon|compagne|enfants?|employeur|patron|psychiatre|psy|medecin|docteur|generaliste|ecole|entourage|proches?)`,
+    `(?:peut|peuvent|va|vont|a t il le droit de|ont ils le droit de|est ce qu (?:il|ils|elle|elles|on) (?:peut|peuvent|va|vont))(?: t)?(?: il| ils| elle| elles| on)? (?:\\w+ ){0,2}(?:parler|dire|repeter|raconter|transmetre|comuniquer|devoiler|informer|prevenir|montrer)(?: \\w+){0,6} (?:a|aux) (?:mon|ma|mes|son|sa|ses|leur|leurs|votre|vos|l|la|le|les) ?(?:parents?|mere|pere|maman|papa|famile|feme|mari|conjointe?|compagnon|compagne|enfants?|employeur|patron|psychiatre|psy|medecin|docteur|generaliste|ecole|entourage|proches?)`,
     `(?:repete|repetee?s?|dit|dite?s?|transmise?s?|raconte|comuniquee?s?|note|notee?s?) (?:\\w+ ){0,2}(?:a|aux|dans) (?:mon|ma|mes|son|sa|ses|l|le|la|les) ?(?:psychiatre|psy|medecin|docteur|equipe|soignants|famile|parents|dosier)`,
     `(?:can|could|will|would|may|do|does|is|are|wil) (?:\\w+ ){0,3}(?:tel|inform|share|disclose|pas on|repeat|report|show)(?: \\w+){0,5} (?:to |with )?(?:my|his|her|their|the|our) (?:parents?|mother|mum|mom|father|dad|family|wife|husband|partner|employer|boss|psychiatrist|doctor|gp|school|relatives)`,
     // Taking part while on a treatment: "je suis sous lithium, ça pose problème pour être bénévole ?", "I take neuroleptics, can I still come to the group?"
     `(?:pose|poser|posera|pose t il|pose t elle) (?:un )?(?:probleme|soucis?) (?:\\w+ ){0,2}pour (?:etre|devenir|venir|participer|faire|aler|m inscrire)|(?:peux|puis|pourais|pourai|pouvons|peut) (?:je|on|il|elle|nous) (?:quand meme|toujours|encore|malgre tout|malgre ca) (?:venir|participer|faire|etre|devenir|m inscrire|aler|rejoindre)|compatible (?:avec|pour) (?:le |les |la |l )?(?:benevolat|groupes?|ateliers?|mdu|permanences?)|can (?:i|he|she|we) still (?:come|join|volunteer|attend|participate|go|take part)|(?:stop|prevent|bar) (?:me|him|her) (?:from )?(?:coming|joining|volunteering|attending|participating|taking part)`,
+    // Who decides, pays or may know: "qui décide de mon traitement sous contrainte ?", "can my employer find out I'm on antidepressants?"
+    `qui (?:decide|choisit|paie|paye|rembourse|prescrit|a aces)|who (?:decides|chooses|pays|can se|has aces)|(?:peut|peuvent|pourait|pouraient|va|vont) (?:\\w+ ){0,2}(?:savoir|apprendre|decouvrir|etre au courant|etre informee?)|find out|se prononcer sur|(?:interdite?s?|autorisee?s?|permise?s?) (?:dans|a|au|en)|(?:alowed|forbiden|baned|permited) (?:in|at|on)|change (?:my |of )?psychiatrist|changer de (?:psychiatre|psy|medecin)`,
     // The role of someone else: "les pairs aidants donnent des conseils sur les médocs ou c'est pas leur rôle ?"
     `(?:c est|est ce|ce n est|ce serait) (?:pas |bien |aussi )?(?:leur|son|votre|ton) (?:role|travail|boulot|metier|mission)|(?:is it|is that|it is not|isn t it) (?:\\w+ )?(?:their|his|her|your) (?:role|job|place)`,
   ].join('|'),
@@ -177,6 +192,11 @@ export function readContext(text: string, normalise: (text: string) => string): 
     if (negated !== c) {
       kinds.add('negated');
       c = negated;
+    }
+    const mourned = c.replace(BEREAVED, ' # ');
+    if (mourned !== c) {
+      kinds.add('past_resolved');
+      c = mourned;
     }
     if (resolved && test(PAST, c) && !test(PRESENT_FIRST_PERSON, c)) {
       kinds.add('past_resolved');

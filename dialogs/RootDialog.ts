@@ -167,7 +167,8 @@ export class RootDialog extends ComponentDialog {
         return undefined;
       case 'erase_data':
         await context.sendActivity(
-          mduMessage(messages.get('eraseConfirm', locale), { intent: 'smalltalk', locale }, [
+          // An answer about what this chat keeps (`bot.privacy`), with the erasure one click away.
+          mduMessage(messages.get('eraseConfirm', locale), { intent: 'answer', topic: 'bot.privacy', confidence: 1, locale }, [
             button(messages.get('eraseYes', locale), { mdu: 'erase', confirm: true }),
             button(messages.get('eraseNo', locale), { mdu: 'erase', confirm: false }),
           ]),

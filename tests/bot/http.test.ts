@@ -145,6 +145,8 @@ describe('the bot over HTTP', function () {
     expect(keysBefore).to.have.length(1);
     const [confirm] = await bot.say('effacer mes données', { conversationId: 'erase-1' });
     expect(confirm!.suggestedActions!.actions).to.have.length(2);
+    // Told as an answer about what this chat keeps, so a visitor asking "delete my data" is counted as answered.
+    expect(mduOf(confirm)).to.include({ intent: 'answer', topic: 'bot.privacy' });
     const [done] = await bot.say('Oui, tout effacer', { conversationId: 'erase-1', value: { mdu: 'erase', confirm: true } });
     expect(done!.text).to.match(/effacé/);
     expect(await bot.store.keys('state/conversation/webchat/erase-1')).to.have.length(0);

@@ -91,8 +91,9 @@ describe('crisis model: the committed file', () => {
   });
 
   it('is small, says where it comes from, and keeps a threshold that makes the model a second net, not a first one', () => {
-    // Character n-grams (version 2) made it larger: still read once at start-up, in a few milliseconds.
-    expect(readFileSync(MODEL_FILE).length).to.be.lessThan(1536 * 1024);
+    // Character n-grams (version 2) made it larger, and the tuning corpus grew to ~3,800 lines in the
+    // fifth session (each new n-gram a weight): still read once at start-up, in a few milliseconds.
+    expect(readFileSync(MODEL_FILE).length).to.be.lessThan(2048 * 1024);
     expect(committed.version).to.equal(2);
     expect(Object.keys(committed.weights).some((f) => f.startsWith('c:'))).to.equal(true);
     expect(committed.medical?.threshold).to.be.within(0.5, 0.99);

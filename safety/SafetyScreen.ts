@@ -276,23 +276,19 @@ export class SafetyScreen {
 }
 
 /**
- * How sure the crisis net must be of one sentence read alone. Higher than for a whole message: a
- * sentence alone has lost the context that made it ordinary ("kill the lights...", "feed my cat the
- * day after tomorrow"); on the tuning sets every ordinary sentence stays below it (the highest,
- * 0.949) and the diluted crises it is for come out at 0.99 and above.
+ * How sure the crisis net must be of one sentence read alone, and how much the whole message must
+ * already lean that way. A sentence alone has lost the context that made it ordinary ("can someone
+ * kill the lights...", "my flatmate is going through a rough patch"); a danger told among ordinary
+ * questions keeps some weight in the whole. Chosen on the tuning sets (fifth session): with
+ * 0.9 / 0.05, crisis lines of the tuning corpus joined to an ordinary question stay crises in
+ * 18,250 of 18,468 joins (none before: 0.85 / none gave 18,377 but 20 false alarms in 1,674
+ * ordinary lines; 0.95 / 0.15 gave 18,057 and 13), ordinary lines flagged 16 of 1,674.
  */
-const SENTENCE_CRISIS_PROBABILITY = 0.95;
-
-/**
- * ...and only when the whole message already leans that way: alone, a sentence of a relative's
- * ordinary worry ("my flatmate is going through a rough patch") can look like a crisis to the net;
- * with its question after it, the message stays far below this (0.12-0.24 on the tuning sets),
- * while a danger diluted by ordinary questions stays above it (0.75 and more).
- */
-const DILUTED_CRISIS_PROBABILITY = 0.3;
+const SENTENCE_CRISIS_PROBABILITY = 0.9;
+const DILUTED_CRISIS_PROBABILITY = 0.05;
 
 /** Where a sentence ends: a full stop, a question or exclamation mark, a semicolon, an ellipsis, a new line, or a capital after a small letter (a new sentence without its full stop). */
-const SENTENCE_END = /[.!?;\n…]+|(?<=[a-zà-ÿ0-9'"»”])\s+(?=[A-ZÀ-Ý][a-zà-ÿ])/u;
+const SENTENCE_END = /[.!?;\n…]+|(?<=[a-zà-ÿ0-9'"»”])\s+(?=[A-ZÀ-Ý][a-zà-ÿ'’])/u;
 
 /** Fewer words than this (not counting function words, "?" and masked spans) and the nets stay silent. */
 const NET_MIN_WORDS = 3;

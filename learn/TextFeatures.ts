@@ -25,14 +25,15 @@ export interface SparseVector {
 }
 
 const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+/** FNV-1a's multiplier: a hash goes on with `h = Math.imul(h ^ charCode, FNV_PRIME)`, and ends with `h >>> 0`. */
+export const FNV_PRIME = 0x01000193;
 
-/** The FNV-1a state after the kind prefix: a feature's hash starts from the seed of its kind. */
-function seedOf(kind: number): number {
+/** The FNV-1a state after a kind prefix: a feature's hash starts from the seed of its kind (also the safety nets' feature table). */
+export function fnvSeed(kind: number): number {
   return Math.imul((FNV_OFFSET ^ kind) >>> 0, FNV_PRIME);
 }
 
-/** 32-bit FNV-1a of `text[from, to)`, with a kind prefix mixed in first (`seedOf(kind)`). */
+/** 32-bit FNV-1a of `text[from, to)`, with a kind prefix mixed in first (`fnvSeed(kind)`). */
 function hashRange(seed: number, text: string, from: number, to: number): number {
   let h = seed;
   for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
@@ -40,7 +41,7 @@ function hashRange(seed: number, text: string, from: number, to: number): number
 }
 
 const KIND = { char: 1, word: 2, pair: 3, stemFr: 4, stemEn: 5 } as const;
-const SEED = { char: seedOf(KIND.char), word: seedOf(KIND.word), pair: seedOf(KIND.pair), stemFr: seedOf(KIND.stemFr), stemEn: seedOf(KIND.stemEn) } as const;
+const SEED = { char: fnvSeed(KIND.char), word: fnvSeed(KIND.word), pair: fnvSeed(KIND.pair), stemFr: fnvSeed(KIND.stemFr), stemEn: fnvSeed(KIND.stemEn) } as const;
 /** What each kind of feature weighs before the vector is normalised: words and stems weigh more than one n-gram. */
 const WEIGHT = { char: 1, word: 3, pair: 2, stem: 2 } as const;
 

@@ -2,9 +2,11 @@
  * A multinomial logistic regression over hashed text features (`TextFeatures.ts`), read from a
  * JSON model file validated with zod: a broken file is refused at start-up, naming the file and
  * the field. Weights are stored quantised (8 bits per weight, one scale per class) in base64,
- * feature-major, so one message costs one pass over its few hundred buckets.
+ * feature-major, so one message costs one pass over its few hundred buckets; in memory, four
+ * classes' weights are read as one 32-bit word.
  */
 import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { z } from 'zod';
 import { DataFileError, describeIssues, ErrorCodes } from '../bot/errors.js';
 import { textFeatures, type FeatureSettings, type SparseVector } from './TextFeatures.js';
@@ -32,7 +34,10 @@ export type SoftmaxModelFile = z.infer<typeof SoftmaxModelFile>;
 export class SoftmaxModel {
   readonly classes: readonly string[];
   private readonly settings: FeatureSettings;
-  private readonly weights: Int8Array;
+  /** Four int8 weights a word (classes padded to a multiple of four): one read for four classes. */
+  private readonly packed: Int32Array;
+  /** Classes padded to a multiple of four. */
+  private readonly stride: number;
   private readonly scale: Float64Array;
   private readonly bias: Float64Array;
   private readonly temperature: number;
@@ -56,11 +61,16 @@ export class SoftmaxModel {
     if (bytes.length !== expected) fail('weights', `holds ${bytes.length} weights, ${expected} expected (2^bits x classes)`);
     this.classes = file.classes;
     this.settings = file.features;
-    this.weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    this.stride = Math.ceil(C / 4) * 4;
+    const padded = new Int8Array((1 << file.features.bits) * this.stride);
+    for (let d = 0; d < 1 << file.features.bits; d++) padded.set(bytes.subarray(d * C, (d + 1) * C), d * this.stride);
+    // Read as little-endian words below: on a big-endian machine the bytes of each word are swapped back first.
+    if (endianness() === 'BE') for (let i = 0; i < padded.length; i += 4) padded.subarray(i, i + 4).reverse();
+    this.packed = new Int32Array(padded.buffer);
     this.scale = Float64Array.from(file.scale);
     this.bias = Float64Array.from(file.bias);
     this.temperature = file.temperature;
-    this.logits = new Float64Array(C);
+    this.logits = new Float64Array(this.stride);
   }
 
   /** Reads and validates a model file; anything wrong is a `DataFileError` naming the file and the field. */
@@ -107,11 +117,19 @@ export class SoftmaxModel {
     const C = this.classes.length;
     const z = this.logits;
     z.fill(0);
-    const w = this.weights;
+    const w = this.packed;
+    const words = this.stride >> 2;
     for (let i = 0; i < x.index.length; i++) {
       const v = x.value[i] as number;
-      const base = (x.index[i] as number) * C;
-      for (let c = 0; c < C; c++) z[c] = (z[c] as number) + v * (w[base + c] as number);
+      let at = (x.index[i] as number) * words;
+      // Byte k of the word is the weight of class c + k (sign-extended by the shifts).
+      for (let c = 0; c < this.stride; c += 4, at++) {
+        const four = w[at] as number;
+        z[c] = (z[c] as number) + v * ((four << 24) >> 24);
+        z[c + 1] = (z[c + 1] as number) + v * ((four << 16) >> 24);
+        z[c + 2] = (z[c + 2] as number) + v * ((four << 8) >> 24);
+        z[c + 3] = (z[c + 3] as number) + v * (four >> 24);
+      }
     }
     const out = new Float64Array(C);
     let max = -Infinity;

@@ -1,10 +1,11 @@
 /**
  * Training of a `SoftmaxModel`: multinomial logistic regression with an L2 penalty, fitted by
- * AdaGrad over the lines in a seeded order. Deterministic: the same lines and options give the
- * same file, byte for byte. The softmax temperature is fitted on k held-out folds (each fold
+ * AdaGrad over the lines in a seeded order (`fitLinear`, the trainer the safety nets use too).
+ * Deterministic: the same lines and options give the same file, byte for byte. The softmax temperature is fitted on k held-out folds (each fold
  * predicted by a model trained on the others), so the probabilities mean about what they say.
  */
 import { createHash } from 'node:crypto';
+import { fitLinear } from './fitLinear.js';
 import { textFeatures, type FeatureSettings, type SparseVector } from './TextFeatures.js';
 import type { SoftmaxModelFile } from './SoftmaxModel.js';
 
@@ -35,71 +36,26 @@ export interface LabelledText {
   readonly label: string;
 }
 
-/** A small seeded generator (mulberry32): the same seed, the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from './fitLinear.js';
 
 interface Fitted {
   weights: Float64Array;
   bias: Float64Array;
 }
 
+/** Multinomial logistic regression by AdaGrad (`fitLinear`), classes balanced. */
 function fit(xs: readonly SparseVector[], ys: readonly number[], C: number, options: SoftmaxTraining): Fitted {
-  const D = 1 << options.features.bits;
-  const weights = new Float64Array(D * C);
-  const squares = new Float64Array(D * C);
-  const bias = new Float64Array(C);
-  const biasSquares = new Float64Array(C);
-  // Classes weigh alike whatever their number of lines (a class with few lines is not a rare event).
-  const counts = new Float64Array(C);
-  for (const y of ys) counts[y] = (counts[y] as number) + 1;
-  const classWeight = Float64Array.from(counts, (n) => (n === 0 ? 0 : Math.sqrt(ys.length / C / n)));
-  const order = xs.map((_, i) => i);
-  const random = seededRandom(options.seed);
-  const p = new Float64Array(C);
-  const { learningRate: lr, l2 } = options;
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j] as number, order[i] as number];
-    }
-    for (const n of order) {
-      const x = xs[n] as SparseVector;
-      const y = ys[n] as number;
-      let max = -Infinity;
-      for (let c = 0; c < C; c++) {
-        let z = bias[c] as number;
-        for (let k = 0; k < x.index.length; k++) z += (x.value[k] as number) * (weights[(x.index[k] as number) * C + c] as number);
-        p[c] = z;
-        if (z > max) max = z;
-      }
-      let sum = 0;
-      for (let c = 0; c < C; c++) sum += p[c] = Math.exp((p[c] as number) - max);
-      const cw = classWeight[y] as number;
-      for (let c = 0; c < C; c++) {
-        const g = cw * ((p[c] as number) / sum - (c === y ? 1 : 0));
-        // A class the line barely touches is left alone: most of the work once the model fits, and no change it would notice.
-        if (Math.abs(g) < options.minGradient) continue;
-        biasSquares[c] = (biasSquares[c] as number) + g * g;
-        bias[c] = (bias[c] as number) - (lr * g) / Math.sqrt((biasSquares[c] as number) + 1e-8);
-        for (let k = 0; k < x.index.length; k++) {
-          const at = (x.index[k] as number) * C + c;
-          const gw = g * (x.value[k] as number) + l2 * (weights[at] as number);
-          squares[at] = (squares[at] as number) + gw * gw;
-          weights[at] = (weights[at] as number) - (lr * gw) / Math.sqrt((squares[at] as number) + 1e-8);
-        }
-      }
-    }
-  }
-  return { weights, bias };
+  return fitLinear(xs, ys, {
+    link: 'softmax',
+    outputs: C,
+    dimensions: 1 << options.features.bits,
+    epochs: options.epochs,
+    learningRate: options.learningRate,
+    l2: options.l2,
+    seed: options.seed,
+    optimiser: { kind: 'adagrad' },
+    minGradient: options.minGradient,
+  });
 }
 
 function logitsOf(model: Fitted, x: SparseVector, C: number): Float64Array {

@@ -4,10 +4,15 @@
  * no crisis rule fired (`SafetyScreen.assess`).
  *
  * The model is data (`safety/lexicons/crisis-model.json`), produced from the tuning corpus by
- * `npm run train-safety` (`safety/trainCrisisModel.ts`), validated with zod at start-up: a broken
- * file is a `DataFileError` naming the file and the field.
+ * `npm run train-safety` (`safety/trainCrisisModel.ts`, with `learn/fitLinear`), validated with
+ * zod at start-up: a broken file is a `DataFileError` naming the file and the field. The file is
+ * compact (the feature names in one string, the weights as base64 integers), so it is read in a
+ * few milliseconds; the crisis and medical nets share one table of features, so a message is read
+ * once for both.
  */
 import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { FNV_PRIME, fnvSeed } from '../learn/TextFeatures.js';
 import { z } from 'zod';
 import { DataFileError, ErrorCodes } from '../bot/errors.js';
 import { validateData } from '../knowledge/readDataFile.js';
@@ -50,11 +55,21 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
 const FiniteNumber = z.number().refine(Number.isFinite, 'must be a finite number');
 
 /** A feature: `w:word`, `b:word word` (neighbours), `p:prefix` (first letters of a long word), `c:gram` (letters of a padded word). */
-const Weights = z.record(z.string().regex(/^[wbpc]:[a-z0-9?# ]+$/, 'a feature is w:, b:, p: or c: then normalised text'), FiniteNumber);
+const FEATURE = /^[wbpc]:[a-z0-9?# ]+$/;
+
+/** The weights of a net, little-endian Int32 in units of `WEIGHT_UNIT`, in base64. */
+const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+
+/**
+ * Weights are written as whole numbers of this unit: the trainer rounds them to 4 decimals, so the
+ * file gives back exactly the numbers it trained (k / 10000 is the double nearest k x 0.0001).
+ */
+export const WEIGHT_DECIMALS = 4;
+const WEIGHT_SCALE = 10 ** WEIGHT_DECIMALS;
 
 export const CrisisModelFile = z.strictObject({
   kind: z.literal('crisis-model'),
-  version: z.literal(2),
+  version: z.literal(3),
   /** What it was trained on and when (provenance only, never read by the screen). */
   source: z.strictObject({
     corpus: z.array(z.string().min(1)).min(1),
@@ -78,9 +93,16 @@ export const CrisisModelFile = z.strictObject({
    * (a double dose with blurred sight); absent, a medical verdict always stands.
    */
   medicalThreshold: z.number().gt(0).lt(1).optional(),
+  /**
+   * The features the nets weigh (see `crisisFeatures`), sorted, distinct, one a line: each is
+   * `w:`, `b:`, `p:` or `c:` then normalised text. Checked line by line when the model is built.
+   */
+  features: z.string(),
+  /** The unit of the weights: 10^-WEIGHT_DECIMALS. */
+  weightUnit: z.literal(1 / WEIGHT_SCALE),
   bias: FiniteNumber,
-  /** Feature -> weight (see `crisisFeatures`). */
-  weights: Weights,
+  /** The crisis net's weight of each feature (0: none), little-endian Int32 in `weightUnit`s, base64. */
+  weights: Base64,
   /**
    * The medical net, on the same features: p(medical request) at or above its threshold makes a
    * medical request of a message no rule (and no crisis net) flagged. Absent: the rules alone.
@@ -89,11 +111,62 @@ export const CrisisModelFile = z.strictObject({
     .strictObject({
       threshold: z.number().gt(0).lt(1),
       bias: FiniteNumber,
-      weights: Weights,
+      weights: Base64,
     })
     .optional(),
 });
 export type CrisisModelFile = z.infer<typeof CrisisModelFile>;
+
+/** One net as the trainer gives it: the bias and the weight of each feature (rounded to WEIGHT_DECIMALS, no zeros). */
+export interface CrisisNet {
+  readonly bias: number;
+  readonly weights: Readonly<Record<string, number>>;
+}
+
+/** The file's fields that hold the nets, from the nets as the trainer gives them (one feature table for both). */
+export function encodeNets(crisis: CrisisNet, medical?: CrisisNet & { readonly threshold: number }): Pick<CrisisModelFile, 'features' | 'weightUnit' | 'bias' | 'weights' | 'medical'> {
+  const names = [...new Set([...Object.keys(crisis.weights), ...Object.keys(medical?.weights ?? {})])].sort();
+  const encode = (net: CrisisNet): string => {
+    const units = new Int32Array(names.length);
+    names.forEach((f, i) => {
+      const w = net.weights[f] ?? 0;
+      const k = Math.round(w * WEIGHT_SCALE);
+      if (k / WEIGHT_SCALE !== w || Math.abs(k) > 0x7fffffff) throw new Error(`encodeNets: the weight of ${f} (${w}) is not a whole number of 10^-${WEIGHT_DECIMALS}`);
+      units[i] = k;
+    });
+    return Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString('base64');
+  };
+  return {
+    features: names.join('\n'),
+    weightUnit: 1 / WEIGHT_SCALE,
+    bias: crisis.bias,
+    weights: encode(crisis),
+    ...(medical ? { medical: { threshold: medical.threshold, bias: medical.bias, weights: encode(medical) } } : {}),
+  };
+}
+
+/** The nets of a model file, feature -> weight (zeros left out): what the trainer gave. */
+export function decodeNets(data: CrisisModelFile): { crisis: CrisisNet; medical?: CrisisNet } {
+  const names = data.features === '' ? [] : data.features.split('\n');
+  const decode = (bias: number, base64: string): CrisisNet => {
+    const units = int32s(base64);
+    const weights: Record<string, number> = {};
+    names.forEach((f, i) => {
+      if (units[i] !== 0) weights[f] = (units[i] as number) / WEIGHT_SCALE;
+    });
+    return { bias, weights };
+  };
+  return { crisis: decode(data.bias, data.weights), ...(data.medical ? { medical: decode(data.medical.bias, data.medical.weights) } : {}) };
+}
+
+function int32s(base64: string): Int32Array {
+  const bytes = Buffer.from(base64, 'base64');
+  // Copied into an aligned buffer of its own, read in place where the machine is little-endian (all Node platforms in practice).
+  if (LITTLE_ENDIAN) return new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.length & ~3)));
+  const units = new Int32Array(bytes.length >> 2);
+  for (let i = 0; i < units.length; i++) units[i] = bytes.readInt32LE(i * 4);
+  return units;
+}
 
 /**
  * The distinct features of a normalised message: each word, each pair of neighbouring words, and
@@ -113,6 +186,8 @@ export function crisisFeatures(normalised: string): Set<string> {
   return features;
 }
 
+const LONGEST_FUNCTION_WORD = Math.max(...[...FUNCTION_WORDS].map((w) => w.length));
+
 /** Whether a word gives character n-grams: letters, at least MIN_GRAM - 1 of them, not a function word. */
 function hasGrams(word: string): boolean {
   return word.length >= MIN_GRAM - 1 && /^[a-z]/.test(word) && !FUNCTION_WORDS.has(word);
@@ -124,68 +199,107 @@ function forEachGram(word: string, f: (gram: string) => void): void {
   for (let n = MIN_GRAM; n <= MAX_GRAM; n++) for (let i = 0; i + n <= padded.length; i++) f(padded.slice(i, i + n));
 }
 
-/** One logistic regression over `crisisFeatures`: feature text -> index, one map per kind (no string built for a word). */
-class LinearModel {
-  private readonly words = new Map<string, number>();
-  private readonly prefixes = new Map<string, number>();
-  private readonly pairs = new Map<string, number>();
-  private readonly grams = new Map<string, number>();
-  private readonly weights: Float64Array;
-  /** Per feature, the call that last counted it: each distinct feature counts once, with nothing allocated. */
-  private readonly counted: Uint32Array;
-  private call = 0;
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+const KIND_CODE = { w: 119, p: 112, b: 98, c: 99 } as const;
+const SPACE = 32;
+
+/**
+ * The features of both nets in one open-addressing table keyed by an FNV-1a hash of the feature
+ * (its kind, then its text), computed over the message's characters in place: reading a message
+ * builds no string. A hash match is confirmed letter by letter, so a lookup is exact.
+ */
+class FeatureTable {
+  private readonly slots: Int32Array;
+  private readonly hashes: Uint32Array;
+  private readonly mask: number;
 
   constructor(
-    weights: Readonly<Record<string, number>>,
-    private readonly bias: number,
+    private readonly texts: readonly string[],
+    private readonly kinds: Uint8Array,
   ) {
-    const entries = Object.entries(weights);
-    this.weights = new Float64Array(entries.length);
-    this.counted = new Uint32Array(entries.length);
-    entries.forEach(([feature, weight], i) => {
-      const map = feature.startsWith('w:') ? this.words : feature.startsWith('p:') ? this.prefixes : feature.startsWith('c:') ? this.grams : this.pairs;
-      map.set(feature.slice(2), i);
-      this.weights[i] = weight;
+    let size = 16;
+    while (size < texts.length * 2) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.hashes = new Uint32Array(size);
+    this.mask = size - 1;
+    texts.forEach((text, id) => {
+      let h = fnvSeed(kinds[id] as number);
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+      h >>>= 0;
+      let at = h & this.mask;
+      while ((this.slots[at] as number) >= 0) at = (at + 1) & this.mask;
+      this.slots[at] = id;
+      this.hashes[at] = h;
     });
   }
 
-  probability(normalised: string): number {
-    return 1 / (1 + Math.exp(-this.score(normalised)));
+  /** The id of the feature `kind` + `text[from, to)`, -1 when neither net knows it. */
+  find(kind: number, text: string, from: number, to: number): number {
+    let h = fnvSeed(kind);
+    for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+    h >>>= 0;
+    for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
+      const id = this.slots[at] as number;
+      if (id < 0) return -1;
+      if (this.hashes[at] === h && this.kinds[id] === kind && this.same(id, text, from, to)) return id;
+    }
   }
 
-  /** The log-odds: the bias plus the weight of each distinct feature of `crisisFeatures(normalised)`. */
-  private score(normalised: string): number {
-    let sum = this.bias;
-    if (normalised === '') return sum;
-    if (++this.call === 0xffffffff) {
-      this.counted.fill(0);
-      this.call = 1;
+  /** The id of the character n-gram `padded[from, to)` of the word `text[start, end)` padded with a space each side. */
+  findGram(text: string, start: number, end: number, from: number, to: number): number {
+    let h = fnvSeed(KIND_CODE.c);
+    for (let q = from; q < to; q++) h = Math.imul(h ^ paddedCode(text, start, end, q), FNV_PRIME);
+    h >>>= 0;
+    for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
+      const id = this.slots[at] as number;
+      if (id < 0) return -1;
+      if (this.hashes[at] === h && this.kinds[id] === KIND_CODE.c) {
+        const name = this.texts[id] as string;
+        if (name.length !== to - from) continue;
+        let same = true;
+        for (let q = from; q < to && same; q++) same = name.charCodeAt(q - from) === paddedCode(text, start, end, q);
+        if (same) return id;
+      }
     }
-    const call = this.call;
-    const add = (index: number | undefined): void => {
-      if (index === undefined || this.counted[index] === call) return;
-      this.counted[index] = call;
-      sum += this.weights[index]!;
-    };
-    const addGram = (gram: string): void => add(this.grams.get(gram));
-    let previous = '';
-    for (const word of normalised.split(' ')) {
-      add(this.words.get(word));
-      if (word.length > STEM_LENGTH) add(this.prefixes.get(word.slice(0, STEM_LENGTH)));
-      if (previous !== '') add(this.pairs.get(`${previous} ${word}`));
-      if (this.grams.size > 0 && hasGrams(word)) forEachGram(word, addGram);
-      previous = word;
-    }
-    return sum;
+  }
+
+  private same(id: number, text: string, from: number, to: number): boolean {
+    const name = this.texts[id] as string;
+    if (name.length !== to - from) return false;
+    for (let i = from; i < to; i++) if (name.charCodeAt(i - from) !== text.charCodeAt(i)) return false;
+    return true;
   }
 }
 
+/** The character at position q of ` word ` where the word is `text[start, end)`. */
+function paddedCode(text: string, start: number, end: number, q: number): number {
+  return q === 0 || q === end - start + 1 ? SPACE : text.charCodeAt(start + q - 1);
+}
+
+/** p(crisis) and p(medical request) of one text. */
+export interface NetProbabilities {
+  readonly crisis: number;
+  readonly medical: number;
+}
+
 export class CrisisModel {
-  private readonly crisis: LinearModel;
-  private readonly medical: LinearModel | null;
+  private readonly table: FeatureTable;
+  private readonly hasGramFeatures: boolean;
+  private readonly crisisWeights: Float64Array;
+  private readonly medicalWeights: Float64Array | null;
+  private readonly crisisBias: number;
+  private readonly medicalBias: number;
+  /** Per feature, the call that last counted it: each distinct feature counts once, with nothing allocated. */
+  private readonly counted: Uint32Array;
+  private call = 0;
+  /** The last text scored and its probabilities: the screen asks about the same text several times. */
+  private lastText: string | null = null;
+  private last: NetProbabilities = { crisis: 0, medical: 0 };
 
   private constructor(
     data: CrisisModelFile,
+    source: string,
     /** p(crisis) at or above which the screen reports a crisis. */
     readonly threshold: number,
     /** The same, over a medical verdict of the rules (1: never). */
@@ -193,12 +307,36 @@ export class CrisisModel {
     /** p(medical request) at or above which the medical net reports one (1: never, no medical net). */
     readonly medicalRequestThreshold: number,
   ) {
-    this.crisis = new LinearModel(data.weights, data.bias);
-    this.medical = data.medical ? new LinearModel(data.medical.weights, data.medical.bias) : null;
+    const fail = (field: string, problem: string): never => {
+      throw new DataFileError(ErrorCodes.LEXICON_FILE_INVALID, source, field, problem);
+    };
+    const names = data.features === '' ? [] : data.features.split('\n');
+    const texts: string[] = new Array<string>(names.length);
+    const kinds = new Uint8Array(names.length);
+    let gramFeatures = false;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      if (!FEATURE.test(name)) fail('features', `line ${i + 1} ("${name.slice(0, 40)}") is not w:, b:, p: or c: then normalised text`);
+      if (i > 0 && !((names[i - 1] as string) < name)) fail('features', `line ${i + 1} is not after line ${i} (sorted, distinct)`);
+      kinds[i] = name.charCodeAt(0);
+      texts[i] = name.slice(2);
+      if (kinds[i] === KIND_CODE.c) gramFeatures = true;
+    }
+    const weightsOf = (base64: string, field: string): Float64Array => {
+      if (base64.length % 4 !== 0 || Buffer.byteLength(base64, 'base64') !== names.length * 4) fail(field, `holds ${Buffer.byteLength(base64, 'base64')} bytes of base64, ${names.length * 4} expected (4 a feature)`);
+      return Float64Array.from(int32s(base64), (k) => k / WEIGHT_SCALE);
+    };
+    this.table = new FeatureTable(texts, kinds);
+    this.hasGramFeatures = gramFeatures;
+    this.crisisWeights = weightsOf(data.weights, 'weights');
+    this.medicalWeights = data.medical ? weightsOf(data.medical.weights, 'medical.weights') : null;
+    this.crisisBias = data.bias;
+    this.medicalBias = data.medical?.bias ?? 0;
+    this.counted = new Uint32Array(names.length);
   }
 
-  static fromData(data: CrisisModelFile): CrisisModel {
-    return new CrisisModel(data, data.threshold, data.medicalThreshold ?? 1, data.medical?.threshold ?? 1);
+  static fromData(data: CrisisModelFile, source = '(model)'): CrisisModel {
+    return new CrisisModel(data, source, data.threshold, data.medicalThreshold ?? 1, data.medical?.threshold ?? 1);
   }
 
   /** Reads and validates a model file; anything wrong is a `DataFileError` naming the file and the field. */
@@ -210,12 +348,75 @@ export class CrisisModel {
       const problem = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid JSON: ${(error as Error).message}`;
       throw new DataFileError(ErrorCodes.LEXICON_FILE_INVALID, file, '(file)', problem);
     }
-    return CrisisModel.fromData(validateData(CrisisModelFile, raw, file, ErrorCodes.LEXICON_FILE_INVALID));
+    return CrisisModel.fromData(validateData(CrisisModelFile, raw, file, ErrorCodes.LEXICON_FILE_INVALID), file);
+  }
+
+  /**
+   * p(crisis) and p(medical request) of a normalised message, crisis masks applied (as
+   * `SafetyScreen.crisisText` gives it): the bias plus the weight of each distinct feature of
+   * `crisisFeatures(normalised)`, through a sigmoid. One pass over the text for both nets.
+   */
+  probabilities(normalised: string): NetProbabilities {
+    if (normalised === this.lastText) return this.last;
+    const [crisis, medical] = this.score(normalised);
+    this.last = { crisis: 1 / (1 + Math.exp(-crisis)), medical: this.medicalWeights ? 1 / (1 + Math.exp(-medical)) : 0 };
+    this.lastText = normalised;
+    return this.last;
+  }
+
+  /** The log-odds of both nets; the features are met in the order `crisisFeatures` lists them, and each counts once. */
+  private score(text: string): [number, number] {
+    let crisis = this.crisisBias;
+    let medical = this.medicalBias;
+    if (text === '') return [crisis, medical];
+    if (++this.call === 0xffffffff) {
+      this.counted.fill(0);
+      this.call = 1;
+    }
+    const call = this.call;
+    const counted = this.counted;
+    const cw = this.crisisWeights;
+    const mw = this.medicalWeights;
+    const table = this.table;
+    const add = (id: number): void => {
+      if (id < 0 || counted[id] === call) return;
+      counted[id] = call;
+      crisis += cw[id] as number;
+      if (mw) medical += mw[id] as number;
+    };
+    let previousStart = -1;
+    let previousEmpty = true;
+    for (let start = 0; start <= text.length; ) {
+      let end = text.indexOf(' ', start);
+      if (end < 0) end = text.length;
+      const length = end - start;
+      add(table.find(KIND_CODE.w, text, start, end));
+      if (length > STEM_LENGTH) add(table.find(KIND_CODE.p, text, start, start + STEM_LENGTH));
+      // Words are separated by single spaces: a pair is the span from the first word's start to the second's end.
+      if (!previousEmpty) add(table.find(KIND_CODE.b, text, previousStart, end));
+      if (this.hasGramFeatures && this.wordHasGrams(text, start, end)) {
+        const padded = length + 2;
+        for (let n = MIN_GRAM; n <= MAX_GRAM; n++) for (let i = 0; i + n <= padded; i++) add(table.findGram(text, start, end, i, i + n));
+      }
+      previousStart = start;
+      previousEmpty = length === 0;
+      start = end + 1;
+    }
+    return [crisis, medical];
+  }
+
+  /** `hasGrams` on `text[start, end)`, building the word only when it may be a function word. */
+  private wordHasGrams(text: string, start: number, end: number): boolean {
+    const length = end - start;
+    if (length < MIN_GRAM - 1) return false;
+    const first = text.charCodeAt(start);
+    if (first < 97 || first > 122) return false;
+    return length > LONGEST_FUNCTION_WORD || !FUNCTION_WORDS.has(text.slice(start, end));
   }
 
   /** p(crisis) of a normalised message, crisis masks applied (as `SafetyScreen.crisisText` gives it). */
   probability(normalised: string): number {
-    return this.crisis.probability(normalised);
+    return this.probabilities(normalised).crisis;
   }
 
   /** Whether p(crisis) reaches the threshold. */
@@ -230,11 +431,11 @@ export class CrisisModel {
 
   /** p(medical request) of the same text (0 without a medical net). */
   medicalProbability(normalised: string): number {
-    return this.medical ? this.medical.probability(normalised) : 0;
+    return this.probabilities(normalised).medical;
   }
 
   /** Whether the medical net takes the message for a request for medical advice. */
   isMedical(normalised: string): boolean {
-    return this.medical !== null && this.medical.probability(normalised) >= this.medicalRequestThreshold;
+    return this.medicalWeights !== null && this.medicalProbability(normalised) >= this.medicalRequestThreshold;
   }
 }

@@ -1,12 +1,15 @@
 /**
- * Training of the crisis model (`safety/CrisisModel.ts`): an L2-regularised logistic regression
- * fitted by stochastic gradient descent in a seeded order. Deterministic: the same lines and
- * options give the same weights, to the last digit written.
+ * Training of the crisis model (`safety/CrisisModel.ts`): two L2-regularised logistic regressions
+ * (crisis or not, medical request or not) over the same features, fitted by `learn/fitLinear`
+ * (the trainer of the understanding model too: stochastic gradient descent in a seeded order,
+ * here with one decaying rate). Deterministic: the same lines and options give the same weights,
+ * to the last digit written.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { crisisFeatures, CrisisModelFile, FUNCTION_WORDS } from './CrisisModel.js';
+import { fitLinear, seededRandom } from '../learn/fitLinear.js';
+import { crisisFeatures, CrisisModelFile, encodeNets, FUNCTION_WORDS, WEIGHT_DECIMALS, type CrisisNet } from './CrisisModel.js';
 import { SafetyScreen } from './SafetyScreen.js';
 import { loadKnowledge } from '../knowledge/loadKnowledge.js';
 
@@ -40,17 +43,18 @@ function isFunctionWordFeature(feature: string): boolean {
   return feature.startsWith('w:') && FUNCTION_WORDS.has(text);
 }
 
-/** Weights are written with this many decimals: small files, and the same text on every machine. */
-const DECIMALS = 4;
-
-/** Fits the model; weights come back with their keys sorted. */
-export function trainCrisisModel(lines: readonly TrainingLine[], options: TrainingOptions = DEFAULT_TRAINING): Pick<CrisisModelFile, 'bias' | 'weights'> {
+/** Fits one net; weights come back rounded to `WEIGHT_DECIMALS`, zeros left out, keys sorted. */
+export function trainCrisisModel(lines: readonly TrainingLine[], options: TrainingOptions = DEFAULT_TRAINING): CrisisNet {
   const featureSets = lines.map((l) => crisisFeatures(l.normalised));
   const counts = new Map<string, number>();
   for (const set of featureSets) for (const f of set) counts.set(f, (counts.get(f) ?? 0) + 1);
   const names = [...counts].filter(([f, n]) => n >= options.minCount && !isFunctionWordFeature(f)).map(([f]) => f).sort();
   const index = new Map(names.map((f, i) => [f, i]));
-  const rows = featureSets.map((set) => Int32Array.from([...set].flatMap((f) => (index.has(f) ? [index.get(f)!] : [])).sort((a, b) => a - b)));
+  const rows = featureSets.map((set) => {
+    const row = Int32Array.from([...set].flatMap((f) => (index.has(f) ? [index.get(f)!] : [])).sort((a, b) => a - b));
+    // Binary features: each present feature counts 1 (the vector is not normalised).
+    return { index: row, value: new Float32Array(row.length).fill(1) };
+  });
   const labels = lines.map((l) => (l.crisis ? 1 : 0));
 
   // Within each language, each class weighs as much as the other, whatever their sizes; and each
@@ -58,60 +62,36 @@ export function trainCrisisModel(lines: readonly TrainingLine[], options: Traini
   const cells = new Map<string, number>();
   const cellOf = (i: number) => `${lines[i]!.lang ?? ''}:${labels[i]}`;
   lines.forEach((_, i) => cells.set(cellOf(i), (cells.get(cellOf(i)) ?? 0) + 1));
-  const lineWeight = lines.map((_, i) => lines.length / (cells.size * cells.get(cellOf(i))!));
+  const lineWeights = lines.map((_, i) => lines.length / (cells.size * cells.get(cellOf(i))!));
 
-  const weights = new Float64Array(names.length);
-  let bias = 0;
-  const random = mulberry32(options.seed);
-  const order = lines.map((_, i) => i);
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
-    shuffle(order, random);
-    const rate = options.learningRate / (1 + epoch / 10);
-    for (const i of order) {
-      const row = rows[i]!;
-      let z = bias;
-      for (let k = 0; k < row.length; k++) z += weights[row[k]!]!;
-      const y = labels[i]!;
-      const g = (1 / (1 + Math.exp(-z)) - y) * lineWeight[i]!;
-      bias -= rate * g;
-      for (let k = 0; k < row.length; k++) {
-        const j = row[k]!;
-        weights[j] = weights[j]! - rate * (g + options.l2 * weights[j]!);
-      }
-    }
-  }
+  const fitted = fitLinear(rows, labels, {
+    link: 'logistic',
+    outputs: 1,
+    dimensions: names.length,
+    epochs: options.epochs,
+    learningRate: options.learningRate,
+    l2: options.l2,
+    seed: options.seed,
+    optimiser: { kind: 'sgd', decayEpochs: 10 },
+    minGradient: 0,
+    lineWeights,
+  });
 
   const out: Record<string, number> = {};
   for (let j = 0; j < names.length; j++) {
-    const w = round(weights[j]!);
+    const w = round(fitted.weights[j]!);
     if (w !== 0) out[names[j]!] = w;
   }
-  return { bias: round(bias), weights: out };
+  return { bias: round(fitted.bias[0]!), weights: out };
 }
 
 function round(x: number): number {
-  const r = Math.round(x * 10 ** DECIMALS) / 10 ** DECIMALS;
+  const r = Math.round(x * 10 ** WEIGHT_DECIMALS) / 10 ** WEIGHT_DECIMALS;
   return Object.is(r, -0) ? 0 : r;
 }
 
-/** A small seeded generator (mulberry32): the training order is the same on every run (the benchmarks use it too). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle(items: number[], random: () => number): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-}
+/** The seeded generator of the training order (`learn/fitLinear`'s; the benchmarks use it too). */
+export const mulberry32 = seededRandom;
 
 /** The tuning corpus files the model learns from (never the held-out files, never the dev set). */
 export const TUNING_FILES = ['crisis.jsonl', 'medical.jsonl', 'ordinary.jsonl'] as const;
@@ -201,7 +181,7 @@ export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, know
   const crisis = lines.filter((l) => l.crisis).length;
   const data: CrisisModelFile = CrisisModelFile.parse({
     kind: 'crisis-model',
-    version: 2,
+    version: 3,
     source: {
       corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f}`), 'knowledge/topics/*.md (example questions, as non-crisis)'],
       corpusSha256: hash.digest('hex'),
@@ -212,18 +192,7 @@ export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, know
     training: { ...DEFAULT_TRAINING },
     threshold: CRISIS_THRESHOLD,
     medicalThreshold: CRISIS_OVER_MEDICAL_THRESHOLD,
-    ...fitted,
-    medical: { threshold: MEDICAL_THRESHOLD, ...medical },
+    ...encodeNets(fitted, { threshold: MEDICAL_THRESHOLD, ...medical }),
   });
-  // One weight a line: a retrain reads as a diff.
-  const head = JSON.stringify({ ...data, weights: undefined, medical: undefined }, null, 2).replace(/\n}$/, '');
-  const lines_ = (w: Record<string, number>, indent: string) =>
-    Object.entries(w)
-      .map(([k, v]) => `${indent}${JSON.stringify(k)}: ${v}`)
-      .join(',\n');
-  const m = data.medical!;
-  return (
-    `${head},\n  "weights": {\n${lines_(data.weights, '    ')}\n  },\n` +
-    `  "medical": {\n    "threshold": ${m.threshold},\n    "bias": ${m.bias},\n    "weights": {\n${lines_(m.weights, '      ')}\n    }\n  }\n}\n`
-  );
+  return `${JSON.stringify(data, null, 2)}\n`;
 }

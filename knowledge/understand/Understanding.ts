@@ -128,13 +128,20 @@ export class Understanding {
 
   private decide(probs: Float64Array, locale: Locale, first: string | undefined, also: string | undefined): Understood {
     const t = this.thresholds;
-    const order = Array.from(probs.keys()).sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
-    const hits: SearchHit[] = order
-      .filter((c) => this.topicOf[c] === 1)
-      .slice(0, 5)
-      .map((c) => ({ topicId: this.model.classes[c] as string, score: round(probs[c] as number), confidence: round(probs[c] as number) }));
+    // The likeliest class and the five likeliest topics, highest first, ties in class order (no sort of every class).
+    let best = 0;
+    const top: number[] = [];
+    for (let c = 0; c < probs.length; c++) {
+      const p = probs[c] as number;
+      if (p > (probs[best] as number)) best = c;
+      if (this.topicOf[c] !== 1 || (top.length === TOP_HITS && p <= (probs[top[TOP_HITS - 1] as number] as number))) continue;
+      let at = top.length;
+      while (at > 0 && (probs[top[at - 1] as number] as number) < p) at--;
+      top.splice(at, 0, c);
+      if (top.length > TOP_HITS) top.pop();
+    }
+    const hits: SearchHit[] = top.map((c) => ({ topicId: this.model.classes[c] as string, score: round(probs[c] as number), confidence: round(probs[c] as number) }));
     const outOfScope = this.outOfScope >= 0 ? round(probs[this.outOfScope] as number) : 0;
-    const best = order[0] as number;
     const intent = this.intentOf.get(best);
     if (intent !== undefined) {
       return (probs[best] as number) >= t.intent ? { locale, decision: 'fallback', hits, intent, outOfScope } : { locale, decision: 'fallback', hits, outOfScope };
@@ -151,6 +158,9 @@ export class Understanding {
     return { locale, decision: 'fallback', hits, outOfScope };
   }
 }
+
+/** How many topics a result lists. */
+const TOP_HITS = 5;
 
 function argmax(p: Float64Array): number {
   let best = 0;

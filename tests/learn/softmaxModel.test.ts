@@ -9,6 +9,7 @@ import path from 'node:path';
 import { DataFileError } from '../../bot/errors.js';
 import { SoftmaxModel } from '../../learn/SoftmaxModel.js';
 import { textFeatures } from '../../learn/TextFeatures.js';
+import { fitLinear } from '../../learn/fitLinear.js';
 import { DEFAULT_SOFTMAX_TRAINING, trainSoftmax, type LabelledText } from '../../learn/trainSoftmax.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 
@@ -107,5 +108,24 @@ describe('learn: softmax model', function () {
       writeFileSync(target, '{"kind": ');
       expect(() => SoftmaxModel.fromFile(target)).to.throw(DataFileError, /bad\.json.*not valid JSON/);
     });
+  });
+});
+
+describe('learn: one trainer for both models (fitLinear)', () => {
+  // Binary features, as the safety nets use them: "danger" words against ordinary ones.
+  const vector = (...ids: number[]) => ({ index: Int32Array.from(ids), value: new Float32Array(ids.length).fill(1) });
+  const xs = [vector(0, 1), vector(0, 2), vector(1, 3), vector(4, 5), vector(5, 6), vector(4, 6)];
+  const ys = [1, 1, 1, 0, 0, 0];
+  const options = { link: 'logistic', outputs: 1, dimensions: 7, epochs: 30, learningRate: 0.1, l2: 0.001, seed: 7, optimiser: { kind: 'sgd', decayEpochs: 10 }, minGradient: 0 } as const;
+  it('fits a logistic net (the safety nets) with one decaying rate, deterministically', () => {
+    const a = fitLinear(xs, ys, options);
+    const b = fitLinear(xs, ys, options);
+    expect(Array.from(a.weights)).to.deep.equal(Array.from(b.weights));
+    const p = (x: { index: Int32Array }) => 1 / (1 + Math.exp(-(Array.from(x.index).reduce((z, i) => z + (a.weights[i] as number), a.bias[0] as number))));
+    expect(p(vector(0, 3))).to.be.above(0.5);
+    expect(p(vector(5, 6))).to.be.below(0.5);
+  });
+  it('refuses a logistic net with more than one output', () => {
+    expect(() => fitLinear(xs, ys, { ...options, outputs: 2 })).to.throw(/one output/);
   });
 });

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataFileError } from '../../bot/errors.js';
-import { CRISIS_MODEL_FILE, CrisisModel, crisisFeatures, type CrisisModelFile } from '../../safety/CrisisModel.js';
+import { CRISIS_MODEL_FILE, CrisisModel, crisisFeatures, decodeNets, type CrisisModelFile } from '../../safety/CrisisModel.js';
 import { CRISIS_MODEL_ID, MEDICAL_MODEL_ID, SafetyScreen } from '../../safety/SafetyScreen.js';
 import { buildCrisisModelFile, knowledgeQuestions } from '../../safety/trainCrisisModel.js';
 import { makeTempDir } from '../helpers/tempDir.js';
@@ -17,6 +17,7 @@ import { CORPUS_DIR, LEXICON_DIR, REPO_ROOT, loadCorpus, loadDevSet } from './co
 const MODEL_FILE = path.join(LEXICON_DIR, CRISIS_MODEL_FILE);
 const KNOWLEDGE_DIR = path.join(REPO_ROOT, 'knowledge');
 const committed = JSON.parse(readFileSync(MODEL_FILE, 'utf8')) as CrisisModelFile;
+const nets = decodeNets(committed);
 
 /**
  * Crisis lines of blind rounds 1 and 3 kept as held-out sets D and E (never trained on), which
@@ -91,11 +92,13 @@ describe('crisis model: the committed file', () => {
   });
 
   it('is small, says where it comes from, and keeps a threshold that makes the model a second net, not a first one', () => {
-    // Character n-grams (version 2) made it larger, and the tuning corpus grew to ~3,800 lines in the
-    // fifth session (each new n-gram a weight): still read once at start-up, in a few milliseconds.
-    expect(readFileSync(MODEL_FILE).length).to.be.lessThan(2048 * 1024);
-    expect(committed.version).to.equal(2);
-    expect(Object.keys(committed.weights).some((f) => f.startsWith('c:'))).to.equal(true);
+    // Version 3: the feature names in one string, the weights as base64 integers (1.2 MB of JSON
+    // objects in version 2; the corpus grew to ~3,800 lines in the fifth session): read once at start-up,
+    // in a few milliseconds.
+    expect(readFileSync(MODEL_FILE).length).to.be.lessThan(1024 * 1024);
+    expect(committed.version).to.equal(3);
+    expect(Object.keys(nets.crisis.weights).some((f) => f.startsWith('c:'))).to.equal(true);
+    expect(Object.keys(nets.medical?.weights ?? {}).length).to.be.greaterThan(1000);
     expect(committed.medical?.threshold).to.be.within(0.5, 0.99);
     expect(committed.source.corpus.join(' ')).to.include('tests/safety/corpus/crisis.jsonl');
     expect(committed.source.corpus.join(' ')).not.to.match(/heldout|dev\.jsonl/);
@@ -109,9 +112,14 @@ describe('crisis model: the committed file', () => {
     const texts = [...loadCorpus(() => true).map((l) => l.text), 'je je je veux veux mourir mourir', ''];
     for (const text of texts) {
       const normalised = screen.crisisText(text);
-      let z = committed.bias;
-      for (const f of crisisFeatures(normalised)) z += committed.weights[f] ?? 0;
+      let z = nets.crisis.bias;
+      let m = nets.medical!.bias;
+      for (const f of crisisFeatures(normalised)) {
+        z += nets.crisis.weights[f] ?? 0;
+        m += nets.medical!.weights[f] ?? 0;
+      }
       expect(model.probability(normalised), text).to.be.closeTo(1 / (1 + Math.exp(-z)), 1e-12);
+      expect(model.medicalProbability(normalised), text).to.be.closeTo(1 / (1 + Math.exp(-m)), 1e-12);
     }
   });
 });
@@ -135,16 +143,21 @@ describe('crisis model: a broken file is refused, naming the file and the field'
     }
   }
 
-  it('a weight that is not a number', () => {
-    const error = refused((d) => ({ ...d, weights: { ...(d['weights'] as object), 'w:mourir': 'high' } }));
-    expect(error.field).to.equal('weights.w:mourir');
+  it('weights that are not base64, or not one a feature', () => {
+    expect(refused((d) => ({ ...d, weights: 'high!' })).field).to.equal('weights');
+    expect(refused((d) => ({ ...d, weights: (d['weights'] as string).slice(8) })).field).to.equal('weights');
+    expect(refused((d) => ({ ...d, medical: { ...(d['medical'] as object), weights: 'AAAA' } })).field).to.equal('medical.weights');
   });
 
-  it('a threshold out of (0, 1), a missing bias, an unknown field, a feature of the wrong shape', () => {
+  it('a threshold out of (0, 1), a missing bias, an unknown field, a feature of the wrong shape or out of order', () => {
     expect(refused((d) => ({ ...d, threshold: 1.5 })).field).to.equal('threshold');
     expect(refused(({ bias: _bias, ...d }) => d).field).to.equal('bias');
     expect(refused((d) => ({ ...d, extra: 1 })).message).to.include('extra');
-    expect(refused((d) => ({ ...d, weights: { 'x:Mourir': 1 } })).field).to.equal('weights.x:Mourir');
+    const features = (d: Record<string, unknown>): string[] => (d['features'] as string).split('\n');
+    const bad = refused((d) => ({ ...d, features: ['x:Mourir', ...features(d).slice(1)].join('\n') }));
+    expect(bad.field).to.equal('features');
+    expect(bad.message).to.include('line 1');
+    expect(refused((d) => ({ ...d, features: [...features(d).slice(0, 2).reverse(), ...features(d).slice(2)].join('\n') })).message).to.include('sorted');
     expect(refused((d) => ({ ...d, source: { ...(d['source'] as object), trainedOn: 'yesterday' } })).field).to.equal('source.trainedOn');
   });
 

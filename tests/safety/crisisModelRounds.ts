@@ -25,7 +25,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadKnowledge } from '../../knowledge/loadKnowledge.js';
-import { CrisisModel, CRISIS_MODEL_FILE, type CrisisModelFile } from '../../safety/CrisisModel.js';
+import { CrisisModel, CRISIS_MODEL_FILE, encodeNets, type CrisisModelFile } from '../../safety/CrisisModel.js';
 import { CRISIS_MODEL_ID, SafetyScreen, type SafetyAssessment } from '../../safety/SafetyScreen.js';
 import { DEFAULT_TRAINING, TUNING_FILES, knowledgeQuestionLines, knowledgeQuestions, parseCorpusText, trainCrisisModel, type TrainingLine } from '../../safety/trainCrisisModel.js';
 import { makeTempDir } from '../helpers/tempDir.js';
@@ -130,13 +130,13 @@ function tuningCorpusNow(): { text: string; crisis: boolean; lang?: string }[] {
 function train(screen: SafetyScreen, lines: readonly { text: string; crisis: boolean; lang?: string }[], threshold: number): CrisisModel {
   const training: TrainingLine[] = lines.map((l) => ({ normalised: screen.crisisText(l.text), crisis: l.crisis, lang: l.lang }));
   const fitted = trainCrisisModel(training, DEFAULT_TRAINING);
-  return CrisisModel.fromData({ ...placeholderMeta(), threshold, ...fitted });
+  return CrisisModel.fromData({ ...placeholderMeta(), threshold, ...encodeNets(fitted) });
 }
 
-function placeholderMeta(): Omit<CrisisModelFile, 'bias' | 'weights' | 'threshold'> {
+function placeholderMeta(): Omit<CrisisModelFile, 'features' | 'weightUnit' | 'bias' | 'weights' | 'threshold'> {
   return {
     kind: 'crisis-model',
-    version: 2,
+    version: 3,
     source: { corpus: ['(measurement)'], corpusSha256: '0'.repeat(64), lines: { crisis: 1, other: 1 }, trainedOn: '2026-11-25', command: 'tests/safety/crisisModelRounds.ts' },
     training: { ...DEFAULT_TRAINING },
   };

@@ -280,15 +280,20 @@ export class SafetyScreen {
  * already lean that way. A sentence alone has lost the context that made it ordinary ("can someone
  * kill the lights...", "my flatmate is going through a rough patch"); a danger told among ordinary
  * questions keeps some weight in the whole. Chosen on the tuning sets (fifth session): with
- * 0.9 / 0.05, crisis lines of the tuning corpus joined to an ordinary question stay crises in
- * 18,250 of 18,468 joins (none before: 0.85 / none gave 18,377 but 20 false alarms in 1,674
- * ordinary lines; 0.95 / 0.15 gave 18,057 and 13), ordinary lines flagged 16 of 1,674.
+ * 0.9 / 0.2, crisis lines of the tuning corpus joined to an ordinary question stay crises in
+ * 17,994 of 18,468 joins, 16 ordinary lines of 1,674 are flagged (as without sentences), and a
+ * relative's "rough patch" or a question on restraint stays ordinary (whole message 0.12-0.15);
+ * 0.9 / 0.05 kept 18,254 joins but alarmed on those.
  */
 const SENTENCE_CRISIS_PROBABILITY = 0.9;
-const DILUTED_CRISIS_PROBABILITY = 0.05;
+const DILUTED_CRISIS_PROBABILITY = 0.2;
 
-/** Where a sentence ends: a full stop, a question or exclamation mark, a semicolon, an ellipsis, a new line, or a capital after a small letter (a new sentence without its full stop). */
-const SENTENCE_END = /[.!?;\n…]+|(?<=[a-zà-ÿ0-9'"»”])\s+(?=[A-ZÀ-Ý][a-zà-ÿ'’])/u;
+/**
+ * Where a sentence ends: a full stop, a question or exclamation mark, a semicolon, an ellipsis, a new
+ * line, or a new sentence started without its full stop ("C'est", "Je", "What" after a small letter;
+ * not any capital: "demain à Paris" is one sentence).
+ */
+const SENTENCE_END = /[.!?;\n…]+|(?<=[a-zà-ÿ0-9'"»”])\s+(?=[A-ZÀ-Ý]['’]|(?:Je|Il|Elle|On|Nous|Vous|Est|Comment|Quand|Pourquoi|Bonjour|Merci|What|When|How|Where|Can|Could|Is|Are|Do|Does|Hello|Hi|Thanks|My|The|I)\s)/u;
 
 /** Fewer words than this (not counting function words, "?" and masked spans) and the nets stay silent. */
 const NET_MIN_WORDS = 3;

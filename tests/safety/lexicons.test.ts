@@ -171,7 +171,7 @@ describe('safety screen: determinism, speed, robustness', () => {
     // The tuning corpus only: a failure here is fixed by reading the lines it shows, which must
     // never be held-out lines (they measure what nobody has read). The rules are the floor that
     // must hold whatever surrounds a danger; the nets read each sentence too, but a net-only line
-    // can still be diluted (18,250 of 18,468 joins hold: tests/safety/HELDOUT.md, fifth session).
+    // can still be diluted (17,994 of 18,468 joins hold: tests/safety/HELDOUT.md, fifth session).
     const tuning = loadCorpus((f) => !f.startsWith('heldout.'));
     const crisis = tuning.filter((l) => l.expect === 'crisis' && screen.explain(l.text).matches.some((m) => m.kind === 'crisis' && m.id !== CRISIS_MODEL_ID)).map((l) => l.text);
     const ordinary = tuning.filter((l) => l.expect === 'none' || l.expect === 'help_info').map((l) => l.text);

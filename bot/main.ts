@@ -39,6 +39,7 @@ import { OffsetClock, systemClock, type Clock } from './clock.js';
 import { describeConfig, loadConfig, type Config } from './config.js';
 import { createLogger, pseudonymise, type Logger } from './log.js';
 import { KeyedSerialiser } from './KeyedSerialiser.js';
+import { ErrorCodes, ExitCodes, MduError } from './errors.js';
 import { BotMetrics, OperationsMiddleware, TurnTracker, operationsRoutes, type LifecyclePhase } from './metrics.js';
 import { MduBot } from './MduBot.js';
 import { CONVERSATION_STATE_PREFIX, PrefixedConversationState } from './PrefixedConversationState.js';
@@ -380,7 +381,8 @@ async function main(): Promise<void> {
     running = await startBot(config, log);
   } catch (error) {
     log.error('startup.failed', error);
-    process.exit(1);
+    // A refusal that a restart will not mend: a code the service manager does not restart on.
+    process.exit(error instanceof MduError && error.code === ErrorCodes.STORE_TOO_LARGE ? ExitCodes.STORE_TOO_LARGE : 1);
   }
   const stop = async (signal: string) => {
     log.info('bot.stopping', { signal });

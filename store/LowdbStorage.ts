@@ -135,7 +135,10 @@ export class LowdbStorage implements DocumentStore {
     private readonly retryWritesEveryMs: number,
   ) {
     this.journalSeq = db.data.journalSeq ?? 0;
-    for (const key in db.data.items) this.index.add(key);
+    for (const key in db.data.items) {
+      this.index.add(key);
+      this.texts.track(key);
+    }
   }
 
   /** Opens (or, where allowed, creates) the store; takes the data directory's lock. */
@@ -250,6 +253,7 @@ export class LowdbStorage implements DocumentStore {
       const text = JSON.stringify(fields);
       const item = writtenItem(String(this.db.data.nextETag++), updatedAt, text);
       this.rememberOnDisk(key);
+      this.texts.beforeChange(key, items[key]);
       items[key] = item;
       this.index.add(key);
       this.texts.set(key, item, text);
@@ -276,6 +280,7 @@ export class LowdbStorage implements DocumentStore {
     for (const key of keys) {
       if (key in this.db.data.items) {
         this.rememberOnDisk(key);
+        this.texts.beforeChange(key, this.db.data.items[key]);
         delete this.db.data.items[key];
         this.index.delete(key);
         this.texts.forget(key);
@@ -376,6 +381,7 @@ export class LowdbStorage implements DocumentStore {
    */
   private rollBack(error: unknown): void {
     for (const [key, item] of this.onDisk) {
+      this.texts.beforeChange(key, this.db.data.items[key]);
       if (item) {
         this.db.data.items[key] = item;
         this.index.add(key);
@@ -492,7 +498,7 @@ interface Bucket {
 interface PendingBucket {
   bucket: Bucket;
   version: number;
-  items: (readonly [string, StoredItem])[];
+  keys: string[];
 }
 
 /** How long a rewrite joins text before it lets other work run. */
@@ -502,8 +508,11 @@ class ItemTexts {
   private static readonly BUCKETS = 1024;
   private readonly texts = new Map<string, { eTag: string; value: string }>();
   private readonly buckets: Bucket[] = Array.from({ length: ItemTexts.BUCKETS }, () => ({ keys: new Set<string>(), text: null, version: 0 }));
-  /** Whether the buckets hold every key of the data (after the first flush; writes and deletes keep them so). */
-  private synced = false;
+  /**
+   * While a rewrite joins its text: the items as they were when it began, of the keys changed
+   * since (undefined: the key did not exist), so that the file holds the store as it was then.
+   */
+  private frozen: Map<string, StoredItem | undefined> | null = null;
   /** Size of the last text `serialize` made. */
   lastSerializedBytes = 0;
 
@@ -539,18 +548,27 @@ class ItemTexts {
    * rewrite is then joined in slices of a few milliseconds, between which turns run.
    */
   serialize(data: StoreFile): Promise<Buffer[]> {
-    if (!this.synced) {
-      // The items read at open, which no write told about: tracked once, then writes and deletes keep the buckets right.
-      for (const bucket of this.buckets) bucket.keys.clear();
-      for (const key of Object.keys(data.items)) this.touch(key, true);
-      this.synced = true;
-    }
     const header = Buffer.from(`{"format":${JSON.stringify(data.format)},"version":${data.version},"nextETag":${data.nextETag},"journalSeq":${data.journalSeq ?? 0},"items":{`);
-    const plan: (Buffer | PendingBucket)[] = this.buckets.map((bucket) => bucket.text ?? { bucket, version: bucket.version, items: [...bucket.keys].map((key) => [key, data.items[key]!] as const) });
-    return this.join(data, header, plan);
+    // Taken now, and cheap: the text of each unchanged bucket, the keys of the others.
+    const plan: (Buffer | PendingBucket)[] = this.buckets.map((bucket) => bucket.text ?? { bucket, version: bucket.version, keys: [...bucket.keys] });
+    const frozen = new Map<string, StoredItem | undefined>();
+    this.frozen = frozen;
+    return this.join(data, header, plan, frozen).finally(() => {
+      if (this.frozen === frozen) this.frozen = null;
+    });
   }
 
-  private async join(data: StoreFile, header: Buffer, plan: (Buffer | PendingBucket)[]): Promise<Buffer[]> {
+  /** A key is about to change (`item`: what it holds now): a rewrite under way keeps that. */
+  beforeChange(key: string, item: StoredItem | undefined): void {
+    if (this.frozen && !this.frozen.has(key)) this.frozen.set(key, item);
+  }
+
+  /** A key read from the store file at open. */
+  track(key: string): void {
+    this.touch(key, true);
+  }
+
+  private async join(data: StoreFile, header: Buffer, plan: (Buffer | PendingBucket)[], frozen: ReadonlyMap<string, StoredItem | undefined>): Promise<Buffer[]> {
     // Encoded once per change of a bucket; a flush hands the pieces to one writev, with no copy here.
     const parts: Buffer[] = [header];
     let sliceStart = performance.now();
@@ -559,14 +577,11 @@ class ItemTexts {
       if (Buffer.isBuffer(entry)) text = entry;
       else {
         const items: string[] = [];
-        for (const [key, item] of entry.items) {
+        for (const key of entry.keys) {
+          const item = frozen.has(key) ? frozen.get(key)! : data.items[key]!;
           const known = this.texts.get(key);
-          let value = known?.eTag === item.eTag ? known.value : undefined;
-          if (value === undefined) {
-            value = JSON.stringify(item.value);
-            // Kept only for the item the store still holds (not one replaced or deleted meanwhile).
-            if (!known && data.items[key] === item) this.texts.set(key, { eTag: item.eTag, value });
-          }
+          // Not kept when made here: the bucket's text is (outside the heap), and that is what the next rewrite reuses.
+          const value = known?.eTag === item.eTag ? known.value : JSON.stringify(item.value);
           items.push(`${JSON.stringify(key)}:${itemText(item, value)}`);
         }
         text = Buffer.from(items.join(','));

@@ -31,7 +31,7 @@ export function createLogger(level: LogLevel = 'info', write: (line: string) => 
     error: (e, err, f) => {
       const details =
         err instanceof Error
-          ? { error: err.name, ...(typeof (err as { code?: unknown }).code === 'string' ? { code: (err as { code: string }).code } : {}), message: err.message, stack: err.stack }
+          ? { error: err.name, ...(typeof (err as { code?: unknown }).code === 'string' ? { code: (err as unknown as { code: string }).code } : {}), message: err.message, stack: err.stack }
           : err === undefined
             ? {}
             : { error: String(err) };

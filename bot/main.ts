@@ -253,7 +253,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     rateCounters: rateCounters?.(() => clock.now().getTime()),
     readiness: () => ({ ready: phase === 'ready' || phase === 'draining', details: { topics: knowledge.topics.length, store: phase === 'starting' ? 'opening' : phase === 'stopped' ? 'closed' : 'open' } }),
     routes: [
-      operationsRoutes({ metrics, phase: () => phase, storeWritable: () => store.writable !== false, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
+      operationsRoutes({ metrics, phase: () => phase, storeWritable: () => store.writable !== false, storeProbe: store.probe && (() => store.probe!(READY_PROBE_TIMEOUT_MS)), details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
       (s) =>
         registerDirectLineRoutes(s, {
           local: directLine,
@@ -329,6 +329,12 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     },
   };
 }
+
+/**
+ * How long `/readyz` waits for the database's `SELECT 1` (PostgreSQL): well under a load
+ * balancer's health-check timeout, far above a healthy answer (~1 ms on the same network).
+ */
+const READY_PROBE_TIMEOUT_MS = 1000;
 
 /** Where the last retention purge is noted, so that of several instances one purges an interval. */
 const RETENTION_KEY = 'ops/retention';

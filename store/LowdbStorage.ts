@@ -69,6 +69,12 @@ export interface DocumentStore extends Storage {
    * failures surface on each statement instead).
    */
   readonly writable?: boolean;
+  /**
+   * Whether the store answers now, for `/readyz`: resolves when it does, rejects with the reason
+   * when it does not within `timeoutMs` (PostgreSQL: `SELECT 1`). A store that has nothing to ask
+   * beyond being open (the embedded store) leaves it out.
+   */
+  probe?(timeoutMs: number): Promise<void>;
 }
 
 export interface LowdbStorageOptions {

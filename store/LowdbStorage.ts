@@ -485,14 +485,6 @@ export class LowdbStorage implements DocumentStore {
   }
 }
 
-/**
- * The JSON text of each item's value, valid while the item's eTag is the one it was made for
- * (every write gives a new eTag). Items read from the file get theirs on first use.
- *
- * For the file, items are spread over buckets by key, and each bucket keeps its joined text until
- * one of its items changes: a flush re-joins only the buckets a change touched, then the buckets.
- * (Items are not in insertion order in the file; nothing depends on that order.)
- */
 /** Items spread by key; `text` is their joined text while none changed (`version` counts changes). */
 interface Bucket {
   keys: Set<string>;
@@ -510,6 +502,14 @@ interface PendingBucket {
 /** How long a rewrite joins text before it lets other work run. */
 const REWRITE_SLICE_MS = 8;
 
+/**
+ * The JSON text of each item's value, valid while the item's eTag is the one it was made for
+ * (every write gives a new eTag). Items read from the file get theirs on first use.
+ *
+ * For the file, items are spread over buckets by key, and each bucket keeps its joined text until
+ * one of its items changes: a flush re-joins only the buckets a change touched, then the buckets.
+ * (Items are not in insertion order in the file; nothing depends on that order.)
+ */
 class ItemTexts {
   private static readonly BUCKETS = 1024;
   private readonly texts = new Map<string, { eTag: string; value: string }>();

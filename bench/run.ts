@@ -10,6 +10,8 @@
  *   BENCH_HANDOFF_VISITORS=10 npm run bench -- handoff   the live handoff with 10 conversations at once (default 50)
  *   BENCH_NODE_OPTIONS="--max-semi-space-size=4" npm run bench -- turns memory   other V8 flags in place of the deployment's (turns.full_deployed, memory.deployed)
  *   BENCH_STORED_CONVERSATIONS=10000 npm run bench -- turns   start-up with that many stored conversations (default 50,000), lowdb and PostgreSQL
+ *   npm run bench -- store             the embedded store at 50,000 and 200,000 conversations: heap per MB, prefix lookup, rewrites and the event loop
+ *   npm run bench -- limits            the bot started on large stores with the deployed heap and 512 MB: runs, or refused (exit 78)
  *
  * `turns` also runs the bot on the PostgreSQL store (`turns.full_postgres`, against a server the
  * bench starts like the tests do: tests/helpers/postgresServer.ts; skipped without Debian's
@@ -22,7 +24,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type AutocannonRequest, type Result } from 'autocannon';
@@ -33,6 +35,7 @@ import { SafetyScreen } from '../safety/SafetyScreen.js';
 import pg from 'pg';
 import { LowdbStorage } from '../store/LowdbStorage.js';
 import { copyToPostgres } from '../store/cli/copyToPostgres.js';
+import { writeLargeStore } from '../tests/helpers/largeStore.js';
 import { freshDatabase, postgresBinaries, postgresServer, POSTGRES_MISSING } from '../tests/helpers/postgresServer.js';
 import { makeTempDir } from '../tests/helpers/tempDir.js';
 import { BENCH_MESSAGES } from './messages.js';
@@ -50,7 +53,8 @@ const PROFILE_DIR = path.join(tmpdir(), 'mdu-bench-profiles');
 /** A Tuesday 15:00 in Paris: the example schedule has a permanence open (handoff scenario). */
 const IN_PERMANENCE = '2026-11-24T15:00:00+01:00';
 
-const figure = (name: string, value: number, unit: string, digits = 1) => console.log(`${name}=${value.toFixed(digits)} ${unit}`);
+/** One figure a line, with the machine's load average (1 min) when it was taken: a busy machine's figures are not comparable. */
+const figure = (name: string, value: number, unit: string, digits = 1) => console.log(`${name}=${value.toFixed(digits)} ${unit} [load ${loadavg()[0]!.toFixed(2)}]`);
 const note = (text: string) => process.stderr.write(`# ${text}\n`);
 
 // ---- processes ---------------------------------------------------------------------------------
@@ -316,6 +320,9 @@ async function benchStoredStartup(): Promise<void> {
     await store.close();
     figure(`startup.stored_${n}.lowdb_store_mb`, statSync(path.join(data.dir, 'store.json')).size / 1048576, 'MB');
     figure(`startup.stored_${n}.lowdb_median_ms`, await medianStartup(data.dir, {}), 'ms (process start to /healthz 200, median of 3)', 0);
+    // With the deployment's heap flags: what a hospital's server does (and whether the store fits them).
+    const deployedFlags = deployedNodeOptions();
+    if (deployedFlags) figure(`startup.stored_${n}.lowdb_deployed_median_ms`, await medianStartup(data.dir, { NODE_OPTIONS: deployedFlags }), `ms, NODE_OPTIONS=${deployedFlags}`, 0);
     if (!postgresBinaries()) {
       note(`startup.stored_${n}.postgres skipped: ${POSTGRES_MISSING}`);
       return;
@@ -809,6 +816,85 @@ async function main(): Promise<void> {
   if (run('memory')) await benchMemory();
   if (run('handoff')) await benchHandoff();
   if (run('webchat')) await benchWebchatPart();
+  // Not in a plain `npm run bench` (several minutes of large files): asked for by name.
+  if (wanted.has('store')) benchStore();
+  if (wanted.has('limits')) await benchLimits();
+}
+
+// ---- the embedded store at size (issue 19) ---------------------------------------------------
+
+/** bench/storeBench.ts in a process of its own per size: the store's heap, lookups and rewrites. */
+function benchStore(): void {
+  for (const n of [50_000, 200_000]) {
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/storeBench.ts', String(n)], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
+    if (child.status !== 0) throw new Error(`bench/storeBench.ts ${n} failed: ${child.stderr}`);
+    const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+    const p = `store.stored_${n}`;
+    figure(`${p}.file_mb`, r.fileMb!, 'MB');
+    figure(`${p}.open_ms`, r.openMs!, 'ms (read, parse, validate, index)', 0);
+    figure(`${p}.heap_held_per_file_mb`, r.heldMbPerFileMb!, 'MB of heap per MB of file, once open', 2);
+    figure(`${p}.heap_open_peak_per_file_mb`, r.openPeakMbPerFileMb!, 'MB of heap per MB of file, at the peak of opening', 2);
+    figure(`${p}.session_lookup_us`, r.sessionLookupUs!, 'µs for keys("handoff/session/"): the duty check', 2);
+    figure(`${p}.first_rewrite_ms`, r.firstRewriteMs!, 'ms, the first rewrite after open (every item\'s text made)', 0);
+    figure(`${p}.first_rewrite_max_loop_block_ms`, r.firstRewriteMaxLoopBlockMs!, 'ms, longest event-loop wait meanwhile', 0);
+    figure(`${p}.later_rewrite_ms`, r.laterRewriteMs!, 'ms, a later rewrite (one item changed)', 0);
+    figure(`${p}.later_rewrite_max_loop_block_ms`, r.laterRewriteMaxLoopBlockMs!, 'ms, longest event-loop wait meanwhile', 0);
+  }
+}
+
+/**
+ * The production bot started on stores of N conversations with a heap flag: `ran` (healthz 200,
+ * a turn answered, a clean stop), `refused` (exit 78, MDU-015) or `oom` (V8 aborted).
+ */
+async function benchLimits(): Promise<void> {
+  const deployedHeap = /--max-old-space-size=(\d+)/.exec(deployedNodeOptions())?.[1] ?? '192';
+  const plan: [string, number[]][] = [
+    [deployedHeap, [50_000, 80_000, 90_000, 110_000]],
+    ['512', [200_000, 215_000, 230_000]],
+  ];
+  for (const [heap, sizes] of plan) {
+    for (const n of sizes) {
+      const data = makeTempDir('mdu-bench-limits-');
+      try {
+        const fileMb = statSync(writeLargeStore(data.dir, n)).size / 1048576;
+        const outcome = await startOn(data.dir, `--max-old-space-size=${heap} --max-semi-space-size=8`);
+        note(`limits: heap ${heap} MB, ${n} conversations (${fileMb.toFixed(1)} MB): ${outcome.result}${outcome.startMs ? ` in ${outcome.startMs.toFixed(0)} ms` : ''}`);
+        figure(`limits.heap_${heap}.stored_${n}`, outcome.result === 'ran' ? 1 : 0, `(1 ran, 0 not: ${outcome.result}; ${fileMb.toFixed(1)} MB of store${outcome.startMs ? `, start-up ${outcome.startMs.toFixed(0)} ms` : ''})`, 0);
+      } finally {
+        data.cleanup();
+      }
+    }
+  }
+}
+
+async function startOn(dataDir: string, nodeOptions: string): Promise<{ result: 'ran' | 'refused' | 'oom' | 'failed'; startMs?: number }> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['dist/bot/main.js'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...botEnv(dataDir, { PORT: String(port), LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions }) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d.slice(-4000)));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  let up = false;
+  while (child.exitCode === null && child.signalCode === null && performance.now() - t0 < 300_000) {
+    up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+    if (up) break;
+    await sleep(50);
+  }
+  const startMs = performance.now() - t0;
+  if (!up) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    const code = await exited;
+    return { result: code === 78 ? 'refused' : /heap out of memory|Allocation failed/.test(err) ? 'oom' : 'failed' };
+  }
+  const reply = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'message', id: 'limits-1', text: 'Comment obtenir mon dossier médical ?', locale: 'fr-FR', channelId: 'webchat', deliveryMode: 'expectReplies', serviceUrl: `http://127.0.0.1:${port}`, conversation: { id: 'limits-conversation' }, from: { id: 'visitor-limits', role: 'user' }, recipient: { id: 'mdu-bot', role: 'bot' } }),
+  }).catch(() => undefined);
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (reply?.status === 200 && code === 0) return { result: 'ran', startMs };
+  return { result: /heap out of memory|Allocation failed/.test(err) ? 'oom' : 'failed', startMs };
 }
 
 /** The website chat in Chromium (bench/webchatBench.ts): a fresh store with one volunteer, in a permanence. */

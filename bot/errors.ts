@@ -17,8 +17,19 @@ export const ErrorCodes = {
   STORE_WRITE_FAILED: 'MDU-012',
   STORE_SCHEMA: 'MDU-013',
   STORE_UNAVAILABLE: 'MDU-014',
+  STORE_TOO_LARGE: 'MDU-015',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/**
+ * Exit codes of the bot beyond 0 (stopped) and 1 (any other failure to start or stop): each one a
+ * refusal that starting again will not mend, which the service manager is told not to restart on
+ * (`RestartPreventExitStatus=` in deployment/systemd/mdu-front-desk.service).
+ */
+export const ExitCodes = {
+  /** EX_CONFIG (sysexits.h): the embedded store is too large for the heap (MDU-015). */
+  STORE_TOO_LARGE: 78,
+} as const;
 
 export class MduError extends Error {
   constructor(

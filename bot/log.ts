@@ -30,7 +30,11 @@ export function createLogger(level: LogLevel = 'info', write: (line: string) => 
     warn: (e, f) => emit('warn', e, f),
     error: (e, err, f) => {
       const details =
-        err instanceof Error ? { error: err.name, message: err.message, stack: err.stack } : err === undefined ? {} : { error: String(err) };
+        err instanceof Error
+          ? { error: err.name, ...(typeof (err as { code?: unknown }).code === 'string' ? { code: (err as unknown as { code: string }).code } : {}), message: err.message, stack: err.stack }
+          : err === undefined
+            ? {}
+            : { error: String(err) };
       emit('error', e, { ...details, ...f });
     },
   };

@@ -39,6 +39,7 @@ import { OffsetClock, systemClock, type Clock } from './clock.js';
 import { describeConfig, loadConfig, type Config } from './config.js';
 import { createLogger, pseudonymise, type Logger } from './log.js';
 import { KeyedSerialiser } from './KeyedSerialiser.js';
+import { ErrorCodes, ExitCodes, MduError } from './errors.js';
 import { BotMetrics, OperationsMiddleware, TurnTracker, operationsRoutes, type LifecyclePhase } from './metrics.js';
 import { MduBot } from './MduBot.js';
 import { CONVERSATION_STATE_PREFIX, PrefixedConversationState } from './PrefixedConversationState.js';
@@ -252,7 +253,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     rateCounters: rateCounters?.(() => clock.now().getTime()),
     readiness: () => ({ ready: phase === 'ready' || phase === 'draining', details: { topics: knowledge.topics.length, store: phase === 'starting' ? 'opening' : phase === 'stopped' ? 'closed' : 'open' } }),
     routes: [
-      operationsRoutes({ metrics, phase: () => phase, storeWritable: () => store.writable !== false, details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
+      operationsRoutes({ metrics, phase: () => phase, storeWritable: () => store.writable !== false, storeProbe: store.probe && (() => store.probe!(READY_PROBE_TIMEOUT_MS)), details: () => ({ topics: knowledge.topics.length, turnsInFlight: turns.inFlight }), metricsToken: config.METRICS_TOKEN || undefined, requests: turns }),
       (s) =>
         registerDirectLineRoutes(s, {
           local: directLine,
@@ -329,6 +330,12 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   };
 }
 
+/**
+ * How long `/readyz` waits for the database's `SELECT 1` (PostgreSQL): well under a load
+ * balancer's health-check timeout, far above a healthy answer (~1 ms on the same network).
+ */
+const READY_PROBE_TIMEOUT_MS = 1000;
+
 /** Where the last retention purge is noted, so that of several instances one purges an interval. */
 const RETENTION_KEY = 'ops/retention';
 
@@ -380,7 +387,8 @@ async function main(): Promise<void> {
     running = await startBot(config, log);
   } catch (error) {
     log.error('startup.failed', error);
-    process.exit(1);
+    // A refusal that a restart will not mend: a code the service manager does not restart on.
+    process.exit(error instanceof MduError && error.code === ErrorCodes.STORE_TOO_LARGE ? ExitCodes.STORE_TOO_LARGE : 1);
   }
   const stop = async (signal: string) => {
     log.info('bot.stopping', { signal });

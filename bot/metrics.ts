@@ -280,6 +280,11 @@ export interface OperationsRouteDeps {
   phase: () => LifecyclePhase;
   /** Whether the store can write now: `/readyz` answers 503 while it cannot (a full disk). */
   storeWritable?: () => boolean;
+  /**
+   * Asks the store whether it answers (PostgreSQL: `SELECT 1` with a short timeout): `/readyz`
+   * answers 503 with the reason when it does not. Absent: open is ready (the embedded store).
+   */
+  storeProbe?: () => Promise<void>;
   /** Details `/readyz` shows (counts and states only). */
   details?: () => Record<string, string | number | boolean>;
   /** `METRICS_TOKEN`: when set, `/metrics` needs `Authorization: Bearer <token>`. */
@@ -321,9 +326,19 @@ export function operationsRoutes(deps: OperationsRouteDeps): (server: restify.Se
     server.get('/readyz', async (_req: Request, res: Response) => {
       const phase = deps.phase();
       const writable = deps.storeWritable?.() ?? true;
+      let store = writable ? 'writable' : 'not_writable';
+      let reason: string | undefined;
+      if (phase === 'ready' && writable && deps.storeProbe) {
+        try {
+          await deps.storeProbe();
+        } catch (error) {
+          store = 'unreachable';
+          reason = error instanceof Error ? error.message : String(error);
+        }
+      }
       res.header('Cache-Control', 'no-store');
-      res.status(phase === 'ready' && writable ? 200 : 503);
-      res.json({ status: phase, store: writable ? 'writable' : 'not_writable', ...(deps.details?.() ?? {}) });
+      res.status(phase === 'ready' && store === 'writable' ? 200 : 503);
+      res.json({ status: phase, store, ...(reason ? { reason } : {}), ...(deps.details?.() ?? {}) });
     });
 
     server.get('/metrics', async (req: Request, res: Response) => {

@@ -7,6 +7,7 @@ import { DIRECT_LINE_CONVERSATION_PREFIX } from '../directline/DirectLineConvers
 import { SESSION_PREFIX } from '../handoff/ConsoleSessions.js';
 import { HANDOFF_CONVERSATION_PREFIX } from '../handoff/HandoffQueue.js';
 import { LowdbStorage, type DocumentStore } from '../store/LowdbStorage.js';
+import { assertStoreFitsHeap } from '../store/StoreHeapBudget.js';
 import { LocalCoordination, type StoreCoordination } from '../store/StoreCoordination.js';
 import type { Config } from './config.js';
 import type { RateCounterFactory } from './rateLimit.js';
@@ -27,6 +28,8 @@ export interface OpenedStore {
  */
 export async function openStore(config: Config, now: () => Date = () => new Date(), options: { listen?: boolean } = {}): Promise<OpenedStore> {
   if (!config.DATABASE_URL) {
+    // Refused before it is read: a store larger than the heap would abort start-up out of memory, again and again.
+    await assertStoreFitsHeap(config.dataDir);
     return { store: await LowdbStorage.open({ dataDir: config.dataDir, createIfMissing: !config.production, now }), coordination: new LocalCoordination(), kind: 'lowdb' };
   }
   // Loaded only when asked for: the embedded store's start-up does not pay for the PostgreSQL driver.

@@ -20,13 +20,14 @@ export class CorruptFileError extends Error {
 export class DurableJsonFile<T> implements Adapter<T> {
   /**
    * @param serialize how data becomes the file's text: one string, or UTF-8 pieces written in
-   *   order; `JSON.stringify` unless given (the store passes one that reuses the encoded text of
+   *   order (or a promise of them, for text made in slices: what it holds must be taken at the
+   *   call); `JSON.stringify` unless given (the store passes one that reuses the encoded text of
    *   unchanged items, see `LowdbStorage`).
    */
   constructor(
     readonly file: string,
     private readonly validate: (raw: unknown) => T,
-    private readonly serialize: (data: T) => string | readonly Buffer[] = (data) => JSON.stringify(data),
+    private readonly serialize: (data: T) => string | readonly Buffer[] | Promise<readonly Buffer[]> = (data) => JSON.stringify(data),
   ) {}
 
   get backupFile(): string {
@@ -71,7 +72,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   private async writeFile(data: T, replaceBackup: boolean): Promise<void> {
     const dir = path.dirname(this.file);
     const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.tmp`);
-    const text = this.serialize(data);
+    // Called before anything is awaited: the file holds the data as it is now.
+    const text = await this.serialize(data);
     try {
       const handle = await fs.open(tmp, 'w', 0o600);
       try {

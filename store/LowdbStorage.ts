@@ -9,16 +9,21 @@
  * each caller's promise resolves once the flush holding its change is on disk. A flush appends the
  * items it changed to the journal (`StoreJournal`, one line, fdatasync); the store file itself is
  * rewritten (temporary file, fsync, rename, fsync of the folder, `.bak`) and the journal emptied
- * when the journal has grown to the size of the store file, a minute after the first line since
- * the last rewrite (so a copy of the store file, a backup, is never more than that behind), when
- * a flush deletes something (so that erased and purged data leave the disk at once, old versions
- * in the journal included), at `flush()`, at `close()`, and at `open()` when a journal is left (a
- * crash): the store file holds everything whenever the bot is stopped. A rewrite after a deletion
- * also makes the last good copy (`.bak`) the new version, so no file keeps what was removed.
+ * only when the journal has grown to the size of the store file (never on a timer: a store that
+ * does not grow is not written again), when a flush deletes something (so that erased and purged
+ * data leave the disk at once, old versions in the journal included), at `flush()`, at `close()`,
+ * and at `open()` when a journal is left (a crash): the store file holds everything whenever the
+ * bot is stopped. A rewrite after a deletion also makes the last good copy (`.bak`) the new
+ * version, so no file keeps what was removed. A backup copies the journal, then the store file
+ * (deployment/README.md §6).
  *
  * Each item's JSON text is kept beside it (`ItemTexts`): a read is a `JSON.parse` of it (the copy
  * botbuilder's MemoryStorage gives too), a journal line is made of the changed items' texts, and
- * a rewrite re-joins only the groups of items that changed since the last one.
+ * a rewrite re-joins only the groups of items that changed since the last one, in slices that
+ * give the event loop back every few milliseconds (turns go on while a large store is written).
+ *
+ * Keys are indexed by prefix (`KeyIndex`): `keys(prefix)` and `purge(prefix)` read that prefix's
+ * keys only, so the handoff desk's duty check (every 2 s) costs the same at any store size.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +33,7 @@ import { z } from 'zod';
 import { ErrorCodes, MduError } from '../bot/errors.js';
 import { DataDirectoryLock } from './DataDirectoryLock.js';
 import { CorruptFileError, DurableJsonFile } from './DurableJsonFile.js';
+import { KeyIndex } from './KeyIndex.js';
 import { StoredItem, StoreJournal, type JournalLine } from './StoreJournal.js';
 
 const StoreFile = z.object({
@@ -63,6 +69,12 @@ export interface DocumentStore extends Storage {
    * failures surface on each statement instead).
    */
   readonly writable?: boolean;
+  /**
+   * Whether the store answers now, for `/readyz`: resolves when it does, rejects with the reason
+   * when it does not within `timeoutMs` (PostgreSQL: `SELECT 1`). A store that has nothing to ask
+   * beyond being open (the embedded store) leaves it out.
+   */
+  probe?(timeoutMs: number): Promise<void>;
 }
 
 export interface LowdbStorageOptions {
@@ -74,8 +86,6 @@ export interface LowdbStorageOptions {
   fileName?: string;
   /** The journal is folded into the store file once it is larger than this and than the store file. Default 1 MiB. */
   journalMinBytes?: number;
-  /** And at the latest this long after its first line. Default one minute. */
-  rewriteAfterMs?: number;
   /** While the store cannot write (a full disk), how often it tries again on its own. Default 2 s. */
   retryWritesEveryMs?: number;
 }
@@ -115,8 +125,10 @@ export class LowdbStorage implements DocumentStore {
   private deletions = 0;
   /** `deletions` as it was when the last rewrite that replaced the last good copy began. */
   private scrubbed = 0;
-  /** The rewrite that bounds how far the store file is behind the journal. */
-  private rewriteTimer: NodeJS.Timeout | undefined;
+  /** Every key, by prefix (`keys`, `purge`). */
+  private readonly index = new KeyIndex();
+  /** Rewrites of the store file since open (figures and tests: a store that does not grow is not rewritten). */
+  private rewriteCount = 0;
 
   private constructor(
     private readonly db: Low<StoreFile>,
@@ -126,10 +138,13 @@ export class LowdbStorage implements DocumentStore {
     private readonly texts: ItemTexts,
     private readonly journal: StoreJournal,
     private readonly journalMinBytes: number,
-    private readonly rewriteAfterMs: number,
     private readonly retryWritesEveryMs: number,
   ) {
     this.journalSeq = db.data.journalSeq ?? 0;
+    for (const key in db.data.items) {
+      this.index.add(key);
+      this.texts.track(key);
+    }
   }
 
   /** Opens (or, where allowed, creates) the store; takes the data directory's lock. */
@@ -176,7 +191,7 @@ export class LowdbStorage implements DocumentStore {
       if (existing) db.data = existing;
       for (const line of lines) applyLine(db.data, line);
       const journal = await StoreJournal.open(journalFile);
-      const storage = new LowdbStorage(db, adapter, lock, options.now ?? (() => new Date()), texts, journal, options.journalMinBytes ?? 1024 * 1024, options.rewriteAfterMs ?? 60_000, options.retryWritesEveryMs ?? 2000);
+      const storage = new LowdbStorage(db, adapter, lock, options.now ?? (() => new Date()), texts, journal, options.journalMinBytes ?? 1024 * 1024, options.retryWritesEveryMs ?? 2000);
       storage.fileBytes = (await fs.stat(file).catch(() => null))?.size ?? 0;
       // A new store, or a journal left by a crash (perhaps ending in a cut line): the store file takes it all, the journal starts empty.
       if (existing === null || journal.size > 0) await storage.rewrite();
@@ -244,7 +259,9 @@ export class LowdbStorage implements DocumentStore {
       const text = JSON.stringify(fields);
       const item = writtenItem(String(this.db.data.nextETag++), updatedAt, text);
       this.rememberOnDisk(key);
+      this.texts.beforeChange(key, items[key]);
       items[key] = item;
+      this.index.add(key);
       this.texts.set(key, item, text);
       this.changes.set(key, 'set');
     }
@@ -269,7 +286,9 @@ export class LowdbStorage implements DocumentStore {
     for (const key of keys) {
       if (key in this.db.data.items) {
         this.rememberOnDisk(key);
+        this.texts.beforeChange(key, this.db.data.items[key]);
         delete this.db.data.items[key];
+        this.index.delete(key);
         this.texts.forget(key);
         this.changes.set(key, 'delete');
         changed = true;
@@ -285,16 +304,25 @@ export class LowdbStorage implements DocumentStore {
   }
 
   async keys(prefix: string): Promise<string[]> {
-    return Object.keys(this.db.data.items).filter((k) => k.startsWith(prefix));
+    return this.index.keys(prefix);
   }
 
   async purge(prefix: string, before: Date): Promise<number> {
     const limit = before.toISOString();
-    const stale = Object.entries(this.db.data.items)
-      .filter(([key, item]) => key.startsWith(prefix) && item.updatedAt < limit)
-      .map(([key]) => key);
+    const items = this.db.data.items;
+    const stale = this.index.keys(prefix).filter((key) => items[key]!.updatedAt < limit);
     await this.delete(stale);
     return stale.length;
+  }
+
+  /** How many keys `keys` and `purge` have gone through since open: what a prefix lookup costs. */
+  get keysExamined(): number {
+    return this.index.examined;
+  }
+
+  /** How many times the store file was rewritten since open. */
+  get rewrites(): number {
+    return this.rewriteCount;
   }
 
   /** Resolves when every write so far is in the store file itself (the journal folded in and emptied). */
@@ -320,7 +348,6 @@ export class LowdbStorage implements DocumentStore {
     // Closed even if the last flush failed (a full disk): what is on disk is what it rolled back to.
     this.closed = true;
     clearTimeout(this.retryTimer);
-    clearTimeout(this.rewriteTimer);
     await this.journal.close();
     await this.lock.release();
     if (failure !== undefined) throw failure;
@@ -360,8 +387,14 @@ export class LowdbStorage implements DocumentStore {
    */
   private rollBack(error: unknown): void {
     for (const [key, item] of this.onDisk) {
-      if (item) this.db.data.items[key] = item;
-      else delete this.db.data.items[key];
+      this.texts.beforeChange(key, this.db.data.items[key]);
+      if (item) {
+        this.db.data.items[key] = item;
+        this.index.add(key);
+      } else {
+        delete this.db.data.items[key];
+        this.index.delete(key);
+      }
       this.texts.reset(key, item !== undefined);
     }
     this.onDisk = new Map();
@@ -421,11 +454,6 @@ export class LowdbStorage implements DocumentStore {
         // The line is made now, from the items as they are: those are what reaches the disk.
         const written = new Map([...changes.keys()].map((key) => [key, this.db.data.items[key]]));
         await this.journal.append(this.texts.journalLine(seq, this.db.data, changes));
-        this.rewriteTimer ??= setTimeout(() => {
-          this.rewriteTimer = undefined;
-          // A failure stays for the next flush, which rewrites again (see below).
-          if (!this.closed) void this.flush().catch(() => undefined);
-        }, this.rewriteAfterMs).unref();
         return written;
       } catch {
         // A failed or short append may have left part of a line: the store file takes everything instead.
@@ -436,10 +464,9 @@ export class LowdbStorage implements DocumentStore {
 
   /** The store file takes everything, then the journal starts afresh (its lines are in the file: `journalSeq`). */
   private async rewrite(): Promise<Map<string, StoredItem | undefined>> {
-    clearTimeout(this.rewriteTimer);
-    this.rewriteTimer = undefined;
+    this.rewriteCount++;
     this.db.data.journalSeq = this.journalSeq;
-    // The file's text is made at once when the write starts (before its first await): every item as it is now.
+    // What the file holds is taken when the write starts (before its first await): every item as it is now.
     const written = new Map([...this.onDisk.keys()].map((key) => [key, this.db.data.items[key]]));
     // Counted, not flagged: a deletion made while this rewrite runs needs the next one to scrub too;
     // a failed rewrite leaves the count for the next one.
@@ -458,6 +485,23 @@ export class LowdbStorage implements DocumentStore {
   }
 }
 
+/** Items spread by key; `text` is their joined text while none changed (`version` counts changes). */
+interface Bucket {
+  keys: Set<string>;
+  text: Buffer | null;
+  version: number;
+}
+
+/** A bucket to join for a rewrite: its items as they were when the rewrite began. */
+interface PendingBucket {
+  bucket: Bucket;
+  version: number;
+  keys: string[];
+}
+
+/** How long a rewrite joins text before it lets other work run. */
+const REWRITE_SLICE_MS = 8;
+
 /**
  * The JSON text of each item's value, valid while the item's eTag is the one it was made for
  * (every write gives a new eTag). Items read from the file get theirs on first use.
@@ -469,9 +513,12 @@ export class LowdbStorage implements DocumentStore {
 class ItemTexts {
   private static readonly BUCKETS = 1024;
   private readonly texts = new Map<string, { eTag: string; value: string }>();
-  private readonly buckets = Array.from({ length: ItemTexts.BUCKETS }, () => ({ keys: new Set<string>(), text: null as Buffer | null }));
-  /** Whether the buckets hold every key of the data (after the first flush; writes and deletes keep them so). */
-  private synced = false;
+  private readonly buckets: Bucket[] = Array.from({ length: ItemTexts.BUCKETS }, () => ({ keys: new Set<string>(), text: null, version: 0 }));
+  /**
+   * While a rewrite joins its text: the items as they were when it began, of the keys changed
+   * since (undefined: the key did not exist), so that the file holds the store as it was then.
+   */
+  private frozen: Map<string, StoredItem | undefined> | null = null;
   /** Size of the last text `serialize` made. */
   lastSerializedBytes = 0;
 
@@ -500,30 +547,59 @@ class ItemTexts {
     this.touch(key, present);
   }
 
-  /** The file's text, as UTF-8 pieces to write in order: the same data as `JSON.stringify(data)`. */
-  serialize(data: StoreFile): Buffer[] {
-    if (!this.synced) {
-      // The items read at open, which no write told about: tracked once, then writes and deletes keep the buckets right.
-      for (const bucket of this.buckets) bucket.keys.clear();
-      for (const key of Object.keys(data.items)) this.touch(key, true);
-      this.synced = true;
-    }
+  /**
+   * The file's text, as UTF-8 pieces to write in order: the same data as `JSON.stringify(data)`.
+   * What it holds is taken at the call, before anything is awaited (every item as it is then:
+   * writes replace items, never change them); the text of the groups changed since the last
+   * rewrite is then joined in slices of a few milliseconds, between which turns run.
+   */
+  serialize(data: StoreFile): Promise<Buffer[]> {
+    const header = Buffer.from(`{"format":${JSON.stringify(data.format)},"version":${data.version},"nextETag":${data.nextETag},"journalSeq":${data.journalSeq ?? 0},"items":{`);
+    // Taken now, and cheap: the text of each unchanged bucket, the keys of the others.
+    const plan: (Buffer | PendingBucket)[] = this.buckets.map((bucket) => bucket.text ?? { bucket, version: bucket.version, keys: [...bucket.keys] });
+    const frozen = new Map<string, StoredItem | undefined>();
+    this.frozen = frozen;
+    return this.join(data, header, plan, frozen).finally(() => {
+      if (this.frozen === frozen) this.frozen = null;
+    });
+  }
+
+  /** A key is about to change (`item`: what it holds now): a rewrite under way keeps that. */
+  beforeChange(key: string, item: StoredItem | undefined): void {
+    if (this.frozen && !this.frozen.has(key)) this.frozen.set(key, item);
+  }
+
+  /** A key read from the store file at open. */
+  track(key: string): void {
+    this.touch(key, true);
+  }
+
+  private async join(data: StoreFile, header: Buffer, plan: (Buffer | PendingBucket)[], frozen: ReadonlyMap<string, StoredItem | undefined>): Promise<Buffer[]> {
     // Encoded once per change of a bucket; a flush hands the pieces to one writev, with no copy here.
-    const parts: Buffer[] = [
-      Buffer.from(`{"format":${JSON.stringify(data.format)},"version":${data.version},"nextETag":${data.nextETag},"journalSeq":${data.journalSeq ?? 0},"items":{`),
-    ];
-    for (const bucket of this.buckets) {
-      if (bucket.text === null) {
+    const parts: Buffer[] = [header];
+    let sliceStart = performance.now();
+    for (const entry of plan) {
+      let text: Buffer;
+      if (Buffer.isBuffer(entry)) text = entry;
+      else {
         const items: string[] = [];
-        for (const key of bucket.keys) {
-          const item = data.items[key]!;
-          items.push(`${JSON.stringify(key)}:${itemText(item, this.of(key, item).value)}`);
+        for (const key of entry.keys) {
+          const item = frozen.has(key) ? frozen.get(key)! : data.items[key]!;
+          const known = this.texts.get(key);
+          // Not kept when made here: the bucket's text is (outside the heap), and that is what the next rewrite reuses.
+          const value = known?.eTag === item.eTag ? known.value : JSON.stringify(item.value);
+          items.push(`${JSON.stringify(key)}:${itemText(item, value)}`);
         }
-        bucket.text = Buffer.from(items.join(','));
+        text = Buffer.from(items.join(','));
+        if (entry.bucket.version === entry.version) entry.bucket.text = text;
+        if (performance.now() - sliceStart > REWRITE_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
       }
-      if (bucket.text.length === 0) continue;
+      if (text.length === 0) continue;
       if (parts.length > 1) parts.push(COMMA);
-      parts.push(bucket.text);
+      parts.push(text);
     }
     parts.push(CLOSE);
     this.lastSerializedBytes = parts.reduce((n, b) => n + b.length, 0);
@@ -547,6 +623,7 @@ class ItemTexts {
     if (present) bucket.keys.add(key);
     else bucket.keys.delete(key);
     bucket.text = null;
+    bucket.version++;
   }
 }
 

@@ -54,6 +54,8 @@ export class PostgresStorage implements DocumentStore, StoreCoordination {
   private listener: pg.Client | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The `probe` under way. */
+  private probing: Promise<void> | undefined;
 
   private constructor(
     readonly pool: Pool,
@@ -183,6 +185,31 @@ export class PostgresStorage implements DocumentStore, StoreCoordination {
 
   /** Every write is committed when it resolves: nothing waits. */
   async flush(): Promise<void> {}
+
+  /**
+   * `SELECT 1` within `timeoutMs` (`/readyz`). One probe at a time: a readiness poll while the
+   * server hangs joins the probe under way instead of taking another connection from the pool.
+   */
+  probe(timeoutMs: number): Promise<void> {
+    this.probing ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`PostgreSQL did not answer SELECT 1 within ${timeoutMs} ms`)), timeoutMs);
+      });
+      const query = this.pool.query('SELECT 1');
+      // Answered after the timeout (or failed then): nobody waits for it any more.
+      query.catch(() => undefined);
+      try {
+        await Promise.race([query, timeout]);
+      } catch (error) {
+        throw new Error(error instanceof Error && error.message.startsWith('PostgreSQL did not answer') ? error.message : `PostgreSQL: ${describePgError(error).slice(0, 200)}`, { cause: error });
+      } finally {
+        clearTimeout(timer);
+        this.probing = undefined;
+      }
+    })();
+    return this.probing;
+  }
 
   async close(): Promise<void> {
     if (this.closed) return;

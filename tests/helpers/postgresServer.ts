@@ -30,7 +30,11 @@ export interface PostgresServer {
   socketDir: string;
   /** A URL of database `name` on this server. */
   url(name: string): string;
+  /** Stops the server and removes its folder. */
   stop(): void;
+  /** Stops the server, keeping its data (`resume` starts it again): an outage, for the tests of one. */
+  pause(): void;
+  resume(): void;
 }
 
 let running: PostgresServer | undefined;
@@ -38,6 +42,25 @@ let running: PostgresServer | undefined;
 /** The run's server, started on first call. */
 export function postgresServer(): PostgresServer {
   if (running) return running;
+  const server = startPostgresServer();
+  const stop = server.stop;
+  server.stop = () => {
+    try {
+      stop();
+    } finally {
+      running = undefined;
+    }
+  };
+  running = server;
+  process.once('exit', () => running?.stop());
+  return server;
+}
+
+/**
+ * A server of the caller's own, apart from the run's (which the other tests share): for a test
+ * that stops it (`pause`) and starts it again. The caller stops it; so does the process's exit.
+ */
+export function startPostgresServer(): PostgresServer {
   const bin = postgresBinaries();
   if (!bin) throw new Error(POSTGRES_MISSING);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mdu-pg-'));
@@ -56,21 +79,32 @@ export function postgresServer(): PostgresServer {
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
   // Durability is PostgreSQL's business, not these tests': fsync off keeps a shared 2-core machine usable.
   const options = `-k ${dir} -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', '-t', '120', 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', '-t', '120', 'start']);
+  start();
+  let up = true;
+  let removed = false;
   const server: PostgresServer = {
     socketDir: dir,
     url: (name) => `postgresql://postgres@localhost/${name}?host=${encodeURIComponent(dir)}`,
     stop() {
+      if (removed) return;
+      removed = true;
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', '-t', '60', 'stop']);
+        if (up) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', '-t', '60', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
-        running = undefined;
       }
     },
+    pause() {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', '-t', '60', 'stop']);
+      up = false;
+    },
+    resume() {
+      start();
+      up = true;
+    },
   };
-  running = server;
-  process.once('exit', () => running?.stop());
+  process.once('exit', () => server.stop());
   return server;
 }
 

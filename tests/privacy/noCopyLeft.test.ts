@@ -46,7 +46,7 @@ describe('privacy: an erasure or a purge leaves no copy in the data directory (i
       return visitor.waitFor((a) => a.type === 'message' && intent(a) !== 'welcome', 15_000, mark);
     };
     expect(intent(await said(`Comment obtenir mon dossier médical ? ${CANARY}`))).to.equal('answer');
-    // The store file is rewritten as it is over a day (a minute after a write, at each deletion...):
+    // The store file is rewritten as it is over a day (when the journal outgrows it, at each deletion...):
     // its last good copy and the journal hold the words too.
     await bot.store.flush();
     expect(intent(await said(`Je voudrais consulter mon dossier médical ${CANARY}-1`))).to.equal('answer');

@@ -118,20 +118,59 @@ describe('store journal', function () {
     await reopened.close();
   });
 
-  it('folds the journal into the store file once it outgrows it, and a minute (here: 50 ms) after its first line', async () => {
+  it('folds the journal into the store file once it outgrows it, and never on a timer', async () => {
     const bySize = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: true, journalMinBytes: 2000 });
     for (let i = 0; i < 40; i++) await bySize.write({ [`k/${i}`]: { padding: 'x'.repeat(100) } });
     expect(statSync(path.join(tmp.dir, JOURNAL)).size).to.be.lessThan(2000 + 200);
     expect(Object.keys((JSON.parse(readFileSync(path.join(tmp.dir, FILE), 'utf8')) as { items: object }).items).length).to.be.greaterThan(10);
     await bySize.close();
 
-    const byTime = await LowdbStorage.open({ dataDir: crashed.dir, createIfMissing: true, rewriteAfterMs: 50 });
-    await byTime.write({ t: { v: 1 } });
+    // A store that does not grow is not written again: a write stays in the journal, however long the bot runs.
+    const idle = await LowdbStorage.open({ dataDir: crashed.dir, createIfMissing: true });
+    const rewritesAtOpen = idle.rewrites;
+    const fileBefore = readFileSync(path.join(crashed.dir, FILE), 'utf8');
+    const inode = statSync(path.join(crashed.dir, FILE)).ino;
+    await idle.write({ t: { v: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(idle.rewrites).to.equal(rewritesAtOpen);
+    expect(statSync(path.join(crashed.dir, FILE)).ino).to.equal(inode);
+    expect(readFileSync(path.join(crashed.dir, FILE), 'utf8')).to.equal(fileBefore);
     expect(statSync(path.join(crashed.dir, JOURNAL)).size).to.be.greaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Stopping folds it in.
+    await idle.close();
     expect(statSync(path.join(crashed.dir, JOURNAL)).size).to.equal(0);
     expect((JSON.parse(readFileSync(path.join(crashed.dir, FILE), 'utf8')) as { items: Record<string, unknown> }).items.t).to.not.equal(undefined);
-    await byTime.close();
+  });
+
+  it('a rewrite made in slices holds the store as it was when it began; writes and deletes made meanwhile follow it, nothing lost', async () => {
+    const store = await LowdbStorage.open({ dataDir: tmp.dir, createIfMissing: true });
+    const many: Record<string, { v: number; padding: string }> = {};
+    for (let i = 0; i < 20_000; i++) many[`state/conversation/webchat/c${i}`] = { v: i, padding: 'x'.repeat(40) };
+    await store.write(many);
+    // The first rewrite after these writes joins every bucket: long enough for other work to come in between.
+    const rewriting = store.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    const meanwhile = [
+      store.write({ 'state/conversation/webchat/c1': { v: -1 }, 'state/conversation/webchat/new': { v: 'new' } }),
+      store.delete(['state/conversation/webchat/c2', 'state/conversation/webchat/c19999']),
+      store.write({ 'state/conversation/webchat/c3': { v: -3 } }),
+    ];
+    await rewriting;
+    await Promise.all(meanwhile);
+    crashCopy(tmp.dir, crashed.dir);
+    await store.close();
+    const reopened = await LowdbStorage.open({ dataDir: crashed.dir, createIfMissing: false });
+    try {
+      expect(await valueOf(reopened, 'state/conversation/webchat/c1')).to.deep.equal({ v: -1 });
+      expect(await valueOf(reopened, 'state/conversation/webchat/new')).to.deep.equal({ v: 'new' });
+      expect(await valueOf(reopened, 'state/conversation/webchat/c2')).to.equal(undefined);
+      expect(await valueOf(reopened, 'state/conversation/webchat/c19999')).to.equal(undefined);
+      expect(await valueOf(reopened, 'state/conversation/webchat/c3')).to.deep.equal({ v: -3 });
+      expect(await valueOf(reopened, 'state/conversation/webchat/c4')).to.deep.equal({ v: 4, padding: 'x'.repeat(40) });
+      expect(await reopened.keys('state/conversation/')).to.have.length(20_000 - 2 + 1);
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('a delete rewrites the store file and empties the journal: no version of the deleted item is left in either', async () => {

@@ -145,7 +145,9 @@ export class TurnPipeline {
         data.lastTopic = topicId;
       },
     };
-    this.facts.set(context, { locale, audience, now, recentCrisis, preferredTopic, awaitAtEnd, easyRead });
+    // Words of danger set aside by their context: the answer ends with one quiet line on where to call, never an alarm.
+    const dangerSetAside = verdict.kind === 'none' && verdict.setAside === true;
+    this.facts.set(context, { locale, audience, now, recentCrisis, preferredTopic, awaitAtEnd, easyRead, dangerSetAside });
     const { rootDialog } = this.deps;
     // A dialog waiting for an answer (the choice after a clarifying question) continues. Otherwise
     // the root dialog answers at once, and a dialog starts only to wait for a choice it asked for.

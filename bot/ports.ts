@@ -7,7 +7,8 @@ import type { Locale } from '../knowledge/schema.js';
 
 /** What the safety screen says of a message (see `safety/SafetyScreen.ts`). */
 export type SafetyVerdict =
-  | { kind: 'none' }
+  /** `setAside`: words of danger were read in a context that takes the danger away (negated, past, fiction, work). */
+  | { kind: 'none'; setAside?: true }
   | { kind: 'crisis'; category: string; matched: string }
   | { kind: 'medical'; category: string; matched: string }
   | { kind: 'help_info' };

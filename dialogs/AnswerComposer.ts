@@ -84,6 +84,8 @@ export class AnswerComposer {
       easyRead?: boolean;
       /** A second topic the message clearly asked about: offered first among the buttons. */
       also?: string;
+      /** Ends the answer with one quiet line on the listening numbers (danger words set aside by their context). */
+      listeningLine?: boolean;
     },
   ): Partial<Activity> {
     const { locale } = options;
@@ -111,7 +113,8 @@ export class AnswerComposer {
     );
     if (options.volunteerOnDuty) buttons.push(button(this.messages.get('talkToVolunteer', locale), { mdu: 'handoff', action: 'request' }));
     const mdu = { intent: 'answer' as const, topic: topic.id, confidence: round(options.confidence), locale, ...(options.audience === 'all' ? { easyRead: options.easyRead === true } : {}) };
-    return mduMessage(`${body}\n\n${source}`, mdu, buttons);
+    const listening = options.listeningLine === true && topic.id !== 'help.emergency' && topic.id !== 'help.listening' ? `\n\n${this.messages.get('listeningLine', locale)}` : '';
+    return mduMessage(`${body}${listening}\n\n${source}`, mdu, buttons);
   }
 
   /** Easy read turned on or off for the conversation, said in the chosen way. */

@@ -52,6 +52,8 @@ export interface TurnFacts {
    * commit of the store instead of waiting for one each.
    */
   awaitAtEnd(write: Promise<void>): void;
+  /** The message spoke of a danger in a context that takes it away ("je ne suis pas suicidaire", "il y a trois ans, ça va"): the answer ends with the listening line. */
+  dangerSetAside?: boolean;
   /** Easy read, kept in the conversation's state: whether it is on, and the last topic answered. */
   easyRead: { on: boolean; lastTopic?: string; set(on: boolean): void; answered(topicId: string): void };
 }
@@ -256,6 +258,7 @@ export class RootDialog extends ComponentDialog {
         volunteerOnDuty,
         also,
         easyRead: facts.easyRead.on,
+        listeningLine: facts.dangerSetAside === true,
       }),
     );
     facts.easyRead.answered(topicId);

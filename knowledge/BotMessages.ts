@@ -6,7 +6,7 @@ import type { Locale } from './schema.js';
 
 const Phrase = z.object({ fr: z.string().min(1), en: z.string().min(1) }).strict();
 const KEYS = [
-  'welcome', 'welcomeStaff', 'sourceLine', 'clarify', 'fallback', 'fallbackVolunteer', 'fallbackDanger', 'feedbackQuestion', 'feedbackThanks',
+  'welcome', 'welcomeStaff', 'sourceLine', 'clarify', 'fallback', 'fallbackVolunteer', 'fallbackDanger', 'listeningLine', 'feedbackQuestion', 'feedbackThanks',
   'helpfulYes', 'helpfulNo', 'talkToVolunteer', 'greeting', 'thanks', 'goodbye', 'medical', 'crisisIntro', 'crisisAfter',
   'crisisVolunteer', 'crisisIntroEasy', 'crisisAfterEasy', 'medicalEasy', 'crisisStaffIntro', 'crisisStaffAfter', 'medicalStaff', 'checkedLine', 'easyReadButton', 'fullVersionButton', 'easyReadOn', 'easyReadOff', 'tooLong', 'notText', 'error', 'eraseConfirm', 'eraseYes', 'eraseNo', 'eraseDone', 'eraseKept',
 ] as const;

@@ -29,7 +29,8 @@ export type MedicalCategory =
   | 'medication_other'
   | 'unspecified';
 export type SafetyAssessment =
-  | { kind: 'none' }
+  /** `setAside`: a danger the rules or the net saw was set aside by its context (negated, past, fiction, work). */
+  | { kind: 'none'; setAside?: true }
   | { kind: 'crisis'; category: CrisisCategory; matched: string /* the lexicon rule id, never the text */ }
   | { kind: 'medical'; category: MedicalCategory; matched: string }
   | { kind: 'help_info' };
@@ -157,7 +158,8 @@ export class SafetyScreen {
       const context = readContext(text, (t) => this.normalise(t));
       if (context.kinds.length === 0) return verdict;
       const rest = context.remaining.replace(/[# ]+/g, ' ').trim() === '' ? ({ kind: 'none' } as const) : this.assessNormalised(context.remaining);
-      return rest.kind === 'medical' && isRightsQuestion(normalised) ? this.helpOrNone(normalised) : rest;
+      const answered = rest.kind === 'medical' && isRightsQuestion(normalised) ? this.helpOrNone(normalised) : rest;
+      return answered.kind === 'none' ? { kind: 'none', setAside: true } : answered;
     }
     // A question about a right around a treatment (information, consent, confidentiality) is answered, not declined.
     if (verdict.kind === 'medical' && isRightsQuestion(normalised)) return this.helpOrNone(normalised);

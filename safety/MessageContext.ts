@@ -65,6 +65,7 @@ const NEGATED = re(
     `(?:i am|im|i m) (?:not|never) (?:at al |remotely |)(?:suicidal|in danger|in crisis|going to hurt myself|going to kil myself|depresed|a danger)`,
     `(?:i am|im) (?:safe|ok|okay|fine) and not (?:in crisis|suicidal|in danger)`,
     `not (?:in crisis|suicidal|in danger)(?: at al)?`,
+    `not (?:dying|going to die|planing to die) (?:any ?time son|tomorow|yet)|(?:pas pret|pas prete|pas pres) (?:de|a) mourir|pas encore morte?`,
     `(?:no|without any|not any) (?:intention|wish|plan|desire|thoughts?) (?:of|to) (?:dying|die|kil(?:ing)? myself|hurt(?:ing)? myself|suicide)`,
     `i do not (?:want|plan|intend) to (?:die|kil myself|hurt myself)`,
     // "je n'ai jamais voulu me faire du mal", "I've never wanted to hurt myself"
@@ -77,6 +78,8 @@ const NEGATED = re(
 const BEREAVED = re(
   [
     `(?:perdu|perdue) (?:\\w+ ){0,4}(?:par|a cause d un|d un) suicide|endeuil[a-z]* (?:\\w+ ){0,2}(?:par|apres) (?:un |le )?suicide|deuil (?:apres|par|d un|lie a un) (?:un )?suicide|(?:decedee?s?|morte?s?) (?:\\w+ ){0,2}par suicide|en memoire (?:des|de|d)`,
+    `(?:on a eu|nous avons eu|il y a eu|on a vecu) (?:un|une) (?:suicide|tentative de suicide|ts|deces) (?:\\w+ ){0,3}(?:dans l unite|dans le service|dans l equipe|au pavilon|le mois dernier|la semaine derniere|l an dernier|recemment)`,
+    `(?:we had|there was|we lost a patient to) (?:a |an )?(?:suicide|suicide atempt|patient suicide)? ?(?:\\w+ ){0,3}(?:on the ward|in the unit|on our ward|last month|last week|last year)`,
     `lost (?:\\w+ ){0,4}(?:to|from) suicide|bereave[a-z]* (?:\\w+ ){0,2}(?:by|after) suicide|(?:died|passed away|lost) (?:\\w+ ){0,2}(?:by|to) suicide|in memory of`,
     `(?:s est|se sont) suicidee?s? (?:\\w+ ){0,2}(?:quand (?:j|il|elle|on)|il y a|en (?:19|20)\\d\\d|l an)|(?:killed (?:himself|herself)|took (?:his|her|their) own life|committed suicide) (?:\\w+ ){0,3}(?:years? ago|months? ago|last year|when i was)`,
   ].join('|'),
@@ -87,6 +90,7 @@ const PAST = re(
   [
     `il y a (?:\\w+ ){0,2}(?:ans?|anes?|mois|semaines|longtemps)`,
     `l an (?:dernier|pase)|l ane (?:derniere|pase)|(?:en|depuis) (?:19|20)\\d\\d|autrefois|a l epoque|quand (?:j etais|il etait|elle etait|on etait)|a l adolescence|adolescente?|plus jeune|dans le pase|par le pase|il y a (?:quelques|plusieurs) (?:ans|anes)`,
+    `(?:en|au mois de|depuis) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)(?! prochain)|(?:in|last|since) (?:january|february|march|april|may|june|july|august|september|october|november|december)`,
     `quand (?:j avais|il avait|elle avait|on avait)|dans (?:ma|sa|leur) jeunese|dans (?:mon|son) enfance|l (?:hiver|ete|automne|printemps) (?:dernier|pase)|le mois (?:dernier|pase)`,
     `when (?:i|he|she) was (?:\\d+|[a-z]+ years old)|in my youth|as a child|last (?:winter|summer|spring|autumn|month)|`+`(?:years?|months?) ago|last year|in (?:19|20)\\d\\d|as a (?:ten|tenager|child|kid)|when i was (?:young|younger|a ten|a tenager|a kid|a student)|i used to|used to|in the past|back then|a long time ago`,
   ].join('|'),
@@ -157,6 +161,8 @@ const RIGHTS = re(
     `(?:pose|poser|posera|pose t il|pose t elle) (?:un )?(?:probleme|soucis?) (?:\\w+ ){0,2}pour (?:etre|devenir|venir|participer|faire|aler|m inscrire)|(?:peux|puis|pourais|pourai|pouvons|peut) (?:je|on|il|elle|nous) (?:quand meme|toujours|encore|malgre tout|malgre ca) (?:venir|participer|faire|etre|devenir|m inscrire|aler|rejoindre)|compatible (?:avec|pour) (?:le |les |la |l )?(?:benevolat|groupes?|ateliers?|mdu|permanences?)|can (?:i|he|she|we) still (?:come|join|volunteer|attend|participate|go|take part)|(?:stop|prevent|bar) (?:me|him|her) (?:from )?(?:coming|joining|volunteering|attending|participating|taking part)`,
     // Who decides, pays or may know: "qui décide de mon traitement sous contrainte ?", "can my employer find out I'm on antidepressants?"
     `qui (?:decide|choisit|paie|paye|rembourse|prescrit|a aces)|who (?:decides|chooses|pays|can se|has aces)|(?:peut|peuvent|pourait|pouraient|va|vont) (?:\\w+ ){0,2}(?:savoir|apprendre|decouvrir|etre au courant|etre informee?)|find out|se prononcer sur|(?:interdite?s?|autorisee?s?|permise?s?) (?:dans|a|au|en)|(?:alowed|forbiden|baned|permited) (?:in|at|on)|change (?:my |of )?psychiatrist|changer de (?:psychiatre|psy|medecin)`,
+    // Where a diagnosis is made, not what it is: "je cherche un endroit pour faire diagnostiquer mon fils, c'est chez vous ?"
+    `(?:un endroit|un lieu|un service|a place|somewhere|where|ou) (?:\\w+ ){0,3}(?:faire )?(?:diagnostiquer|diagnostic|diagnose|diagnosed|diagnosis|evaluer|evaluation|asesed|asesment)|(?:c est|est ce) (?:chez vous|a la mdu|ici) (?:qu on|que|qu)(?: \\w+){0,4} (?:diagnosti[a-z]*|evalu[a-z]*)|(?:is the mdu|is it) (?:where|the place)`,
     // The role of someone else: "les pairs aidants donnent des conseils sur les médocs ou c'est pas leur rôle ?"
     `(?:c est|est ce|ce n est|ce serait) (?:pas |bien |aussi )?(?:leur|son|votre|ton) (?:role|travail|boulot|metier|mission)|(?:is it|is that|it is not|isn t it) (?:\\w+ )?(?:their|his|her|your) (?:role|job|place)`,
   ].join('|'),

@@ -34,6 +34,7 @@ import { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
 import type { DocumentStore } from '../store/LowdbStorage.js';
 import { ProcessedActivities } from '../store/ProcessedActivities.js';
 import { LocalCoordination, type StoreCoordination } from '../store/StoreCoordination.js';
+import { storeHeapBudget } from '../store/StoreHeapBudget.js';
 import { openStore } from './openStore.js';
 import { OffsetClock, systemClock, type Clock } from './clock.js';
 import { describeConfig, loadConfig, type Config } from './config.js';
@@ -163,7 +164,7 @@ export async function startBot(config: Config, log: Logger = createLogger(config
   const clock: Clock = options.clock ?? (config.MDU_NOW ? new OffsetClock(config.MDU_NOW) : systemClock);
   // starting -> ready -> draining (SIGTERM: no new requests, turns in flight finish) -> stopped.
   let phase: LifecyclePhase = 'starting';
-  const { store, coordination, rateCounters, purgeRateWindows } = await openStore(config, () => clock.now());
+  const { store, coordination, rateCounters, purgeRateWindows, kind: storeKind } = await openStore(config, () => clock.now());
   let ownUrl: string | undefined;
   let parts: BotParts;
   let directLine: LocalDirectLine | undefined;
@@ -289,6 +290,12 @@ export async function startBot(config: Config, log: Logger = createLogger(config
     const deliveries = await parts.processed.purge(before(1));
     const rateWindows = (await purgeRateWindows?.(before(1))) ?? 0;
     log.info('retention.purged', { unanswered, conversations, directLineConversations, handoffs, deliveries, ...(purgeRateWindows ? { rateWindows } : {}) });
+    // The embedded store past two thirds of what this heap takes: the next start-up may refuse it (MDU-015). Said while there is time to move.
+    if (storeKind === 'lowdb') {
+      const budget = await storeHeapBudget(config.dataDir);
+      const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
+      if (budget.storeBytes > (budget.maxStoreBytes * 2) / 3) log.warn('store.near_heap_limit', { storeMb: mb(budget.storeBytes), maxStoreMb: mb(budget.maxStoreBytes), heapLimitMb: mb(budget.heapLimitBytes) });
+    }
   };
   // Several instances on one store: one of them purges, once an interval (see `retentionTurn`).
   const purgeOnce = () => coordination.runExclusive('retention', async () => ((await retentionTurn(store, coordination, clock, config.PURGE_INTERVAL_SECONDS)) ? purge() : undefined));

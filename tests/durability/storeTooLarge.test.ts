@@ -70,6 +70,25 @@ describe('durability: a store too large for the heap (real process)', function (
     await bot.waitFor(/bot\.started/, 180_000);
   });
 
+  it('warns while the store is past two thirds of what the heap takes, before it comes to a refusal', async () => {
+    const near = makeTempDir('mdu-near-limit-');
+    try {
+      // 56,000 conversations: ~19.9 MB, past two thirds of the deployed heap's 28.6 MB.
+      writeLargeStore(near.dir, 56_000);
+      const child = runTs('bot/main.ts', [], { DATA_DIR: near.dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production', NODE_OPTIONS: `--max-old-space-size=${DEPLOYED_HEAP} --max-semi-space-size=8` });
+      children.push(child);
+      const line = await child.waitFor(/store\.near_heap_limit/, 180_000);
+      const fields = JSON.parse(line) as { storeMb: number; maxStoreMb: number; heapLimitMb: number };
+      expect(fields.storeMb).to.be.within(19, 21);
+      expect(fields.maxStoreMb).to.be.within(28, 29);
+      expect(fields.heapLimitMb).to.equal(216);
+      await child.waitFor(/bot\.started/, 60_000);
+    } finally {
+      for (const child of children.splice(0)) await stopChild(child);
+      near.cleanup();
+    }
+  });
+
   it('the deployed heap takes stores up to about 29 MB (measured: 28.6 MB ran, 39.4 MB aborted)', () => {
     const limit = (Number(DEPLOYED_HEAP) + 24) * 1048576;
     expect(maxStoreBytes(limit) / 1048576).to.be.within(28.6, 39.4);

@@ -70,6 +70,8 @@ export const RANKING = {
   titleWeight: 2,
   keywordWeight: 2,
   questionWeight: 1,
+  /** Example questions longer than this many words are left out of the lexical index (the model learns them). */
+  lexicalQuestionWords: 10,
   /** Documents in the other language than the message. */
   otherLanguageFactor: 0.85,
   /** Two neighbouring content words ("peer support", "personne [de] confiance") matched together. */
@@ -322,7 +324,10 @@ export class KnowledgeIndex {
         const doc: DocBuilder = { topic: t, locale, tf: new Map(), length: 0 };
         const title = analyzeText(topic.title[locale], locale);
         const keywords = topic.keywords[locale].map((k) => analyzeText(k, locale));
-        const questions = topic.questions[locale].map((q) => analyzeText(q, locale));
+        // Long example questions (a situation told in a few sentences) are the trained model's to
+        // learn: their side words (a relative, a ward, another topic named in passing) only blur
+        // a lexical ranking that answers best on terms.
+        const questions = topic.questions[locale].filter((q) => q.split(/\s+/).length <= RANKING.lexicalQuestionWords).map((q) => analyzeText(q, locale));
         add(doc, title, RANKING.titleWeight);
         for (const keyword of keywords) add(doc, keyword, RANKING.keywordWeight);
         for (const question of questions) add(doc, question, RANKING.questionWeight);

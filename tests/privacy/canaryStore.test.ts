@@ -83,7 +83,8 @@ describe('privacy: a canary through every path, then the store file', function (
     expect(Object.keys(await itemsHolding(bot, PHONE)).filter((k) => !k.startsWith('directline/') && !k.startsWith('handoff/transcript/'))).to.deep.equal([]);
 
     // The visitor's erasure, from the chat.
-    expect(intent(await said('effacer mes données'))).to.equal('smalltalk');
+    // Answered as bot.privacy (what is kept), with the erase buttons.
+    expect(intent(await said('effacer mes données'))).to.equal('answer');
     await said('Oui, tout effacer', { mdu: 'erase', confirm: true });
     const after = await itemsHolding(bot, CANARY);
     expect(Object.keys(after).filter((key) => !key.startsWith('curation/unanswered/')), 'left after the visitor erased their data').to.deep.equal([]);

@@ -54,7 +54,8 @@ describe('privacy: an erasure or a purge leaves no copy in the data directory (i
     expect(intent(await said(`Comment obtenir mon dossier médical ? ${CANARY}-2`))).to.equal('answer');
     expect(await filesHolding(bot.dataDir, CANARY), 'the words are on disk before the erasure').to.include.members(['store.json', 'store.json.bak']);
 
-    expect(intent(await said('effacer mes données'))).to.equal('smalltalk');
+    // Answered as bot.privacy (what is kept), with the erase buttons.
+    expect(intent(await said('effacer mes données'))).to.equal('answer');
     await said('Oui, tout effacer', { mdu: 'erase', confirm: true });
     expect(await filesHolding(bot.dataDir, CANARY)).to.deep.equal([]);
   });

@@ -65,6 +65,7 @@ const NEGATED = re(
     `(?:i am|im|i m) (?:not|never) (?:at al |remotely |)(?:suicidal|in danger|in crisis|going to hurt myself|going to kil myself|depresed|a danger)`,
     `(?:i am|im) (?:safe|ok|okay|fine) and not (?:in crisis|suicidal|in danger)`,
     `not (?:in crisis|suicidal|in danger)(?: at al)?`,
+    `(?:je ne pense|je pense|j pense) (?:pas|plus|jamais) (?:au|a la|a) (?:suicide|mort|mourir|me tuer)`,
     `not (?:dying|going to die|planing to die) (?:any ?time son|tomorow|yet)|(?:pas pret|pas prete|pas pres) (?:de|a) mourir|pas encore morte?`,
     `(?:no|without any|not any) (?:intention|wish|plan|desire|thoughts?) (?:of|to) (?:dying|die|kil(?:ing)? myself|hurt(?:ing)? myself|suicide)`,
     `i do not (?:want|plan|intend) to (?:die|kil myself|hurt myself)`,
@@ -91,6 +92,7 @@ const PAST = re(
     `il y a (?:\\w+ ){0,2}(?:ans?|anes?|mois|semaines|longtemps)`,
     `l an (?:dernier|pase)|l ane (?:derniere|pase)|(?:en|depuis) (?:19|20)\\d\\d|autrefois|a l epoque|quand (?:j etais|il etait|elle etait|on etait)|a l adolescence|adolescente?|plus jeune|dans le pase|par le pase|il y a (?:quelques|plusieurs) (?:ans|anes)`,
     `(?:en|au mois de|depuis) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)(?! prochain)|(?:in|last|since) (?:january|february|march|april|may|june|july|august|september|october|november|december)`,
+    `au (?:colege|lycee)|a l ecole primaire|at schol|in high schol|a (?:\\d+|quinze|seize|dix sept|dix huit|vingt|trente) ans(?= (?:\\w+ ){0,3}(?:(?:il|elle) a|j ai|aujourd hui|maintenant))`,
     `quand (?:j avais|il avait|elle avait|on avait)|dans (?:ma|sa|leur) jeunese|dans (?:mon|son) enfance|l (?:hiver|ete|automne|printemps) (?:dernier|pase)|le mois (?:dernier|pase)`,
     `when (?:i|he|she) was (?:\\d+|[a-z]+ years old)|in my youth|as a child|last (?:winter|summer|spring|autumn|month)|`+`(?:years?|months?) ago|last year|in (?:19|20)\\d\\d|as a (?:ten|tenager|child|kid)|when i was (?:young|younger|a ten|a tenager|a kid|a student)|i used to|used to|in the past|back then|a long time ago`,
   ].join('|'),
@@ -101,6 +103,7 @@ const RESOLVED = re(
   [
     `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|elle|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd hui (?:je|il|elle|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd hui)|en securite maintenant`,
     `aujourd hui (?:je suis|il est|elle est|j ai|je fais)|(?:je suis|il est|elle est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|elle a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
+    `(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
     `(?:it s|it is) over now|we split|split up|(?:i have|i ve|have) ben (?:fine|wel|ok|okay)|ben fine for|pressed charges|went to therapy|`+`(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
   ].join('|'),
 );

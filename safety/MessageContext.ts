@@ -49,7 +49,7 @@ const PRESENT_DANGER = re(
     // self-harm told without a time ("jme sui coupé grave"), a farewell for tomorrow ("si demain je suis plus là")
     `(?:je|j) (?:me|m) (?:suis |sui )?(?:coupe|coupee|scarifie|scarifiee|brule|brulee|taillade|tailladee|mutile|mutilee) (?:grave|profond|profondement|encore|a nouveau|ce soir|cette nuit)(?! (?:\\w+ ){0,3}il y a)|(?:demain|ce soir|cette nuit|bientot) (?:je (?:ne )?(?:suis|serai|serais) plus la|i (?:won t|wil not) be (?:here|around))`,
     // self-harm needed now: "I just need to cut, tonight again", "j'ai besoin de me couper"
-    `i (?:just |realy )?(?:need|have) to (?:cut|burn|hurt) (?:myself|again|tonight)?|(?:besoin|envie) de me (?:couper|scarifier|bruler|faire du mal)`,
+    `i (?:just |realy )?(?:ned|have) to (?:cut|burn|hurt)(?: myself| again| tonight)?|(?:besoin|envie) de me (?:couper|scarifier|bruler|faire du mal)`,
         // violence suffered now: "il me frappe", "he is hitting me"
     `(?:il|elle|ils|elles) (?:me|nous) (?:frape|frapent|bat|batent|cogne|cognent|etrangle|etranglent|tabase|tabasent)|(?:he|she|they) (?:is |are )?(?:hits|hiting|beats|beating|chokes|choking|strangles|strangling) (?:me|us)`,
   ].join('|'),

@@ -150,7 +150,7 @@ export class SafetyScreen {
     let verdict = this.assessNormalised(normalised);
     // The crisis net weighs every feature of the message: a danger told in one sentence among
     // ordinary questions is diluted by them. Each sentence is also put to it on its own.
-    if (verdict.kind !== 'crisis' && this.model && this.model.probability(this.maskedForCrisis(normalised, this.prefilter?.scan(normalised) ?? null)) >= DILUTED_CRISIS_PROBABILITY && this.crisisInOneSentence(text)) verdict = { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
+    if (verdict.kind !== 'crisis' && this.crisisInOneSentence(text, normalised)) verdict = { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
     if (verdict.kind === 'crisis') {
       // Context that changes the meaning (negated, past and resolved, fiction, a piece of work):
       // the rest of the message is judged again, by the same rules and nets. An explicit present
@@ -167,20 +167,23 @@ export class SafetyScreen {
   }
 
   /**
-   * Whether one sentence of a message of several, judged alone, is a crisis for the net. The rules
-   * already see the whole message; a medical verdict on the whole stands unless the sentence's net
-   * is all but sure (the same bar as for the whole message).
+   * Whether one sentence of a message of several, judged alone, is a crisis for the net, the whole
+   * message (`normalised`) already leaning that way. The rules already see the whole message; a
+   * medical verdict on the whole stands unless the sentence's net is all but sure (the same bar as
+   * for the whole message). A message of one sentence costs only the split.
    */
-  private crisisInOneSentence(text: string): boolean {
+  private crisisInOneSentence(text: string, normalised: string): boolean {
+    if (!this.model) return false;
     const sentences = text.slice(0, MAX_CHARS).split(SENTENCE_END).filter((s) => s.trim() !== '');
     if (sentences.length < 2) return false;
+    if (this.model.probability(this.maskedForCrisis(normalised, this.prefilter?.scan(normalised) ?? null)) < DILUTED_CRISIS_PROBABILITY) return false;
     for (const sentence of sentences) {
-      const normalised = this.normalise(sentence);
-      if (normalised === '') continue;
-      const seen = this.prefilter?.scan(normalised) ?? null;
-      const masked = this.maskedForCrisis(normalised, seen);
-      if (!isSentence(masked) || !this.model || this.model.probability(masked) < SENTENCE_CRISIS_PROBABILITY) continue;
-      const medical = this.matching('medical', normalised, seen, true).length > 0;
+      const part = this.normalise(sentence);
+      if (part === '') continue;
+      const seen = this.prefilter?.scan(part) ?? null;
+      const masked = this.maskedForCrisis(part, seen);
+      if (!isSentence(masked) || this.model.probability(masked) < SENTENCE_CRISIS_PROBABILITY) continue;
+      const medical = this.matching('medical', part, seen, true).length > 0;
       if (!medical || this.model.overrulesMedical(masked)) return true;
     }
     return false;

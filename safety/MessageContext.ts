@@ -25,7 +25,11 @@ export interface ContextReading {
   readonly kinds: readonly ContextKind[];
 }
 
-const re = (source: string): RegExp => new RegExp(`(?<![a-z0-9])(?:${source})(?![a-z0-9])`, 'g');
+/**
+ * A pattern over normalised text. Letters doubled in the source are made single, as the
+ * normalisation does to the text ("personne" is matched as "persone").
+ */
+const re = (source: string): RegExp => new RegExp(`(?<![a-z0-9])(?:${source.replace(/(?<!\\)([a-z])\1+/g, '$1')})(?![a-z0-9])`, 'g');
 
 /** Pronouns and forms of the first person, as normalised. */
 const FIRST_PERSON = '(?:je|j|moi|me|m|i|im|myself|my)';
@@ -42,16 +46,18 @@ const PRESENT_DANGER = re(
     // now / tonight / right now with a danger word
     `(?:ce soir|cette nuit|maintenant|tout de suite|en ce moment|tonight|right now|now)(?: [a-z?]+){0,6} (?:mourir|tuer|suicid[a-z]*|sauter|pendre|die|kil|jump|overdose|cachets|pills)`,
     // an overdose or a wound now: "j'ai pris 30", "j'ai avalé", "I took 20", "I swallowed", "je saigne", "I'm bleeding"
-    `(?:j ai|jai|g|je viens d|i have|i just|i) (?:\\w+ )?(?:pris|avale|tok|taken|swalowed) (?:\\w+ ){0,3}(?:\\d+|tout|toute|tous|toutes|al|whole|entire|boite|boites|plaquettes?|box|bottle|pack)`,
+    `(?:j ai|jai|g|je viens d|i have|i just|i) (?:\\w+ )?(?:pris|avale|tok|taken|swalowed) (?:\\w+ ){0,3}(?:\\d+(?! ans| an| years?| old)|tout|toute|tous|toutes|al|whole|entire|boite|boites|plaquettes?|box|bottle|pack)`,
     `(?:je saigne|i am bleding|ca saigne beaucoup|won t stop bleding)`,
     // a weapon or a threat now
-    `(?:il|elle|he|she) (?:a|has|is holding|tient) (?:un|une|a) (?:couteau|arme|fusil|pistolet|knife|gun|weapon)`,
+    `(?:il|ele|he|she) (?:a|has|is holding|tient) (?:un|une|a) (?:couteau|arme|fusil|pistolet|knife|gun|weapon)`,
     // self-harm told without a time ("jme sui coupé grave"), a farewell for tomorrow ("si demain je suis plus là")
     `(?:je|j) (?:me|m) (?:suis |sui )?(?:coupe|coupee|scarifie|scarifiee|brule|brulee|taillade|tailladee|mutile|mutilee) (?:grave|profond|profondement|encore|a nouveau|ce soir|cette nuit)(?! (?:\\w+ ){0,3}il y a)|(?:demain|ce soir|cette nuit|bientot) (?:je (?:ne )?(?:suis|serai|serais) plus la|i (?:won t|wil not) be (?:here|around))`,
     // self-harm needed now: "I just need to cut, tonight again", "j'ai besoin de me couper"
     `i (?:just |realy )?(?:ned|have) to (?:cut|burn|hurt)(?: myself| again| tonight)?|(?:besoin|envie) de me (?:couper|scarifier|bruler|faire du mal)`,
+    // a threat to the writer's life now: "il dit qu'il va me tuer", "he says he's going to kill me"
+    `(?<!avais |avait |avaient |had )(?:va|vont|veut|veulent|menace de|menacent de|a menace de) (?:me|nous|m) ?(?:tuer|frapper|etrangler|egorger|buter|planter|defoncer|faire (?:du|de) mal)|(?:is going to|are going to|gona|wil|ll|wants to|threatens to|threatened to|would) (?:kil|hurt|beat|strangle|stab|shot) (?:me|us)`,
         // violence suffered now: "il me frappe", "he is hitting me"
-    `(?:il|elle|ils|elles) (?:me|nous) (?:frape|frapent|bat|batent|cogne|cognent|etrangle|etranglent|tabase|tabasent)|(?:he|she|they) (?:is |are )?(?:hits|hiting|beats|beating|chokes|choking|strangles|strangling) (?:me|us)`,
+    `(?:il|ele|ils|eles) (?:me|nous) (?:frape|frapent|bat|batent|cogne|cognent|etrangle|etranglent|tabase|tabasent)|(?:he|she|they) (?:is |are )?(?:hits|hiting|beats|beating|chokes|choking|strangles|strangling) (?:me|us)`,
   ].join('|'),
 );
 
@@ -59,6 +65,9 @@ const PRESENT_DANGER = re(
 const PRESENT_FIRST_PERSON = re(
   `(?:je|j) (?:ne |n )?(?:pense|veux|vais|sens|peux|compte|dois|prends|bois|entends|vois|supporte|arrive|me coupe|me scarifie|me fais|me fait|en ai marre|ai envie|ai plus|n ai plus|suis a bout|suis en train)|i (?:do not |can not |cannot )?(?:think|want|am going|feel|can t|keep|need|cut|hear|see|have to|wish)`,
 );
+
+/** English verbs whose past is their present ("I cut"): a time in the clause says which, not the verb. */
+const AMBIGUOUS_TENSE = re(`i (?:cut|hit|hurt|burst)`);
 
 /** A negated danger: the person says they are not in danger (only the negation itself is set aside). */
 const NEGATED = re(
@@ -76,6 +85,18 @@ const NEGATED = re(
     // "je n'ai jamais voulu me faire du mal", "I've never wanted to hurt myself"
     `(?:je n ai|j ai|je n avais|j avais) jamais (?:voulu|eu envie|pense a|cherche a|essaye de) (?:de |a )?(?:me faire (?:du|de) mal|me tuer|me suicider|me couper|mourir|me blesser)`,
     `i (?:have|ve) never (?:wanted|tried|thought about|planned) (?:to )?(?:hurt|hurting|kil|kiling|harm|harming|cut|cuting) myself`,
+    // The danger itself negated, whatever the verb before it: "je ne pense pas du tout à mourir",
+    // "je ne vais pas sauter du pont", "je ne cherche pas à me faire du mal", "j'ai pas d'idées de mort".
+    // Never "ne ... plus vivre": the negated word is the danger, not life.
+    `(?<!si |sinon |ou )(?:je ne|j ne|je n|jn|je) (?:me )?(?:\\w+ )?(?:pense|songe|vais|veux|compte|cherche|prevois|ai) (?:pas|jamais|surtout pas|absolument pas|aucunement)(?: du tout| vraiment| une seconde)? (?:a |de |d |au |a la )?(?:me |m )?(?:\\w+ )?(?:mourir|mort|suicide|suicider|tuer|faire (?:du|de) mal|jeter|pendre|sauter|en finir|couper|scarifier|paser a l acte|blesser)`,
+    `je ne me (?:scarifie|coupe|mutile|brule|blese|fais|fait) (?:pas|jamais)(?: de mal| du mal)?`,
+    `(?:pas|aucune|jamais) (?:du tout |vraiment )?(?:d |de )?(?:envie|intention|ides?|penses?|projet|pulsions?) (?:(?:de|d) (?:me |m )?)?(?:mourir|mort|suicide|suicider|en finir|me tuer|tuer|faire (?:du|de) mal|noires?|suicidaires?|morbides?)`,
+    `personne ne (?:m|me|nous) (?:a |)(?:frape|frapee?|bat|batu|batue|menace|menacee?|agrese|agresee?|violente|violentee?)|(?:pas de|aucune|sans) violences?(?: a la maison| chez (?:nous|moi))?`,
+    `(?:no|not any|without|zero) (?:dark|suicidal|morbid|intrusive|bad|self harm) (?:thoughts|ideas|urges|feelings)(?: here| at al)?`,
+    `(?<!if |unles |or )i (?:did not|have not|never|do not|wil not|am not going to|am not) (?:\\w+ ){0,2}(?:hurt|cut|harm|kil|burn|hurting|cuting|harming|kiling)(?:ed)? myself`,
+    `(?<!if |unles |or )i (?:do not|wil not|am not going to|am not gona) (?:want to |plan to |intend to |wish to )?(?:die|kil myself|hurt myself|end it(?: al)?|end my life|jump|overdose)`,
+    `not (?:going to|gona|planing to|about to) (?:jump|die|kil myself|hurt myself|end it|overdose)(?: of)?(?: anything)?`,
+    `(?:nobody|no one|noone) (?:has )?(?:hit|hits|hurt|hurts|beat|beats|beaten|threatened|threatens) (?:me|us)|(?:there is|there s|theres) no (?:violence|abuse)|no (?:violence|abuse) at home`,
   ].join('|'),
 );
 
@@ -85,8 +106,11 @@ const BEREAVED = re(
     `(?:perdu|perdue) (?:\\w+ ){0,4}(?:par|a cause d un|d un) suicide|endeuil[a-z]* (?:\\w+ ){0,2}(?:par|apres) (?:un |le )?suicide|deuil (?:apres|par|d un|lie a un) (?:un )?suicide|(?:decedee?s?|morte?s?) (?:\\w+ ){0,2}par suicide|en memoire (?:des|de|d)`,
     `(?:on a eu|nous avons eu|il y a eu|on a vecu) (?:un|une) (?:suicide|tentative de suicide|ts|deces) (?:\\w+ ){0,3}(?:dans l unite|dans le service|dans l equipe|au pavilon|le mois dernier|la semaine derniere|l an dernier|recemment)`,
     `(?:we had|there was|we lost a patient to) (?:a |an )?(?:suicide|suicide atempt|patient suicide)? ?(?:\\w+ ){0,3}(?:on the ward|in the unit|on our ward|last month|last week|last year)`,
+    `apres (?:le|la|un|une) (?:suicide|tentative de suicide|ts|mort|deces) (?:d un|d une|de (?:notre|leur|son|sa|mon|ma|la|l))|after (?:a|the) (?:\\w+ s |\\w+ )?suicide|after the suicide of`,
     `lost (?:\\w+ ){0,4}(?:to|from) suicide|bereave[a-z]* (?:\\w+ ){0,2}(?:by|after) suicide|(?:died|passed away|lost) (?:\\w+ ){0,2}(?:by|to) suicide|in memory of`,
-    `(?:s est|se sont) suicidee?s? (?:\\w+ ){0,2}(?:quand (?:j|il|elle|on)|il y a|en (?:19|20)\\d\\d|l an)|(?:killed (?:himself|herself)|took (?:his|her|their) own life|committed suicide) (?:\\w+ ){0,3}(?:years? ago|months? ago|last year|when i was)`,
+    // A relative who died, of whatever cause ("ma grand-mère vient de mourir", "ma sœur est morte d'une overdose", "my father died on the ward")
+    `(?:mon|ma|mes|son|sa|ses|notre|nos|leur|leurs|un|une) (?:\\w+ ){0,2}(?:vient de mourir|viennent de mourir|est (?:mort|morte|decedee?) |sont (?:morts|mortes|decedes) |est partie? )|(?:my|his|her|our|their|a) (?:\\w+ ){0,2}(?:died|passed away|has died|just died)`,
+    `(?:s est|se sont) suicidee?s? (?:\\w+ ){0,2}(?:quand (?:j|il|ele|on)|il y a|en (?:19|20)\\d\\d|l an)|(?:killed (?:himself|herself)|took (?:his|her|their) own life|committed suicide) (?:\\w+ ){0,3}(?:years? ago|months? ago|last year|when i was)`,
   ].join('|'),
 );
 
@@ -94,20 +118,38 @@ const BEREAVED = re(
 const PAST = re(
   [
     `il y a (?:\\w+ ){0,2}(?:ans?|anes?|mois|semaines|longtemps)`,
-    `l an (?:dernier|pase)|l ane (?:derniere|pase)|(?:en|depuis) (?:19|20)\\d\\d|autrefois|a l epoque|quand (?:j etais|il etait|elle etait|on etait)|a l adolescence|adolescente?|plus jeune|dans le pase|par le pase|il y a (?:quelques|plusieurs) (?:ans|anes)`,
+    `l an (?:dernier|pase)|l ane (?:derniere|pase)|(?:en|depuis) (?:19|20)\\d\\d|autrefois|a l epoque|quand (?:j etais|il etait|ele etait|on etait)|a l adolescence|adolescente?|plus jeune|dans le pase|par le pase|il y a (?:quelques|plusieurs) (?:ans|anes)`,
     `(?:en|au mois de|depuis) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)(?! prochain)|(?:in|last|since) (?:january|february|march|april|may|june|july|august|september|october|november|december)`,
-    `au (?:colege|lycee)|a l ecole primaire|at schol|in high schol|a (?:\\d+|quinze|seize|dix sept|dix huit|vingt|trente) ans(?= (?:\\w+ ){0,3}(?:(?:il|elle) a|j ai|aujourd hui|maintenant))`,
-    `quand (?:j avais|il avait|elle avait|on avait)|dans (?:ma|sa|leur) jeunese|dans (?:mon|son) enfance|l (?:hiver|ete|automne|printemps) (?:dernier|pase)|le mois (?:dernier|pase)`,
+    `(?:a|vers|at|around) (?:\\d+|douze|treize|quatorze|quinze|seize|dix sept|dix huit|vingt|trente|twelve|thirten|fourten|fiften|sixten|seventen|eighten|nineten|twenty) (?:ans|years old)|(?:during|at|in) (?:university|colege|uni|high schol|midle schol|secondary schol)|pendant (?:la fac|mes etudes)`,
+    `au (?:colege|lycee)|a l ecole primaire|at schol|in high schol|a (?:\\d+|quinze|seize|dix sept|dix huit|vingt|trente) ans(?= (?:\\w+ ){0,3}(?:(?:il|ele) a|j ai|aujourd hui|maintenant))`,
+    `quand (?:j avais|il avait|ele avait|on avait)|dans (?:ma|sa|leur) jeunese|dans (?:mon|son) enfance|l (?:hiver|ete|automne|printemps) (?:dernier|pase)|le mois (?:dernier|pase)`,
     `when (?:i|he|she) was (?:\\d+|[a-z]+ years old)|in my youth|as a child|last (?:winter|summer|spring|autumn|month)|`+`(?:years?|months?) ago|last year|in (?:19|20)\\d\\d|as a (?:ten|tenager|child|kid)|when i was (?:young|younger|a ten|a tenager|a kid|a student)|i used to|used to|in the past|back then|a long time ago`,
+  ].join('|'),
+);
+
+/**
+ * A time long enough ago to date an event by itself: years back, a childhood, a year before the
+ * last two. A danger told in such a clause, in the past tense, is set aside without a word that
+ * it is resolved; what else the message says is judged again ("il y a dix ans j'ai fait une TS,
+ * et ce soir j'y repense" keeps its alarm: RELAPSE, and the rest is read).
+ */
+const DISTANT_PAST = re(
+  [
+    `il y a (?:des|plusieurs|quelques|bien des|de nombreuses|\\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente|une dizaine d|une quinzaine d|une vingtaine d) ?(?:\\w+ )?(?:ans|anes)|il y a (?:bien |tres |si )?longtemps|(?:en|vers) (?:19\\d\\d|20[01]\\d|202[0-4])|dans les anes (?:\\d0|soixante|soixante dix|quatre vingt|quatre vingt dix|2000)`,
+    `(?:quand|lorsque) (?:j etais|il etait|ele etait|on etait|j avais|il avait|ele avait) (?:\\w+ ){0,2}(?:petite?|jeune|ado|adolescente?|enfant|etudiante?|\\d+ ans)|dans (?:ma|sa|leur|notre) (?:jeunese|adolescence)|dans (?:mon|son|leur) enfance|pendant (?:mes|ses|leurs|son|sa) (?:etudes|adolescence|enfance|jeunese)|dans une (?:ancienne|autre) vie`,
+    `(?:\\d+|a few|few|several|many|two|thre|four|five|six|seven|eight|nine|ten|twelve|fiften|twenty|thirty|a couple of) (?:\\w+ )?years? (?:ago|back|earlier)|(?:years|decades|a long time|long) ago|(?:in|back in) (?:19\\d\\d|20[01]\\d|202[0-4])|in the (?:\\d0s|19\\d0s|nineties|eighties|seventies)`,
+    `when (?:i|he|she|we|they) (?:was|were) (?:young|younger|a ten|a tenager|a kid|a child|a student|at university|at colege|in colege|\\d+)|(?:in|back in|during) (?:my|his|her|their) (?:youth|tens|twenties|childhod|student days|schol days|university years|colege years)|as a (?:tenager|ten|child|kid)`,
   ].join('|'),
 );
 
 /** Resolved since: "il va mieux", "est suivi", "stabilisé", "c'est derrière moi", "is better", "I'm safe now". */
 const RESOLVED = re(
   [
-    `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|elle|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd hui (?:je|il|elle|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd hui)|en securite maintenant`,
-    `aujourd hui (?:je suis|il est|elle est|j ai|je fais)|(?:je suis|il est|elle est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|elle a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
+    `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|ele|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd hui (?:je|il|ele|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd hui)|en securite maintenant`,
+    `aujourd hui (?:je suis|il est|ele est|j ai|je fais)|(?:je suis|il est|ele est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|ele a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
     `(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
+    `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
+    `(?:al|everything) (?:god|fine|ok|okay) now|(?:i am|he is|she is|they are|we are) (?:wel|fine|ok|okay|god|great|happy|safe|stable)(?: now)?|(?:that|it) (?:is |s |was )?(?:over|in the past|behind (?:me|us|him|her)|done)|(?:came|come|got|pulled|made it) through|(?:hapy|healthy|thriving) (?:adult|young (?:man|woman)) now|steady (?:life|job)|(?:clean|sober) for|(?:have|has) ben (?:clean|sober|safe|wel|fine|ok|okay|stable)`,
     `(?:it s|it is) over now|we split|split up|(?:i have|i ve|have) ben (?:fine|wel|ok|okay)|ben fine for|pressed charges|went to therapy|`+`(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
   ].join('|'),
 );
@@ -117,12 +159,22 @@ const RELAPSE = re(
   `recomence|recomencer|rechute|de nouveau|a nouveau|encore une fois|come avant|j y repense|y repense|again|relapse|relapsed|coming back|it is back|back to|started again|cette semaine|ce soir|hier|yesterday|tonight|this week|these days|ces jours ci|en ce moment|depuis quelques jours|lately|recently|recemment`,
 );
 
+/**
+ * Something that goes on since: a past without a word that it is resolved is set aside only when
+ * nothing says it still weighs ("depuis je n'arrête pas d'y penser", "it still haunts me").
+ */
+const ONGOING = re(
+  `(?:je|j) (?:ne |n )?(?:\\w+ )?(?:arete|arive|dors|suporte|reve|revis|pense|repense|sens)|toujours|encore|chaque (?:jour|nuit)|tous les (?:jours|soirs)|depuis (?:ce jour|lors|ca|cette date)|tout le temps|sans aret|j y pense|y pense|still|every (?:day|night)|al the time|constantly|keep|can not stop|haunts?|since then|ever since|never stoped|never went away`,
+);
+
 /** Fiction or reported speech: a film, a book, a song, a character, a quote. */
 const REPORTED = re(
   [
     `dans (?:le|la|un|une|ce|cette|les) (?:film|serie|livre|roman|chanson|jeu|piece(?! d a cote| a cote| voisine| du fond)|bd|manga|documentaire|episode|emission)`,
-    `(?:un|le|une|la) (?:personage|heros|heroine|acteur|actrice|chanteur|chanteuse)`,
+    `(?:un|le|une|la|l) (?:personage|heros|heroine|acteur|actrice|chanteur|chanteuse)`,
+    `(?:un|le|ce) (?:film|livre|roman|documentaire|manga|jeu video) (?:ou|qui|dans lequel|dans lequel)|(?:a|the|this) (?:film|movie|book|novel|series|show|documentary|play|opera|game) (?:where|in which|that|which)`,
     `in (?:the|a|this|that) (?:film|movie|book|novel|song|show|series|game|play|episode|documentary)`,
+    `(?:l|un|le|la) (?:opera|spectacle|slam|podcast|piece de theatre|cine debat|documentaire)|(?:the|an|a) (?:opera|play|podcast|documentary|musical)`,
     `(?:a|the|one) (?:character|hero|heroine|actor|actres|singer)`,
     `(?:les paroles|the lyrics|lyrics|come on dit|as they say|the expression|l expression)`,
     // A title named as such: "la chanson 'Mourir sur scène'", "the film 'Kill Bill'"
@@ -130,11 +182,16 @@ const REPORTED = re(
   ].join('|'),
 );
 
+/** What a work is about: "ça parle de", "il traite de", "it deals with", "the story is about". */
+const WORK_IS_ABOUT = re(
+  `(?:ca|cela|il|ele|l histoire|le livre|le film) (?:parle|traite|raconte|aborde|evoque) (?:\\w+ ){0,2}(?:de|du|des|d|la|le|l)|(?:it|which|that|the story|the book|the film) (?:deals|talks|is|tells|touches) (?:\\w+ )?(?:with|about|of|on)`,
+);
+
 /** A piece of work about a topic: "un mémoire sur", "un reportage sur", "a thesis on", "a piece about". */
 const ABOUT_INFORMATION = re(
   [
-    `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|dosier|campagne|projet|formation|cours|conference|chifres|statistiques|sensibilisation|prevention) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre)`,
-    `(?:thesis|disertation|esay|paper|piece|article|report|research|study|project|campaign|presentation|course|statistics|figures|data|training|awarenes|prevention) (?:\\w+ ){0,3}(?:on|about|into|regarding|concerning|against)`,
+    `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|dosier|campagne|projet|formation|cours|conference|chifres|statistiques|sensibilisation|prevention|grand oral|oral|cas|journee|colloque|atelier|podcast|emision|questionaire|brochures?|plaquetes?|temoignages?|intervention|travaile|travailer|formee?|former|reperage) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre|au|aux|aupres)|(?:j etudie|etudier|etudie les|etudie le|etudie la)`,
+    `(?:thesis|disertation|esay|paper|piece|article|report|research|study|project|campaign|presentation|course|statistics|figures|data|training|awarenes|prevention|working|work|studying|teaching|day|talk|workshop|survey|podcast|leaflets|brochures|speakers?|questionaire|conference|seminar) (?:\\w+ ){0,3}(?:on|about|into|regarding|concerning|against)|(?:i study|i am studying|researching|studying)`,
   ].join('|'),
 );
 
@@ -143,7 +200,7 @@ const TOPIC_WORDS = 14;
 
 /** A person in a clause (a pronoun, a possessive, a relative): then it tells of someone, it is not a topic. */
 const PERSON = re(
-  `${FIRST_PERSON}|il|elle|ils|elles|lui|leur|sa|son|ses|ma|mon|mes|ta|ton|tes|he|she|they|him|her|his|their|them|your|you|tu|te|toi|vous`,
+  `${FIRST_PERSON}|il|ele|ils|eles|lui|leur|sa|son|ses|ma|mon|mes|ta|ton|tes|he|she|they|him|her|his|their|them|your|you|tu|te|toi|vous`,
 );
 
 /** Who asks about information: a student, a journalist, a professional preparing a piece. */
@@ -157,15 +214,15 @@ const INFORMATION_ASKER = re(
  */
 const RIGHTS = re(
   [
-    `(?:le|les|mes|ses|nos|quels|quels sont les|quels sont mes) droits?|(?:ai je|j ai|a t on|avons nous|ont ils|a t il|a t elle|est ce que j ai|on a|il a|elle a) le droit|droit (?:de|d|a|au)`,
+    `(?:le|les|mes|ses|nos|quels|quels sont les|quels sont mes) droits?|(?:ai je|j ai|a t on|avons nous|ont ils|a t il|a t ele|est ce que j ai|on a|il a|ele a) le droit|droit (?:de|d|a|au)`,
     `peut on (?:m|nous|lui|le|la) (?:imposer|obliger|forcer)|(?:sans|avec) (?:mon|son|leur|votre) (?:consentement|acord)|consentement|confidentialite|confidentiel|confidentiele|secret (?:medical|profesionel)|recours|deuxieme avis|second avis|aces a (?:mon|son) dossier`,
     `(?:my|his|her|our|their) rights|(?:the|a|my|his|her|our|their) right to|(?:is it|do i have|have i got) (?:\\w+ )?right|(?:am i|are we|is he|is she) (?:alowed|entitled)|can they (?:force|make)|without (?:my|his|her|their) (?:consent|agreement|permision)|consent|confidential|confidentiality|second opinion|access (?:to )?(?:my|his|her) (?:medical )?(?:file|record|records)`,
     // Who may be told: "le médecin peut-il parler de mon traitement à ma mère ?", "ce que je dis sera répété à mon psy ?", "can the doctor tell my parents what I take?"
-    `(?:peut|peuvent|va|vont|a t il le droit de|ont ils le droit de|est ce qu (?:il|ils|elle|elles|on) (?:peut|peuvent|va|vont))(?: t)?(?: il| ils| elle| elles| on)? (?:\\w+ ){0,2}(?:parler|dire|repeter|raconter|transmetre|comuniquer|devoiler|informer|prevenir|montrer)(?: \\w+){0,6} (?:a|aux) (?:mon|ma|mes|son|sa|ses|leur|leurs|votre|vos|l|la|le|les) ?(?:parents?|mere|pere|maman|papa|famile|feme|mari|conjointe?|compagnon|compagne|enfants?|employeur|patron|psychiatre|psy|medecin|docteur|generaliste|ecole|entourage|proches?)`,
+    `(?:peut|peuvent|va|vont|a t il le droit de|ont ils le droit de|est ce qu (?:il|ils|ele|eles|on) (?:peut|peuvent|va|vont))(?: t)?(?: il| ils| ele| eles| on)? (?:\\w+ ){0,2}(?:parler|dire|repeter|raconter|transmetre|comuniquer|devoiler|informer|prevenir|montrer)(?: \\w+){0,6} (?:a|aux) (?:mon|ma|mes|son|sa|ses|leur|leurs|votre|vos|l|la|le|les) ?(?:parents?|mere|pere|maman|papa|famile|feme|mari|conjointe?|compagnon|compagne|enfants?|employeur|patron|psychiatre|psy|medecin|docteur|generaliste|ecole|entourage|proches?)`,
     `(?:repete|repetee?s?|dit|dite?s?|transmise?s?|raconte|comuniquee?s?|note|notee?s?) (?:\\w+ ){0,2}(?:a|aux|dans) (?:mon|ma|mes|son|sa|ses|l|le|la|les) ?(?:psychiatre|psy|medecin|docteur|equipe|soignants|famile|parents|dosier)`,
     `(?:can|could|will|would|may|do|does|is|are|wil) (?:\\w+ ){0,3}(?:tel|inform|share|disclose|pas on|repeat|report|show)(?: \\w+){0,5} (?:to |with )?(?:my|his|her|their|the|our) (?:parents?|mother|mum|mom|father|dad|family|wife|husband|partner|employer|boss|psychiatrist|doctor|gp|school|relatives)`,
     // Taking part while on a treatment: "je suis sous lithium, ça pose problème pour être bénévole ?", "I take neuroleptics, can I still come to the group?"
-    `(?:pose|poser|posera|pose t il|pose t elle) (?:un )?(?:probleme|soucis?) (?:\\w+ ){0,2}pour (?:etre|devenir|venir|participer|faire|aler|m inscrire)|(?:peux|puis|pourais|pourai|pouvons|peut) (?:je|on|il|elle|nous) (?:quand meme|toujours|encore|malgre tout|malgre ca) (?:venir|participer|faire|etre|devenir|m inscrire|aler|rejoindre)|compatible (?:avec|pour) (?:le |les |la |l )?(?:benevolat|groupes?|ateliers?|mdu|permanences?)|can (?:i|he|she|we) still (?:come|join|volunteer|attend|participate|go|take part)|(?:stop|prevent|bar) (?:me|him|her) (?:from )?(?:coming|joining|volunteering|attending|participating|taking part)`,
+    `(?:pose|poser|posera|pose t il|pose t ele) (?:un )?(?:probleme|soucis?) (?:\\w+ ){0,2}pour (?:etre|devenir|venir|participer|faire|aler|m inscrire)|(?:peux|puis|pourais|pourai|pouvons|peut) (?:je|on|il|ele|nous) (?:quand meme|toujours|encore|malgre tout|malgre ca) (?:venir|participer|faire|etre|devenir|m inscrire|aler|rejoindre)|compatible (?:avec|pour) (?:le |les |la |l )?(?:benevolat|groupes?|ateliers?|mdu|permanences?)|can (?:i|he|she|we) still (?:come|join|volunteer|attend|participate|go|take part)|(?:stop|prevent|bar) (?:me|him|her) (?:from )?(?:coming|joining|volunteering|attending|participating|taking part)`,
     // Who decides, pays or may know: "qui décide de mon traitement sous contrainte ?", "can my employer find out I'm on antidepressants?"
     `qui (?:decide|choisit|paie|paye|rembourse|prescrit|a aces)|who (?:decides|chooses|pays|can se|has aces)|(?:peut|peuvent|pourait|pouraient|va|vont) (?:\\w+ ){0,2}(?:savoir|apprendre|decouvrir|etre au courant|etre informee?)|find out|se prononcer sur|(?:interdite?s?|autorisee?s?|permise?s?) (?:dans|a|au|en)|(?:alowed|forbiden|baned|permited) (?:in|at|on)|change (?:my |of )?psychiatrist|changer de (?:psychiatre|psy|medecin)`,
     // Where a diagnosis is made, not what it is: "je cherche un endroit pour faire diagnostiquer mon fils, c'est chez vous ?"
@@ -177,7 +234,7 @@ const RIGHTS = re(
 
 /** A request for advice inside a rights question ("dois-je", "combien", "should I"): the medical verdict stands. */
 const ADVICE = re(
-  `dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quelle dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
+  `dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quele dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
 );
 
 /**
@@ -185,8 +242,15 @@ const ADVICE = re(
  * small letter (a new sentence without its full stop: "je pense à la mort En 2015 j'ai...") ends one.
  */
 function clauses(text: string): string[] {
-  return text.split(/[.;!?:,\n()]+|\s(?:[Mm]ais|[Bb]ut|sauf que|[Hh]owever|cependant|pourtant)\s|(?<=[a-zà-ÿ0-9'"»”])\s+(?=[A-ZÀ-Ý][a-zà-ÿ])/u).filter((c) => c.trim() !== '');
+  return text.split(CLAUSE_END).filter((c) => c.trim() !== '');
 }
+
+/**
+ * Where a clause ends. A capital ends one only on a word that starts sentences: a title inside a
+ * sentence ("l'opéra Madame Butterfly se termine par...") is not a new clause.
+ */
+const CLAUSE_END =
+  /[.;!?:,\n()]+|\s(?:[Mm]ais|[Bb]ut|sauf que|[Hh]owever|cependant|pourtant)\s|(?<=[a-zà-ÿ0-9'"»”])\s+(?=(?:Je|J['’]|Il|Elle|Ils|Elles|On|Nous|Vous|En|Depuis|Hier|Aujourd|Maintenant|Mais|Et|Quand|Comment|Pourquoi|Est|C['’]|Ça|Ca|Mon|Ma|Mes|Ce|My|We|He|She|They|It|Now|But|And|When|How|What|Today|Yesterday|Since|Is|Are|Can|Do)\b)/u;
 
 /**
  * Reads the context of a message. `normalise` is the screen's normalisation (same spelling table).
@@ -196,9 +260,23 @@ export function readContext(text: string, normalise: (text: string) => string): 
   const none: ContextReading = { remaining: whole, kinds: [] };
   if (whole === '' || test(PRESENT_DANGER, whole)) return none;
   const kinds = new Set<ContextKind>();
-  const resolved = test(RESOLVED, whole) && !test(RELAPSE, whole);
+  const relapse = test(RELAPSE, whole);
   const asker = test(INFORMATION_ASKER, whole);
-  const parts = clauses(text).map((clause) => {
+  const fiction = test(REPORTED, whole);
+  // A past is read as past in its own sentence: resolved there or in a short sentence right after
+  // it ("Il va mieux."), and nothing there says it still goes on. Another sentence's "I'm stable
+  // now" says nothing of this one's danger.
+  const sentences = sentencesOf(text).map((sentence) => ({ sentence, normalised: normalise(sentence) }));
+  const parts = sentences.flatMap(({ sentence, normalised: here }, i) => {
+    const next = sentences[i + 1]?.normalised ?? '';
+    const ongoing = relapse || test(ONGOING, here);
+    const resolved = !ongoing && (test(RESOLVED, here) || (next.split(' ').length <= SHORT_SENTENCE_WORDS && test(RESOLVED, next)));
+    return withTimesAttached(clauses(sentence), normalise).map((clause) => readClause(clause, resolved, !ongoing));
+  });
+  if (kinds.size === 0) return none;
+  return { remaining: parts.join(' ').replace(/ +/g, ' ').trim(), kinds: [...kinds] };
+
+  function readClause(clause: string, resolved: boolean, distantPast: boolean): string {
     let c = normalise(clause);
     if (c === '') return c;
     const negated = c.replace(NEGATED, ' # ');
@@ -211,23 +289,31 @@ export function readContext(text: string, normalise: (text: string) => string): 
       kinds.add('past_resolved');
       c = mourned;
     }
-    if (resolved && test(PAST, c) && !test(PRESENT_FIRST_PERSON, c)) {
+    if ((resolved ? test(PAST, c) || test(DISTANT_PAST, c) : distantPast && test(DISTANT_PAST, c)) && !test(PRESENT_FIRST_PERSON, c.replace(AMBIGUOUS_TENSE, ' '))) {
       kinds.add('past_resolved');
       return pastSetAside(c);
     }
     // Fiction or a quote: the clause, when it holds no first person but "que je regarde / lis".
-    if (test(REPORTED, c) && c.split(' ').length <= TOPIC_WORDS && !test(re(`${FIRST_PERSON} (?!regarde|lis|ai vu|ai lu|watch|watched|read|saw|listen)`), c.replace(re(`que (?:je|j) (?:regarde|lis|ai vu|ai lu|ecoute)|(?:i|we) (?:watched|read|saw|am watching|am reading)`), ' '))) {
+    if (test(REPORTED, c) && c.split(' ').length <= TOPIC_WORDS && !test(re(`${FIRST_PERSON} (?!regarde|lis|ai vu|ai lu|watch|watched|read|saw|listen)`), c.replace(re(`(?:que )?(?:je|j) (?:regarde|lis|ai vu|ai lu|ecoute)|(?:i|we) (?:watched|read|saw|am watching|am reading)`), ' '))) {
+      kinds.add('reported');
+      return '#';
+    }
+    // What a work named elsewhere in the message is about ("... Le Fils, | ça parle de suicide").
+    if (fiction && test(WORK_IS_ABOUT, c)) {
       kinds.add('reported');
       return '#';
     }
     // A piece of work about the topic: from the work's name to the end of the clause, when no first person is in that part.
     const at = firstIndex(ABOUT_INFORMATION, c);
     if (at >= 0) {
-      const topic = c.slice(at).split(' ');
-      // The topic is a noun phrase: a few words, no person in it (a person makes it a statement).
-      if (topic.length <= TOPIC_WORDS && !test(PERSON, topic.join(' '))) {
+      // The topic is a noun phrase: a few words, up to the first person named after it ("un exposé
+      // sur l'automutilation chez les ados | pour mon master"); what follows is judged again.
+      const after = c.slice(at).split(' ');
+      const person = after.findIndex((w, i) => i > 0 && test(PERSON, w));
+      const topic = person < 0 ? after : after.slice(0, person);
+      if (topic.length <= TOPIC_WORDS) {
         kinds.add('about_information');
-        return `${c.slice(0, at)} #`.trim();
+        return `${c.slice(0, at)} # ${person < 0 ? '' : after.slice(person).join(' ')}`.trim();
       }
     }
     // An asker of information (a student, a journalist) and a short clause with no person: the topic of the question.
@@ -236,9 +322,32 @@ export function readContext(text: string, normalise: (text: string) => string): 
       return '#';
     }
     return c;
-  });
-  if (kinds.size === 0) return none;
-  return { remaining: parts.join(' ').replace(/ +/g, ' ').trim(), kinds: [...kinds] };
+  }
+}
+
+/** A sentence after a past event, this short or shorter, may be what says it is resolved ("Il va mieux."). */
+const SHORT_SENTENCE_WORDS = 8;
+
+/** Sentences: a full stop, a question or exclamation mark, a new line. */
+function sentencesOf(text: string): string[] {
+  return text.split(/[.!?\n…]+/).filter((s) => s.trim() !== '');
+}
+
+/**
+ * A clause that is only a time ("..., il y a six ans ;", "..., years ago.") dates the clause before
+ * it: the two are read as one.
+ */
+function withTimesAttached(parts: string[], normalise: (text: string) => string): string[] {
+  const joined: string[] = [];
+  for (const part of parts) {
+    const clause = normalise(part);
+    const time = firstMatch(PAST, clause) ?? firstMatch(DISTANT_PAST, clause);
+    // Only a time: at most one word beside it ("c'était il y a six ans").
+    const onlyTime = joined.length > 0 && time !== null && clause.split(' ').length - time[0].split(' ').length <= 1;
+    if (onlyTime) joined[joined.length - 1] += ` ${part}`;
+    else joined.push(part);
+  }
+  return joined;
 }
 
 /** Words before a time in the past that still belong to the event it dates ("mon frère a fait une TS | l'an dernier"). */
@@ -252,16 +361,23 @@ const EVENT_WORDS = 10;
  */
 function pastSetAside(clause: string): string {
   const words = clause.split(' ');
-  PAST.lastIndex = 0;
-  const m = PAST.exec(clause);
-  PAST.lastIndex = 0;
+  const m = firstMatch(PAST, clause) ?? firstMatch(DISTANT_PAST, clause);
   if (!m) return clause;
   const start = clause.slice(0, m.index).split(' ').filter((w) => w !== '').length;
   const end = start + m[0].split(' ').length;
   if (start <= 2) return '#';
+  const before = words.slice(Math.max(0, start - EVENT_WORDS), start).join(' ');
   if (words.length - end <= 3) return `${words.slice(0, Math.max(0, start - EVENT_WORDS)).join(' ')} #`.trim();
+  // A time in the middle: the words before it are its event when told in the past ("i took too
+  // many pills | a long time ago | and came through it"), else another sentence run on.
+  if (test(PAST_TENSE, before)) return [...words.slice(0, Math.max(0, start - EVENT_WORDS)), '#', ...words.slice(end)].join(' ').trim();
   return `${words.slice(0, start).join(' ')} #`.trim();
 }
+
+/** A verb in a past tense, as normalised: "j'ai", "avait", "était", "took", "cut herself"... */
+const PAST_TENSE = re(
+  `(?:j|il|ele|ele|on|ils|eles|eles|tu|nous|vous) (?:a|ai|as|ont|avons|avez|avait|avais|avaient|etait|etais|etaient)|ete|[a-z]{3,}(?:ait|ais|aient)|[a-z]{3,}ed|tok|had|was|were|did|made|got|wrote|went|came|fel|ran|drank|swalowed|overdosed|cut (?:himself|herself|myself|themselves)`,
+);
 
 /** Whether a question is about a right around a treatment, with no request for advice in it. */
 export function isRightsQuestion(normalised: string): boolean {
@@ -273,6 +389,13 @@ function test(pattern: RegExp, text: string): boolean {
   const found = pattern.test(text);
   pattern.lastIndex = 0;
   return found;
+}
+
+function firstMatch(pattern: RegExp, text: string): RegExpExecArray | null {
+  pattern.lastIndex = 0;
+  const m = pattern.exec(text);
+  pattern.lastIndex = 0;
+  return m;
 }
 
 function firstIndex(pattern: RegExp, text: string): number {

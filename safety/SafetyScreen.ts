@@ -163,6 +163,15 @@ export class SafetyScreen {
     }
     // A question about a right around a treatment (information, consent, confidentiality) is answered, not declined.
     if (verdict.kind === 'medical' && isRightsQuestion(normalised)) return this.helpOrNone(normalised);
+    if (verdict.kind === 'medical') {
+      // A medicine named only in a past told as past, or in a work of fiction ("ma mère avait avalé
+      // ses médicaments quand j'étais ado, elle va bien"): the rest is what is asked.
+      const context = readContext(text, (t) => this.normalise(t));
+      if (context.kinds.some((k) => k === 'past_resolved' || k === 'reported')) {
+        const rest = this.assessNormalised(context.remaining);
+        if (rest.kind !== 'medical' && rest.kind !== 'crisis' && !TREATMENT_ASKED.test(context.remaining)) return rest;
+      }
+    }
     return verdict;
   }
 
@@ -299,6 +308,9 @@ const DILUTED_CRISIS_PROBABILITY = 0.2;
  * not any capital: "demain à Paris" is one sentence).
  */
 const SENTENCE_END = /[.!?;\n…]+|(?<=[a-zà-ÿ0-9'"»”])\s+(?=[A-ZÀ-Ý]['’]|(?:Je|Il|Elle|On|Nous|Vous|Est|Comment|Quand|Pourquoi|Bonjour|Merci|What|When|How|Where|Can|Could|Is|Are|Do|Does|Hello|Hi|Thanks|My|The|I)\s)/u;
+
+/** What is left asks about taking a treatment ("... il y a trois ans, est-ce que je peux en reprendre ?"): still medical. */
+const TREATMENT_ASKED = /\b(?:reprendre|reprend|recommencer|arreter|arete|prendre|augmenter|diminuer|baiser|doubler|changer|continuer|dose|dosage|start|stop|take|taking|again|increase|decrease|switch|continue|dose)\b/;
 
 /** Fewer words than this (not counting function words, "?" and masked spans) and the nets stay silent. */
 const NET_MIN_WORDS = 3;

@@ -21,12 +21,23 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "I'm not suicidal at all, just curious: what is a listening line?",
     "Don't worry, I'm not in crisis, I'm looking for a support group for carers.",
     "No intention of hurting myself, I only want the address of the family association.",
+    "Je ne pense pas une seconde à me tuer, je voudrais juste le planning des ateliers.",
+    "Non, je ne vais pas me jeter sous un train, je prends le RER pour venir à la réunion !",
+    "J'ai aucune envie d'en finir, j'ai envie de finir mes papiers de la CAF, vous aidez pour ça ?",
+    "Personne ne me menace, je cherche juste une permanence d'avocat.",
+    "Zero dark thoughts, I promise, just wondering whether the café is open on Sundays.",
+    "I'm not going to hurt myself, I only need the bus number to get to you.",
+    "I didn't cut myself, the cat scratched me, anyway what time does the group start?",
   ],
   reported_speech_and_fiction: [
     "Dans le film qu'on a vu au ciné-débat, le héros veut se suicider ; vous en organisez d'autres ?",
     "Dans la série que je regarde, un personnage fait une overdose, vous avez des brochures sur la prévention ?",
     "In the book we read at the club, a character kills himself; is there a discussion group?",
     "In the movie the hero takes an overdose, can we talk about it at the next film night?",
+    "L'opéra Tosca finit par un saut dans le vide, la MDU organise une sortie ?",
+    "J'ai lu le roman Martin Eden, il parle de suicide ; vous avez un club de lecture ?",
+    "We read a novel where the mother drowns herself, is there a reading group at the MDU?",
+    "The play we saw last week ends with a hanging, it deals with grief; do you run theatre outings?",
   ],
   past_and_resolved: [
     "mon frère a fait une TS l'an dernier, il va mieux ; y a des groupes pour les familles ?",
@@ -35,6 +46,13 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "My brother attempted suicide last year, he's better now; are there groups for families like us?",
     "I used to self-harm as a teenager, that's long behind me. Can I volunteer?",
     "My sister overdosed years ago, she has recovered; is there a talk for relatives?",
+    "J'ai avalé des cachets à 17 ans, aujourd'hui ça va ; est-ce que je peux devenir bénévole ?",
+    "Mon ancien compagnon me battait, je suis séparée depuis six ans, il y a un groupe pour les femmes ?",
+    "Ma mère a fait une TS dans les années 80, la famille voudrait consulter son dossier, c'est possible ?",
+    "Il y a une dizaine d'années je me coupais les bras, je voudrais témoigner lors d'une journée.",
+    "Back in my twenties I tried to end my life, I'm fifty with a steady job now; how do I join the users' council?",
+    "My ex used to strangle me, but that was a decade ago and I'm safe; any self-esteem workshops?",
+    "I cut myself during university, that's in the past; could I volunteer with students?",
   ],
   third_person_without_present_danger: [
     "Ma tante a eu des idées noires il y a quelques années, elle est suivie et va bien ; il existe un groupe pour les proches ?",
@@ -47,6 +65,10 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "Journaliste, je prépare un reportage sur les tentatives de suicide des adolescents, qui contacter ?",
     "Pour un exposé, où trouver des statistiques sur le suicide en France ?",
     "I'm a nursing student writing a thesis on suicide prevention, who can I interview?",
+    "Je suis éducatrice et je prépare une journée sur l'automutilation chez les collégiens pour mes collègues, vous avez des intervenants ?",
+    "Chercheur, j'étudie les tentatives de suicide après une hospitalisation, puis-je diffuser un questionnaire ?",
+    "I'm a teacher working on a workshop about self-harm for our staff, do you have leaflets?",
+    "We run a podcast about domestic violence, could a volunteer join an episode?",
     "Journalist here, working on a piece about overdoses among young adults; who handles press requests?",
   ],
   question_about_crisis_lines: [
@@ -80,6 +102,11 @@ const STILL_A_CRISIS: readonly string[] = [
   "I attempted suicide last year, I was better but it's back and I want to die",
   "I'm writing a thesis on suicide, and I am going to kill myself tonight",
   "Aucune envie de mourir, mais mon mari a un couteau et il menace de me tuer",
+  "il y a trois ans j'ai fait une TS et depuis je n'arrête pas d'y penser, ce soir c'est trop",
+  "years ago I tried to kill myself and it still haunts me, I have the pills here",
+  "je prépare un exposé sur le suicide pour mon master et je vais passer à l'acte ce soir",
+  "I'm not going to the group today, I'm going to kill myself",
+  "the voice says if I don't jump the city will burn, I'm at the window",
 ];
 
 describe('safety context: decided from the whole message', () => {
@@ -97,6 +124,16 @@ describe('safety context: decided from the whole message', () => {
 
   it('a request for advice inside a rights question stays medical', () => {
     for (const line of ["j'ai le droit d'arrêter mon traitement, je dois baisser la dose comment ?", 'I have the right to stop, but how much should I reduce my lithium each week?']) {
+      expect(screen.assess(line).kind, line).to.equal('medical');
+    }
+  });
+
+  it('a medicine named only in a past told as past does not make the question medical; asking to take it again does', () => {
+    for (const line of [
+      "Ma tante avait avalé ses somnifères quand j'étais enfant, elle va bien ; il existe des groupes pour les proches ?",
+      'My dad overdosed on his tablets years ago, he is fine now; are there talks for families?',
+    ]) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    for (const line of ["J'ai pris du lithium il y a trois ans, est-ce que je peux en reprendre ?", 'I was on sertraline years ago, should I take it again?']) {
       expect(screen.assess(line).kind, line).to.equal('medical');
     }
   });

@@ -149,6 +149,7 @@ const RESOLVED = re(
     `aujourd hui (?:je suis|il est|ele est|j ai|je fais)|(?:je suis|il est|ele est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|ele a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
     `(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
     `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
+    `(?:je me sens|i fel|i am feling) (?:bien|mieux|beaucoup mieux|wel|beter|much beter|great|fine)|(?:it|that|this) (?:s |has |is )?(?:worked|working) (?:wel|great|fine)|ca (?:a )?(?:bien |tres bien )?marche`,
     `(?:al|everything) (?:god|fine|ok|okay) now|(?:i am|he is|she is|they are|we are) (?:wel|fine|ok|okay|god|great|happy|safe|stable)(?: now)?|(?:that|it) (?:is |s |was )?(?:over|in the past|behind (?:me|us|him|her)|done)|(?:came|come|got|pulled|made it) through|(?:hapy|healthy|thriving) (?:adult|young (?:man|woman)) now|steady (?:life|job)|(?:clean|sober) for|(?:have|has) ben (?:clean|sober|safe|wel|fine|ok|okay|stable)`,
     `(?:it s|it is) over now|we split|split up|(?:i have|i ve|have) ben (?:fine|wel|ok|okay)|ben fine for|pressed charges|went to therapy|`+`(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
   ].join('|'),
@@ -234,7 +235,7 @@ const RIGHTS = re(
 
 /** A request for advice inside a rights question ("dois-je", "combien", "should I"): the medical verdict stands. */
 const ADVICE = re(
-  `dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quele dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
+  `together|ensemble|en meme temps|at the same time|mix|mixing|melanger|avec (?:de l |l )?alcol|with (?:alcohol|alcol|drinks)|dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quele dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
 );
 
 /**

@@ -310,7 +310,8 @@ const DILUTED_CRISIS_PROBABILITY = 0.2;
 const SENTENCE_END = /[.!?;\n…]+|(?<=[a-zà-ÿ0-9'"»”])\s+(?=[A-ZÀ-Ý]['’]|(?:Je|Il|Elle|On|Nous|Vous|Est|Comment|Quand|Pourquoi|Bonjour|Merci|What|When|How|Where|Can|Could|Is|Are|Do|Does|Hello|Hi|Thanks|My|The|I)\s)/u;
 
 /** What is left asks about taking a treatment ("... il y a trois ans, est-ce que je peux en reprendre ?"): still medical. */
-const TREATMENT_ASKED = /\b(?:reprendre|reprend|recommencer|arreter|arete|prendre|augmenter|diminuer|baiser|doubler|changer|continuer|dose|dosage|start|stop|take|taking|again|increase|decrease|switch|continue|dose)\b/;
+const TREATMENT_ASKED =
+  /\b(?:(?:en|le|la|les|l) (?:reprendre|prendre|arreter|arete|augmenter|diminuer|baiser|doubler|changer|continuer)|(?:reprendre|prendre|arreter|augmenter|diminuer|baiser|doubler|changer|continuer) (?:mon|ma|mes|le|la|les|du|des|ce|cet|cete) (?:traitement|medicaments?|medocs|cachets|comprimes|pilules|dose)|(?:take|taking|start|stop|increase|decrease|switch|continue) (?:it|them|my|the|this|that)|again|dose|dosage)\b/;
 
 /** Fewer words than this (not counting function words, "?" and masked spans) and the nets stay silent. */
 const NET_MIN_WORDS = 3;

@@ -53,7 +53,7 @@ const PRESENT_DANGER = re(
     // self-harm told without a time ("jme sui coupé grave"), a farewell for tomorrow ("si demain je suis plus là")
     `(?:je|j) (?:me|m) (?:suis |sui )?(?:coupe|coupee|scarifie|scarifiee|brule|brulee|taillade|tailladee|mutile|mutilee) (?:grave|profond|profondement|encore|a nouveau|ce soir|cette nuit)(?! (?:\\w+ ){0,3}il y a)|(?:demain|ce soir|cette nuit|bientot) (?:je (?:ne )?(?:suis|serai|serais) plus la|i (?:won t|wil not) be (?:here|around))`,
     // self-harm needed now: "I just need to cut, tonight again", "j'ai besoin de me couper"
-    `i (?:just |realy )?(?:ned|have) to (?:cut|burn|hurt)(?: myself| again| tonight)?|(?:besoin|envie) de me (?:couper|scarifier|bruler|faire du mal)`,
+    `i (?:just |realy )?(?:ned|have) to (?:cut|burn|hurt)(?: myself| again| tonight)?|(?<!(?:pas|jamais|aucune|aucun|plus|sans) (?:eu )?(?:d |de |l )?)(?:besoin|envie) de me (?:couper|scarifier|bruler|faire du mal)`,
     // a threat to the writer's life now: "il dit qu'il va me tuer", "he says he's going to kill me"
     `(?<!avais |avait |avaient |had )(?:va|vont|veut|veulent|menace de|menacent de|a menace de) (?:me|nous|m) ?(?:tuer|frapper|etrangler|egorger|buter|planter|defoncer|faire (?:du|de) mal)|(?:is going to|are going to|gona|wil|ll|wants to|threatens to|threatened to|would) (?:kil|hurt|beat|strangle|stab|shot) (?:me|us)`,
         // violence suffered now: "il me frappe", "he is hitting me"
@@ -89,8 +89,11 @@ const NEGATED = re(
     // "je ne vais pas sauter du pont", "je ne cherche pas à me faire du mal", "j'ai pas d'idées de mort".
     // Never "ne ... plus vivre": the negated word is the danger, not life.
     `(?<!si |sinon |ou )(?:je ne|j ne|je n|jn|je) (?:me )?(?:\\w+ )?(?:pense|songe|vais|veux|compte|cherche|prevois|ai) (?:pas|jamais|surtout pas|absolument pas|aucunement)(?: du tout| vraiment| une seconde)? (?:a |de |d |au |a la )?(?:me |m )?(?:\\w+ )?(?:mourir|mort|suicide|suicider|tuer|faire (?:du|de) mal|jeter|pendre|sauter|en finir|couper|scarifier|paser a l acte|blesser)`,
-    `je ne me (?:scarifie|coupe|mutile|brule|blese|fais|fait) (?:pas|jamais)(?: de mal| du mal)?`,
-    `(?:pas|aucune|jamais) (?:du tout |vraiment )?(?:d |de )?(?:envie|intention|ides?|penses?|projet|pulsions?) (?:(?:de|d) (?:me |m )?)?(?:mourir|mort|suicide|suicider|en finir|me tuer|tuer|faire (?:du|de) mal|noires?|suicidaires?|morbides?)`,
+    `je ne me (?:scarifie|coupe|mutile|brule|blese|fais|fait) (?:pas|jamais|plus)(?: de mal| du mal)?`,
+    `(?:ne|n) (?:m|me|nous|l|la|le) (?:a|ont|avait) (?:jamais|pas) (?:ete )?(?:frape|frapee?|menace|menacee?|batu|batue|touche|touchee?|violente|violentee?)|(?:has|have|had) never (?:hit|beaten|threatened|hurt|touched|harmed) (?:me|us|her|him)|never (?:hit|beat|threatened) (?:me|us)`,
+    `(?:je n ai|j ai|jai) (?:pas|jamais) (?:pris|avale) (?:trop|tout|toute|tous|de|des|mes|une)|i (?:did not|have not|never) (?:take|took|taken|swalow|swalowed) (?:to many|al|the whole|an overdose)`,
+    `(?:not|no|never|pas|aucune|jamais|sans|is not|are not) (?:\\w+ ){0,2}(?:suicidal|dark|morbid) (?:thoughts|ideas)|(?:pas|aucune|jamais|sans|n a pas|n ont pas) (?:\\w+ ){0,2}(?:idees|penses) (?:suicidaires?|noires?|de mort)`,
+    `(?:pas|aucune|jamais) (?:eu )?(?:du tout |vraiment )?(?:d |de )?(?:envie|intention|ides?|penses?|projet|pulsions?) (?:(?:de|d) (?:me |m )?)?(?:mourir|mort|suicide|suicider|en finir|me tuer|tuer|faire (?:du|de) mal|noires?|suicidaires?|morbides?)`,
     `personne ne (?:m|me|nous) (?:a |)(?:frape|frapee?|bat|batu|batue|menace|menacee?|agrese|agresee?|violente|violentee?)|(?:pas de|aucune|sans) violences?(?: a la maison| chez (?:nous|moi))?`,
     `(?:no|not any|without|zero) (?:dark|suicidal|morbid|intrusive|bad|self harm) (?:thoughts|ideas|urges|feelings)(?: here| at al)?`,
     `(?<!if |unles |or )i (?:did not|have not|never|do not|wil not|am not going to|am not) (?:\\w+ ){0,2}(?:hurt|cut|harm|kil|burn|hurting|cuting|harming|kiling)(?:ed)? myself`,
@@ -104,12 +107,12 @@ const NEGATED = re(
 const BEREAVED = re(
   [
     `(?:perdu|perdue) (?:\\w+ ){0,4}(?:par|a cause d un|d un) suicide|endeuil[a-z]* (?:\\w+ ){0,2}(?:par|apres) (?:un |le )?suicide|deuil (?:apres|par|d un|lie a un) (?:un )?suicide|(?:decedee?s?|morte?s?) (?:\\w+ ){0,2}par suicide|en memoire (?:des|de|d)`,
-    `(?:on a eu|nous avons eu|il y a eu|on a vecu) (?:un|une) (?:suicide|tentative de suicide|ts|deces) (?:\\w+ ){0,3}(?:dans l unite|dans le service|dans l equipe|au pavilon|le mois dernier|la semaine derniere|l an dernier|recemment)`,
+    `(?:on a eu|nous avons eu|il y a eu|on a vecu) (?:un|une) (?:suicide|tentative de suicide|ts|deces|pasage a l acte|agresion|crise clastique|incident) (?:\\w+ ){0,3}(?:dans l unite|dans le service|dans l equipe|au pavilon|le mois dernier|la semaine derniere|l an dernier|recemment)`,
     `(?:we had|there was|we lost a patient to) (?:a |an )?(?:suicide|suicide atempt|patient suicide)? ?(?:\\w+ ){0,3}(?:on the ward|in the unit|on our ward|last month|last week|last year)`,
     `apres (?:le|la|un|une) (?:suicide|tentative de suicide|ts|mort|deces) (?:d un|d une|de (?:notre|leur|son|sa|mon|ma|la|l))|after (?:a|the) (?:\\w+ s |\\w+ )?suicide|after the suicide of`,
     `lost (?:\\w+ ){0,4}(?:to|from) suicide|bereave[a-z]* (?:\\w+ ){0,2}(?:by|after) suicide|(?:died|passed away|lost) (?:\\w+ ){0,2}(?:by|to) suicide|in memory of`,
     // A relative who died, of whatever cause ("ma grand-mère vient de mourir", "ma sœur est morte d'une overdose", "my father died on the ward")
-    `(?:mon|ma|mes|son|sa|ses|notre|nos|leur|leurs|un|une) (?:\\w+ ){0,2}(?:vient de mourir|viennent de mourir|est (?:mort|morte|decedee?) |sont (?:morts|mortes|decedes) |est partie? )|(?:my|his|her|our|their|a) (?:\\w+ ){0,2}(?:died|passed away|has died|just died)`,
+    `(?:mon|ma|mes|son|sa|ses|notre|nos|leur|leurs|un|une) (?:\\w+ ){0,2}(?:vient de mourir|viennent de mourir|est (?:mort|morte|decedee?)|sont (?:morts|mortes|decedes))(?: (?:par|de|d|des suites d) (?:un |une |le |la |l )?(?:suicide|overdose|\\w+))?|(?:my|his|her|our|their|a) (?:\\w+ ){0,2}(?:died|passed away|has died|just died)(?: (?:by|of|from|to|after) (?:a |an |the )?(?:suicide|overdose|\\w+))?`,
     `(?:s est|se sont) suicidee?s? (?:\\w+ ){0,2}(?:quand (?:j|il|ele|on)|il y a|en (?:19|20)\\d\\d|l an)|(?:killed (?:himself|herself)|took (?:his|her|their) own life|committed suicide) (?:\\w+ ){0,3}(?:years? ago|months? ago|last year|when i was)`,
   ].join('|'),
 );
@@ -136,7 +139,7 @@ const PAST = re(
 const DISTANT_PAST = re(
   [
     `il y a (?:des|plusieurs|quelques|bien des|de nombreuses|\\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente|une dizaine d|une quinzaine d|une vingtaine d) ?(?:\\w+ )?(?:ans|anes)|il y a (?:bien |tres |si )?longtemps|(?:en|vers) (?:19\\d\\d|20[01]\\d|202[0-4])|dans les anes (?:\\d0|soixante|soixante dix|quatre vingt|quatre vingt dix|2000)`,
-    `(?:quand|lorsque) (?:j etais|il etait|ele etait|on etait|j avais|il avait|ele avait) (?:\\w+ ){0,2}(?:petite?|jeune|ado|adolescente?|enfant|etudiante?|\\d+ ans)|dans (?:ma|sa|leur|notre) (?:jeunese|adolescence)|dans (?:mon|son|leur) enfance|pendant (?:mes|ses|leurs|son|sa) (?:etudes|adolescence|enfance|jeunese)|dans une (?:ancienne|autre) vie`,
+    `(?:quand|lorsque) (?:j etais|il etait|ele etait|on etait|j avais|il avait|ele avait) (?:\\w+ ){0,2}(?:petite?|jeune|ado|adolescente?|enfant|etudiante?|\\d+ ans)|dans (?:ma|sa|leur|notre) (?:jeunese|adolescence)|dans (?:mon|son|leur) enfance|pendant (?:mes|ses|leurs|son|sa) (?:etudes|adolescence|enfance|jeunese)|dans une (?:ancienne|autre) vie|pendant le (?:confinement|covid)|during (?:the )?(?:lockdown|covid|pandemic)`,
     `(?:\\d+|a few|few|several|many|two|thre|four|five|six|seven|eight|nine|ten|twelve|fiften|twenty|thirty|a couple of) (?:\\w+ )?years? (?:ago|back|earlier)|(?:years|decades|a long time|long) ago|(?:in|back in) (?:19\\d\\d|20[01]\\d|202[0-4])|in the (?:\\d0s|19\\d0s|nineties|eighties|seventies)`,
     `when (?:i|he|she|we|they) (?:was|were) (?:young|younger|a ten|a tenager|a kid|a child|a student|at university|at colege|in colege|\\d+)|(?:in|back in|during) (?:my|his|her|their) (?:youth|tens|twenties|childhod|student days|schol days|university years|colege years)|as a (?:tenager|ten|child|kid)`,
   ].join('|'),
@@ -148,7 +151,7 @@ const RESOLVED = re(
     `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|ele|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd hui (?:je|il|ele|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd hui)|en securite maintenant`,
     `aujourd hui (?:je suis|il est|ele est|j ai|je fais)|(?:je suis|il est|ele est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|ele a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
     `(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
-    `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
+    `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|(?:je suis|je me suis) reconstruite?|tourne la page|rebuilt my life|moved on|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
     `(?:je me sens|i fel|i am feling) (?:bien|mieux|beaucoup mieux|wel|beter|much beter|great|fine)|(?:it|that|this) (?:s |has |is )?(?:worked|working) (?:wel|great|fine)|ca (?:a )?(?:bien |tres bien )?marche`,
     `(?:al|everything) (?:god|fine|ok|okay) now|(?:i am|he is|she is|they are|we are) (?:wel|fine|ok|okay|god|great|happy|safe|stable)(?: now)?|(?:that|it) (?:is |s |was )?(?:over|in the past|behind (?:me|us|him|her)|done)|(?:came|come|got|pulled|made it) through|(?:hapy|healthy|thriving) (?:adult|young (?:man|woman)) now|steady (?:life|job)|(?:clean|sober) for|(?:have|has) ben (?:clean|sober|safe|wel|fine|ok|okay|stable)`,
     `(?:it s|it is) over now|we split|split up|(?:i have|i ve|have) ben (?:fine|wel|ok|okay)|ben fine for|pressed charges|went to therapy|`+`(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
@@ -175,6 +178,7 @@ const REPORTED = re(
     `(?:un|le|une|la|l) (?:personage|heros|heroine|acteur|actrice|chanteur|chanteuse)`,
     `(?:un|le|ce) (?:film|livre|roman|documentaire|manga|jeu video) (?:ou|qui|dans lequel|dans lequel)|(?:a|the|this) (?:film|movie|book|novel|series|show|documentary|play|opera|game) (?:where|in which|that|which)`,
     `in (?:the|a|this|that) (?:film|movie|book|novel|song|show|series|game|play|episode|documentary)`,
+    `(?:my|our) (?:favourite|favorite) (?:song|film|movie|bok|novel|show|series|game|band|singer|play)|(?:dans|in) (?:mon|ma|le|la|un|une|my|the|a|this|that) (?:\\w+ )?(?:polar|thriller|roman|jeu|jeu video|video game|game|serie|chanson|song|bok|novel|film|movie|manga|bd)|(?:ma|mon|my) (?:chanson|song|film|movie|bok|livre|serie|show|jeu|game) (?:preferee?|prefere|favourite|favorite)|(?:we are|on) (?:studying|etudie) (?:\\w+ ){0,3}(?:at|en|in) (?:drama|theatre|clas|cours)`,
     `(?:l|un|le|la) (?:opera|spectacle|slam|podcast|piece de theatre|cine debat|documentaire)|(?:the|an|a) (?:opera|play|podcast|documentary|musical)`,
     `(?:a|the|one) (?:character|hero|heroine|actor|actres|singer)`,
     `(?:les paroles|the lyrics|lyrics|come on dit|as they say|the expression|l expression)`,
@@ -182,6 +186,9 @@ const REPORTED = re(
     `(?:la|une|cette) serie|(?:the|that|this|a) (?:\\w+ )?(?:series|tv show|show|novel)|scene de suicide|suicide scene|club (?:de )?lecture|book club|film debates?|`+`(?:la chanson|le film|le titre|le livre|le roman|la piece|l album|the song|the film|the movie|the book|the novel|the album|the title)`,
   ].join('|'),
 );
+
+/** A clause that goes on telling the story of a work named in the message ("..., they both die"). */
+const STORY_GOES_ON = /^(?:they|he|she|il|ele|ils|eles|le heros|l heroine|the hero|the heroine|the character|le personage|tout le monde|everyone|everybody) /;
 
 /** What a work is about: "ça parle de", "il traite de", "it deals with", "the story is about". */
 const WORK_IS_ABOUT = re(
@@ -196,6 +203,9 @@ const ABOUT_INFORMATION = re(
   ].join('|'),
 );
 
+/** A clause told of a work longer than this is no longer only the story. */
+const STORY_WORDS = 24;
+
 /** A topic longer than this many words is not a topic any more. */
 const TOPIC_WORDS = 14;
 
@@ -206,7 +216,17 @@ const PERSON = re(
 
 /** Who asks about information: a student, a journalist, a professional preparing a piece. */
 const INFORMATION_ASKER = re(
-  `formation|me former|etre formee?|animateur|animatrice|training|be trained|facilitator|etudiante?|eleve|journaliste|chercheur|chercheuse|infirmiere? en formation|doctorante?|lyce[a-z]*|professeure?|enseignante?|formateur|formatrice|student|journalist|researcher|reporter|teacher|trainer|nursing student|(?:for|pour) (?:my|mon|ma) (?:\\w+ )?(?:class|course|homework|exam|cours|devoir|exposé|expose|partiel|examen|classe)`,
+  `(?:je suis|j suis|chui|en tant qu|en tant que|i am a|i am an|as a|as an) (?:\\w+ )?(?:infirmiere?|interne|pompier|psychologue|educatrice?|educateur|enseignante?|prof|professeure?|formatrice?|formateur|medecin|psychiatre|aide soignante?|asistante? sociale|policiere?|gendarme|urgentiste|chercheuse|chercheur|firefighter|paramedic|nurse|teacher|trainer|psychologist|doctor|resident|social worker|police oficer|researcher|gp)|(?:firefighter|paramedic|nurse|teacher|trainer|psychologist|doctor|social worker|researcher) here|en staf|en reunion (?:clinique|d equipe|de service)|aux transmisions|(?:nos|mes|plusieurs|des|de nos|de mes) patients|(?:my|our|one of my|one of our|several) patients|formation|me former|etre formee?|animateur|animatrice|training|be trained|facilitator|etudiante?|eleve|journaliste|chercheur|chercheuse|infirmiere? en formation|doctorante?|lyce[a-z]*|professeure?|enseignante?|formateur|formatrice|student|journalist|researcher|reporter|teacher|trainer|nursing student|(?:for|pour) (?:my|mon|ma) (?:\\w+ )?(?:class|course|homework|exam|cours|devoir|exposé|expose|partiel|examen|classe)`,
+);
+
+/** A danger named as a topic: a noun after a determiner or a preposition, never after "ma" / "my". */
+const DANGER_AS_TOPIC = re(
+  `(?:le|les|la|l|du|des|de|d|au|aux|sur|pour|on|about|of|and|et|the|to|in|into|with|module|clas|session|seance|topo|affiches?)(?: \\w+)? (?:risque suicidaire|risques suicidaires|suicide|suicides|tentatives? de suicide|automutilation|scarifications?|self harm|violences?(?: conjugales| domestiques| intrafamiliales)?|domestic violence|overdoses?|idees noires|idees suicidaires|personnes suicidaires|suicide atempts?|suicide prevention|prevention du suicide|crises? suicidaires?|pasages? a l acte|suicidal (?:patients|people|thoughts))`,
+);
+
+/** The asker's own act or wish ("j'ai fait une TS", "I attempted", "my suicide"): not a topic. */
+const OWN_ACT = re(
+  `(?:j ai|je|i have|i|i ve) (?:\\w+ )?(?:fait|tente|refait|atempted|tried|made)|(?:ma|mon|my) (?:\\w+ )?(?:ts|tentative|suicide|atempt|overdose)|(?:je|i) (?:veux|vais|want|am going|wil)`,
 );
 
 /**
@@ -228,6 +248,11 @@ const RIGHTS = re(
     `qui (?:decide|choisit|paie|paye|rembourse|prescrit|a aces)|who (?:decides|chooses|pays|can se|has aces)|(?:peut|peuvent|pourait|pouraient|va|vont) (?:\\w+ ){0,2}(?:savoir|apprendre|decouvrir|etre au courant|etre informee?)|find out|se prononcer sur|(?:interdite?s?|autorisee?s?|permise?s?) (?:dans|a|au|en)|(?:alowed|forbiden|baned|permited) (?:in|at|on)|change (?:my |of )?psychiatrist|changer de (?:psychiatre|psy|medecin)`,
     // Where a diagnosis is made, not what it is: "je cherche un endroit pour faire diagnostiquer mon fils, c'est chez vous ?"
     `(?:un endroit|un lieu|un service|a place|somewhere|where|ou) (?:\\w+ ){0,3}(?:faire )?(?:diagnostiquer|diagnostic|diagnose|diagnosed|diagnosis|evaluer|evaluation|asesed|asesment)|(?:c est|est ce) (?:chez vous|a la mdu|ici) (?:qu on|que|qu)(?: \\w+){0,4} (?:diagnosti[a-z]*|evalu[a-z]*)|(?:is the mdu|is it) (?:where|the place)`,
+    // Practical questions around medicines (bringing them to a group, a pill box, expired ones, a
+    // pharmacy, a bill, generics and reimbursement, a copy of the leaflet), and a treatment one
+    // does not mean to stop, or imposed and discussed with a judge: no advice asked.
+    `(?:apporter|ramener|amener|bring|jeter|throw away|dispose|rapporter|take back|recuperer|collect|pick up) (?:\\w+ ){0,3}(?:medicaments|medocs|traitement|tablets|pils|medication|medicines|boite|ordonance)|(?:boite a pilules|pilulier|pill (?:box|organiser|organizer)|perimes?|expired|(?:generiques?|generics?) (?:\\w+ ){0,4}(?:obligatoires?|mandatory|required)|rembourse[a-z]*|reimburs[a-z]*|facture|invoice|bil for|notice|leaflet for|pharmacie (?:de l hopital|est ele ouverte|ouverte)|hospital pharmacy)`,
+    `(?:je ne compte pas|je ne vais pas|je ne veux pas|i am not planing to|i am not going to|i do not want to|i do not plan to) (?:\\w+ ){0,2}(?:arreter|stop|changer|change)|(?:traitement|treatment|injection) (?:\\w+ ){0,2}(?:impose|imposee|force|forced)|son mot a dire|have a say|(?:can|could) (?:i|we|he|she) (?:join|come to|atend|go on|take part)|(?:je peux|puis je|peux je|est ce que je peux) (?:venir|participer|m inscrire|rejoindre)`,
     // The role of someone else: "les pairs aidants donnent des conseils sur les médocs ou c'est pas leur rôle ?"
     `(?:c est|est ce|ce n est|ce serait) (?:pas |bien |aussi )?(?:leur|son|votre|ton) (?:role|travail|boulot|metier|mission)|(?:is it|is that|it is not|isn t it) (?:\\w+ )?(?:their|his|her|your) (?:role|job|place)`,
   ].join('|'),
@@ -263,7 +288,6 @@ export function readContext(text: string, normalise: (text: string) => string): 
   const kinds = new Set<ContextKind>();
   const relapse = test(RELAPSE, whole);
   const asker = test(INFORMATION_ASKER, whole);
-  const fiction = test(REPORTED, whole);
   // A past is read as past in its own sentence: resolved there or in a short sentence right after
   // it ("Il va mieux."), and nothing there says it still goes on. Another sentence's "I'm stable
   // now" says nothing of this one's danger.
@@ -272,12 +296,14 @@ export function readContext(text: string, normalise: (text: string) => string): 
     const next = sentences[i + 1]?.normalised ?? '';
     const ongoing = relapse || test(ONGOING, here);
     const resolved = !ongoing && (test(RESOLVED, here) || (next.split(' ').length <= SHORT_SENTENCE_WORDS && test(RESOLVED, next)));
-    return withTimesAttached(clauses(sentence), normalise).map((clause) => readClause(clause, resolved, !ongoing));
+    // A work named in this sentence or the one before: what it is about; the story it tells goes on only in this one.
+    const work = { here: test(REPORTED, here), near: test(REPORTED, here) || (i > 0 && test(REPORTED, sentences[i - 1]!.normalised)) };
+    return withTimesAttached(clauses(sentence), normalise).map((clause) => readClause(clause, resolved, !ongoing, work));
   });
   if (kinds.size === 0) return none;
   return { remaining: parts.join(' ').replace(/ +/g, ' ').trim(), kinds: [...kinds] };
 
-  function readClause(clause: string, resolved: boolean, distantPast: boolean): string {
+  function readClause(clause: string, resolved: boolean, distantPast: boolean, work: { here: boolean; near: boolean }): string {
     let c = normalise(clause);
     if (c === '') return c;
     const negated = c.replace(NEGATED, ' # ');
@@ -295,12 +321,12 @@ export function readContext(text: string, normalise: (text: string) => string): 
       return pastSetAside(c);
     }
     // Fiction or a quote: the clause, when it holds no first person but "que je regarde / lis".
-    if (test(REPORTED, c) && c.split(' ').length <= TOPIC_WORDS && !test(re(`${FIRST_PERSON} (?!regarde|lis|ai vu|ai lu|watch|watched|read|saw|listen)`), c.replace(re(`(?:que )?(?:je|j) (?:regarde|lis|ai vu|ai lu|ecoute)|(?:i|we) (?:watched|read|saw|am watching|am reading)`), ' '))) {
+    if (test(REPORTED, c) && c.split(' ').length <= STORY_WORDS && !test(re(`${FIRST_PERSON} (?!regarde|lis|ai vu|ai lu|watch|watched|read|saw|listen)`), c.replace(re(`(?:que )?(?:je|j) (?:regarde|lis|ai vu|ai lu|ecoute)|(?:i|we) (?:watched|read|saw|am watching|am reading)|(?:my|our) (?:favourite|favorite)|(?:ma|mon) (?:\\w+ )?(?:preferee?|prefere)|it (?:actualy )?helps me|ele me fait du bien`), ' '))) {
       kinds.add('reported');
       return '#';
     }
     // What a work named elsewhere in the message is about ("... Le Fils, | ça parle de suicide").
-    if (fiction && test(WORK_IS_ABOUT, c)) {
+    if ((work.near && test(WORK_IS_ABOUT, c)) || (work.here && STORY_GOES_ON.test(c) && !test(re(FIRST_PERSON), c))) {
       kinds.add('reported');
       return '#';
     }
@@ -317,10 +343,15 @@ export function readContext(text: string, normalise: (text: string) => string): 
         return `${c.slice(0, at)} # ${person < 0 ? '' : after.slice(person).join(' ')}`.trim();
       }
     }
-    // An asker of information (a student, a journalist) and a short clause with no person: the topic of the question.
-    if (asker && c.split(' ').length <= TOPIC_WORDS && /\b(?:sur|about|on|of|de|des|du)\b/.test(c) && !test(PERSON, c) && /\b(?:suicide|suicides|overdose|overdoses|tentatives?|automutilation|scarification|self harm|violences?)\b/.test(c)) {
-      kinds.add('about_information');
-      return '#';
+    // An asker of information (a student, a journalist, a member of staff): a danger named as a
+    // topic ("des tentatives de suicide", "the suicide module", "sur l'automutilation") is the
+    // subject of the question, unless the clause tells the asker's own danger.
+    if (asker && !test(PRESENT_FIRST_PERSON, c) && !test(OWN_ACT, c)) {
+      const topics = c.replace(DANGER_AS_TOPIC, ' # ');
+      if (topics !== c) {
+        kinds.add('about_information');
+        return topics;
+      }
     }
     return c;
   }

@@ -253,6 +253,8 @@ const RIGHTS = re(
     // does not mean to stop, or imposed and discussed with a judge: no advice asked.
     `(?:apporter|ramener|amener|bring|jeter|throw away|dispose|rapporter|take back|recuperer|collect|pick up) (?:\\w+ ){0,3}(?:medicaments|medocs|traitement|tablets|pils|medication|medicines|boite|ordonance)|(?:boite a pilules|pilulier|pill (?:box|organiser|organizer)|perimes?|expired|(?:generiques?|generics?) (?:\\w+ ){0,4}(?:obligatoires?|mandatory|required)|rembourse[a-z]*|reimburs[a-z]*|facture|invoice|bil for|notice|leaflet for|pharmacie (?:de l hopital|est ele ouverte|ouverte)|hospital pharmacy)`,
     `(?:je ne compte pas|je ne vais pas|je ne veux pas|i am not planing to|i am not going to|i do not want to|i do not plan to) (?:\\w+ ){0,2}(?:arreter|stop|changer|change)|(?:traitement|treatment|injection) (?:\\w+ ){0,2}(?:impose|imposee|force|forced)|son mot a dire|have a say|(?:can|could) (?:i|we|he|she) (?:join|come to|atend|go on|take part)|(?:je peux|puis je|peux je|est ce que je peux) (?:venir|participer|m inscrire|rejoindre)`,
+    // What the MDU does, when it opens, whom a group accepts, whether a peer gives advice: questions about the place, not advice.
+    `(?:at|a la|to the|chez) (?:the )?(?:mdu|maison des usagers)|(?:vous fermez|vous ouvrez|ouvert|ouverte|horaires?|a quele heure (?:vous|ca|c est|la|le)|opening hours|are you open|when do you (?:open|close))|acepte[a-z]* (?:les |des )?(?:gens|persones|people|members|patients) (?:\\w+ ){0,4}(?:traitement|treatment|medicaments|medication|sous)|(?:faut|must|have to) (?:il )?(?:etre|be) (?:gueri|guerie|cured)|(?:il|ele|ils|eles|le pair aidant|les pairs aidants|the per|per helpers?|they|he|she) (?:va|vont|peut|peuvent|can|wil|would|does|do) (?:\\w+ ){0,2}(?:donner|give) (?:des |me |moi )*(?:conseils|advice)`,
     // The role of someone else: "les pairs aidants donnent des conseils sur les médocs ou c'est pas leur rôle ?"
     `(?:c est|est ce|ce n est|ce serait) (?:pas |bien |aussi )?(?:leur|son|votre|ton) (?:role|travail|boulot|metier|mission)|(?:is it|is that|it is not|isn t it) (?:\\w+ )?(?:their|his|her|your) (?:role|job|place)`,
   ].join('|'),
@@ -260,7 +262,7 @@ const RIGHTS = re(
 
 /** A request for advice inside a rights question ("dois-je", "combien", "should I"): the medical verdict stands. */
 const ADVICE = re(
-  `together|ensemble|en meme temps|at the same time|mix|mixing|melanger|avec (?:de l |l )?alcol|with (?:alcohol|alcol|drinks)|dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quele dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
+  `a quele heure (?:prendre|je prends|dois je|faut il)|what time (?:should|to take|do i take)|together|ensemble|en meme temps|at the same time|mix|mixing|melanger|avec (?:de l |l )?alcol|with (?:alcohol|alcol|drinks)|dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quele dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
 );
 
 /**

@@ -88,6 +88,13 @@ const RIGHTS_NOT_MEDICAL: readonly string[] = [
   "Do I have the right to refuse a treatment?",
   "Am I allowed to know which medicines I'm being given?",
   "Can my psychiatrist tell my parents about my medication without my consent?",
+  // Practical questions around medicines, and questions about the place (sixth session).
+  "Je peux laisser ma boîte de médicaments à l'accueil pendant l'atelier ?",
+  "Where can I drop off old expired tablets near the hospital?",
+  "Avec mes cachets je suis lent le matin, vous ouvrez à quelle heure l'après-midi ?",
+  "Does the MDU renew prescriptions, or is that only the doctors?",
+  "Le club du GEM accepte les gens sous traitement ou faut être guéri ?",
+  "Les pairs aidants vont me donner des conseils sur mes médicaments ou pas du tout ?",
 ];
 
 /** Context around an explicit present danger: still a crisis, always. */
@@ -123,7 +130,7 @@ describe('safety context: decided from the whole message', () => {
   });
 
   it('a request for advice inside a rights question stays medical', () => {
-    for (const line of ["j'ai le droit d'arrêter mon traitement, je dois baisser la dose comment ?", 'I have the right to stop, but how much should I reduce my lithium each week?']) {
+    for (const line of ["j'ai le droit d'arrêter mon traitement, je dois baisser la dose comment ?", 'I have the right to stop, but how much should I reduce my lithium each week?', 'à quelle heure prendre mon Xanax avant le groupe ?', 'can I take ibuprofen and lithium together before the outing?']) {
       expect(screen.assess(line).kind, line).to.equal('medical');
     }
   });

@@ -57,7 +57,7 @@ const PRESENT_DANGER = re(
     // a threat to the writer's life now: "il dit qu'il va me tuer", "he says he's going to kill me"
     `(?<!avais |avait |avaient |had )(?:va|vont|veut|veulent|menace de|menacent de|a menace de) (?:me|nous|m) ?(?:tuer|frapper|etrangler|egorger|buter|planter|defoncer|faire (?:du|de) mal)|(?:is going to|are going to|gona|wil|ll|wants to|threatens to|threatened to|would) (?:kil|hurt|beat|strangle|stab|shot) (?:me|us)`,
         // violence suffered now: "il me frappe", "he is hitting me"
-    `(?:il|ele|ils|eles) (?:me|nous) (?:frape|frapent|bat|batent|cogne|cognent|etrangle|etranglent|tabase|tabasent)|(?:he|she|they) (?:is |are )?(?:hits|hiting|beats|beating|chokes|choking|strangles|strangling) (?:me|us)`,
+    `(?:il|ele|ils|eles|mari|feme|compagnon|compagne|pere|mere|frere|soeur|copain|copine|ex|conjoint|conjointe|fils|fille|beau pere) (?:me|nous) (?:frape|frapent|bat|batent|cogne|cognent|etrangle|etranglent|tabase|tabasent)|(?:he|she|they) (?:is |are )?(?:hits|hiting|beats|beating|chokes|choking|strangles|strangling) (?:me|us)`,
   ].join('|'),
 );
 
@@ -80,7 +80,9 @@ const NEGATED = re(
     `not (?:in crisis|suicidal|in danger)(?: at al)?`,
     `(?:je ne pense|je pense|j pense) (?:pas|plus|jamais) (?:au|a la|a) (?:suicide|mort|mourir|me tuer)`,
     `not (?:dying|going to die|planing to die) (?:any ?time son|tomorow|yet)|(?:pas pret|pas prete|pas pres) (?:de|a) mourir|pas encore morte?`,
-    `(?:no|without any|not any) (?:intention|wish|plan|desire|thoughts?) (?:of|to) (?:dying|die|kil(?:ing)? myself|hurt(?:ing)? myself|suicide)`,
+    `(?:no|without any|not any) (?:intention|wish|plan|desire|thoughts?) (?:of|to) (?:dying|die|kil(?:ing)? myself|hurt(?:ing)? myself|harm(?:ing)? myself|suicide)`,
+    // An accident told as such: "je me suis coupée avec les ciseaux, rien de grave", "burnt myself cooking"
+    `(?:me suis coupee?|me suis brulee?|cut myself|burned myself|burnt myself) (?:\\w+ ){0,4}(?:avec|with|on|en|while) (?:\\w+ ){0,6}(?:rien de grave|nothing serious|pansement|plaster|band aid|accident|cooking|en cuisinant|en bricolant|gardening|en jardinant)`,
     `i do not (?:want|plan|intend) to (?:die|kil myself|hurt myself)`,
     // "je n'ai jamais voulu me faire du mal", "I've never wanted to hurt myself"
     `(?:je n ai|j ai|je n avais|j avais) jamais (?:voulu|eu envie|pense a|cherche a|essaye de) (?:de |a )?(?:me faire (?:du|de) mal|me tuer|me suicider|me couper|mourir|me blesser)`,
@@ -151,7 +153,7 @@ const RESOLVED = re(
     `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|ele|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd hui (?:je|il|ele|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd hui)|en securite maintenant`,
     `aujourd hui (?:je suis|il est|ele est|j ai|je fais)|(?:je suis|il est|ele est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|ele a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
     `(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
-    `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|(?:je suis|je me suis) reconstruite?|tourne la page|rebuilt my life|moved on|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
+    `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|(?:je suis|je me suis) reconstruite?|(?:j en ai|j ai|i am|i m) \\d+ (?:ans )?(?:now|aujourd ?hui|maintenant)|(?:aujourd ?hui|now|today) (?:j en ai|i am) \\d+|(?:je fais|i do|i give|j anime) (?:de la |des )?(?:prevention|prevention talks|temoignages|talks)|tourne la page|rebuilt my life|moved on|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
     `(?:je me sens|i fel|i am feling) (?:bien|mieux|beaucoup mieux|wel|beter|much beter|great|fine)|(?:it|that|this) (?:s |has |is )?(?:worked|working) (?:wel|great|fine)|ca (?:a )?(?:bien |tres bien )?marche`,
     `(?:al|everything) (?:god|fine|ok|okay) now|(?:i am|he is|she is|they are|we are) (?:wel|fine|ok|okay|god|great|happy|safe|stable)(?: now)?|(?:that|it) (?:is |s |was )?(?:over|in the past|behind (?:me|us|him|her)|done)|(?:came|come|got|pulled|made it) through|(?:hapy|healthy|thriving) (?:adult|young (?:man|woman)) now|steady (?:life|job)|(?:clean|sober) for|(?:have|has) ben (?:clean|sober|safe|wel|fine|ok|okay|stable)`,
     `(?:it s|it is) over now|we split|split up|(?:i have|i ve|have) ben (?:fine|wel|ok|okay)|ben fine for|pressed charges|went to therapy|`+`(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
@@ -182,8 +184,9 @@ const REPORTED = re(
     `(?:l|un|le|la) (?:opera|spectacle|slam|podcast|piece de theatre|cine debat|documentaire)|(?:the|an|a) (?:opera|play|podcast|documentary|musical)`,
     `(?:a|the|one) (?:character|hero|heroine|actor|actres|singer)`,
     `(?:les paroles|the lyrics|lyrics|come on dit|as they say|the expression|l expression)`,
+    `aux infos|in the news|on the news|au journal|dans le journal|a la tele|on tv|dans la presse|in the paper`,
     // A title named as such: "la chanson 'Mourir sur scène'", "the film 'Kill Bill'"
-    `(?:la|une|cette) serie|(?:the|that|this|a) (?:\\w+ )?(?:series|tv show|show|novel)|scene de suicide|suicide scene|club (?:de )?lecture|book club|film debates?|`+`(?:la chanson|le film|le titre|le livre|le roman|la piece|l album|the song|the film|the movie|the book|the novel|the album|the title)`,
+    `(?:la|une|cette) serie|(?:the|that|this|a) (?:\\w+ )?(?:series|tv show|show|novel)|scene de suicide|suicide scene|club (?:de )?lecture|book club|film debates?|`+`(?:la chanson|le film|le titre|le livre|le roman|la piece de theatre|l album|the song|the film|the movie|the book|the novel|the album|the title)`,
   ].join('|'),
 );
 
@@ -199,6 +202,7 @@ const WORK_IS_ABOUT = re(
 const ABOUT_INFORMATION = re(
   [
     `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|dosier|campagne|projet|formation|cours|conference|chifres|statistiques|sensibilisation|prevention|grand oral|oral|cas|journee|colloque|atelier|podcast|emision|questionaire|brochures?|plaquetes?|temoignages?|intervention|travaile|travailer|formee?|former|reperage) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre|au|aux|aupres)|(?:j etudie|etudier|etudie les|etudie le|etudie la)`,
+    `(?:self harm|suicide|suicide prevention|domestic violence|automutilation|prevention du suicide|violences conjugales) (?:awarenes|prevention|training|session|seance|workshop|atelier|day|journee|week|semaine|module|talks?|leaflets|brochures|campaign|campagne|conference)`,
     `(?:thesis|disertation|esay|paper|piece|article|report|research|study|project|campaign|presentation|course|statistics|figures|data|training|awarenes|prevention|working|work|studying|teaching|day|talk|workshop|survey|podcast|leaflets|brochures|speakers?|questionaire|conference|seminar) (?:\\w+ ){0,3}(?:on|about|into|regarding|concerning|against)|(?:i study|i am studying|researching|studying)`,
   ].join('|'),
 );
@@ -222,6 +226,11 @@ const INFORMATION_ASKER = re(
 /** A danger named as a topic: a noun after a determiner or a preposition, never after "ma" / "my". */
 const DANGER_AS_TOPIC = re(
   `(?:le|les|la|l|du|des|de|d|au|aux|sur|pour|on|about|of|and|et|the|to|in|into|with|module|clas|session|seance|topo|affiches?)(?: \\w+)? (?:risque suicidaire|risques suicidaires|suicide|suicides|tentatives? de suicide|automutilation|scarifications?|self harm|violences?(?: conjugales| domestiques| intrafamiliales)?|domestic violence|overdoses?|idees noires|idees suicidaires|personnes suicidaires|suicide atempts?|suicide prevention|prevention du suicide|crises? suicidaires?|pasages? a l acte|suicidal (?:patients|people|thoughts))`,
+);
+
+/** Someone close who has, does or wants something ("ma fille a des idées suicidaires"): a person's danger, not a topic. */
+const SOMEONE_HAS = re(
+  `(?:ma|mon|mes|sa|son|ses|notre|nos|leur|my|his|her|our|their|il|ele|he|she|they|ils|eles) (?:\\w+ ){0,4}(?:a|ont|avait|has|have|had|fait|is|are|was|pense|thinks|veut|wants|parle|talks|keps|continue)`,
 );
 
 /** The asker's own act or wish ("j'ai fait une TS", "I attempted", "my suicide"): not a topic. */
@@ -251,7 +260,7 @@ const RIGHTS = re(
     // Practical questions around medicines (bringing them to a group, a pill box, expired ones, a
     // pharmacy, a bill, generics and reimbursement, a copy of the leaflet), and a treatment one
     // does not mean to stop, or imposed and discussed with a judge: no advice asked.
-    `(?:apporter|ramener|amener|bring|jeter|throw away|dispose|rapporter|take back|recuperer|collect|pick up) (?:\\w+ ){0,3}(?:medicaments|medocs|traitement|tablets|pils|medication|medicines|boite|ordonance)|(?:boite a pilules|pilulier|pill (?:box|organiser|organizer)|perimes?|expired|(?:generiques?|generics?) (?:\\w+ ){0,4}(?:obligatoires?|mandatory|required)|rembourse[a-z]*|reimburs[a-z]*|facture|invoice|bil for|notice|leaflet for|pharmacie (?:de l hopital|est ele ouverte|ouverte)|hospital pharmacy)`,
+    `(?:apport[a-z]*|ramen[a-z]*|amen[a-z]*|emport[a-z]*|transport[a-z]*|rang[a-z]*|bring|carry|keep|store|jeter|throw away|dispose|rapport[a-z]*|take back|recuper[a-z]*|collect|pick up) (?:\\w+ ){0,3}(?:medicaments|medocs|traitement|treatment|tablets|pils|medication|medicines|meds|boite|ordonances?|prescriptions?)|(?:ordonances?|prescriptions?) (?:\\w+ ){0,2}(?:traduite|translated)|(?:casiers?|lockers?|administratif|paperwork|covered|prise en charge|boite a pilules|pilulier|pill (?:box|organiser|organizer)|perimes?|expired|(?:generiques?|generics?) (?:\\w+ ){0,4}(?:obligatoires?|mandatory|required)|rembourse[a-z]*|reimburs[a-z]*|facture|invoice|bil for|notice|leaflet for|pharmacie (?:de l hopital|est ele ouverte|ouverte)|hospital pharmacy)`,
     `(?:je ne compte pas|je ne vais pas|je ne veux pas|i am not planing to|i am not going to|i do not want to|i do not plan to) (?:\\w+ ){0,2}(?:arreter|stop|changer|change)|(?:traitement|treatment|injection) (?:\\w+ ){0,2}(?:impose|imposee|force|forced)|son mot a dire|have a say|(?:can|could) (?:i|we|he|she) (?:join|come to|atend|go on|take part)|(?:je peux|puis je|peux je|est ce que je peux) (?:venir|participer|m inscrire|rejoindre)`,
     // What the MDU does, when it opens, whom a group accepts, whether a peer gives advice: questions about the place, not advice.
     `(?:at|a la|to the|chez) (?:the )?(?:mdu|maison des usagers)|(?:vous fermez|vous ouvrez|ouvert|ouverte|horaires?|a quele heure (?:vous|ca|c est|la|le)|opening hours|are you open|when do you (?:open|close))|acepte[a-z]* (?:les |des )?(?:gens|persones|people|members|patients) (?:\\w+ ){0,4}(?:traitement|treatment|medicaments|medication|sous)|(?:faut|must|have to) (?:il )?(?:etre|be) (?:gueri|guerie|cured)|(?:il|ele|ils|eles|le pair aidant|les pairs aidants|the per|per helpers?|they|he|she) (?:va|vont|peut|peuvent|can|wil|would|does|do) (?:\\w+ ){0,2}(?:donner|give) (?:des |me |moi )*(?:conseils|advice)`,
@@ -262,7 +271,7 @@ const RIGHTS = re(
 
 /** A request for advice inside a rights question ("dois-je", "combien", "should I"): the medical verdict stands. */
 const ADVICE = re(
-  `a quele heure (?:prendre|je prends|dois je|faut il)|what time (?:should|to take|do i take)|together|ensemble|en meme temps|at the same time|mix|mixing|melanger|avec (?:de l |l )?alcol|with (?:alcohol|alcol|drinks)|dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quele dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
+  `a quele heure (?:prendre|je prends|dois je|faut il)|pause|suspendre|interompre|c est bien|est ce bien|is it ok|is that ok|is it fine|is it god|what time (?:should|to take|do i take)|together|ensemble|en meme temps|at the same time|mix|mixing|melanger|avec (?:de l |l )?alcol|with (?:alcohol|alcol|drinks)|dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quele dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
 );
 
 /**
@@ -289,7 +298,6 @@ export function readContext(text: string, normalise: (text: string) => string): 
   if (whole === '' || test(PRESENT_DANGER, whole)) return none;
   const kinds = new Set<ContextKind>();
   const relapse = test(RELAPSE, whole);
-  const asker = test(INFORMATION_ASKER, whole);
   // A past is read as past in its own sentence: resolved there or in a short sentence right after
   // it ("Il va mieux."), and nothing there says it still goes on. Another sentence's "I'm stable
   // now" says nothing of this one's danger.
@@ -300,12 +308,14 @@ export function readContext(text: string, normalise: (text: string) => string): 
     const resolved = !ongoing && (test(RESOLVED, here) || (next.split(' ').length <= SHORT_SENTENCE_WORDS && test(RESOLVED, next)));
     // A work named in this sentence or the one before: what it is about; the story it tells goes on only in this one.
     const work = { here: test(REPORTED, here), near: test(REPORTED, here) || (i > 0 && test(REPORTED, sentences[i - 1]!.normalised)) };
-    return withTimesAttached(clauses(sentence), normalise).map((clause) => readClause(clause, resolved, !ongoing, work));
+    // Who asks (a student, a member of staff) is said in this sentence or the one before.
+    const asker = test(INFORMATION_ASKER, here) || (i > 0 && test(INFORMATION_ASKER, sentences[i - 1]!.normalised));
+    return withTimesAttached(clauses(sentence), normalise).map((clause) => readClause(clause, resolved, !ongoing, work, asker));
   });
   if (kinds.size === 0) return none;
   return { remaining: parts.join(' ').replace(/ +/g, ' ').trim(), kinds: [...kinds] };
 
-  function readClause(clause: string, resolved: boolean, distantPast: boolean, work: { here: boolean; near: boolean }): string {
+  function readClause(clause: string, resolved: boolean, distantPast: boolean, work: { here: boolean; near: boolean }, asker: boolean): string {
     let c = normalise(clause);
     if (c === '') return c;
     const negated = c.replace(NEGATED, ' # ');
@@ -348,7 +358,7 @@ export function readContext(text: string, normalise: (text: string) => string): 
     // An asker of information (a student, a journalist, a member of staff): a danger named as a
     // topic ("des tentatives de suicide", "the suicide module", "sur l'automutilation") is the
     // subject of the question, unless the clause tells the asker's own danger.
-    if (asker && !test(PRESENT_FIRST_PERSON, c) && !test(OWN_ACT, c)) {
+    if (asker && !test(PRESENT_FIRST_PERSON, c) && !test(OWN_ACT, c) && !test(SOMEONE_HAS, c)) {
       const topics = c.replace(DANGER_AS_TOPIC, ' # ');
       if (topics !== c) {
         kinds.add('about_information');

@@ -151,6 +151,10 @@ export class SafetyScreen {
     // The crisis net weighs every feature of the message: a danger told in one sentence among
     // ordinary questions is diluted by them. Each sentence is also put to it on its own.
     if (verdict.kind !== 'crisis' && this.crisisInOneSentence(text, normalised)) verdict = { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
+    // The normalised text has no full stops: a rule's look-ahead at the end of one sentence sees the
+    // next one ("je ne reviendrai plus. le podcast..." reads as "plus le podcast"). Each sentence
+    // of a message of several is also put to the crisis rules on its own.
+    if (verdict.kind !== 'crisis') verdict = this.crisisRuleInOneSentence(text) ?? verdict;
     if (verdict.kind === 'crisis') {
       // Context that changes the meaning (negated, past and resolved, fiction, a piece of work):
       // the rest of the message is judged again, by the same rules and nets. An explicit present
@@ -196,6 +200,22 @@ export class SafetyScreen {
       if (!medical || this.model.overrulesMedical(masked)) return true;
     }
     return false;
+  }
+
+  /** The crisis rule that one sentence of a message of several matches alone, if any. */
+  private crisisRuleInOneSentence(text: string): SafetyAssessment | null {
+    const sentences = text.slice(0, MAX_CHARS).split(SENTENCE_END).filter((s) => s.trim() !== '');
+    if (sentences.length < 2) return null;
+    for (const sentence of sentences) {
+      const part = this.normalise(sentence);
+      if (part === '') continue;
+      const crisis = this.matching('crisis', part, this.prefilter?.scan(part) ?? null, false);
+      if (crisis.length > 0) {
+        const best = pick(crisis, CRISIS_PRIORITY);
+        return { kind: 'crisis', category: best.category as CrisisCategory, matched: best.id };
+      }
+    }
+    return null;
   }
 
   /** Crisis wins over medical, which wins over help_info; the nets answer where the rules are silent. */

@@ -34,8 +34,8 @@ const FR_IDIOM = '(?:un peu|la peine|le cas|la (?:premiere|seule|meme|derniere) 
 const EN_IDIOM = '(?:the (?:first|only|same|last) time|the case|a problem|my fault|(?:his|her|their) fault)';
 /** A request that "je ne veux pas" / "I don't want to" can put aside ("porter plainte", "complain"). */
 const FR_REQUEST =
-  "(?:(?:faire|porter|deposer|poser|ecrire|envoyer|lancer) )?(?:(?:une?|de|la|les|des|d') ?)?(?:plainte|reclamation|recours|proces|me plaindre|(?:vous )?(?:deranger|embeter)|avis medical|conseil medical|diagnostic|rendez-vous|rdv|(?:vous )?parler (?:de|du|des|d'))";
-const EN_REQUEST = '(?:to )?(?:complain|make a complaint|file|lodge|report|bother|sue|talk about|ask about|discuss|(?:a |any )?(?:medical advice|complaint|diagnosis|appointment))';
+  "(?:(?:faire|porter|deposer|poser|ecrire|envoyer|lancer) )?(?:(?:une?|de|la|les|des|d'|d'une?) ?)?(?:plainte|reclamation|recours|proces|me plaindre|(?:vous )?(?:deranger|embeter)|avis medical|conseil medical|diagnostic|rendez-vous|rdv|(?:vous )?parler (?:de|du|des|d'))";
+const EN_REQUEST = '(?:to )?(?:complain|make a complaint|file|lodge|report|bother|sue|talk about|ask about|discuss|(?:a |an |any |the )?(?:medical advice|complaint|diagnosis|appointment|emergency|opening hours))';
 /** Before a clause-initial "pas" / "not": the start, punctuation, or a linking word. */
 const CLAUSE_START = '(?<=(?:^|[,;:.!?(\\n-]|(?<![a-z])(?:et|mais|hein|bon|alors|enfin|donc|ok|and|but|so|well|sorry|hi|hello|bonjour))\\s*)';
 
@@ -54,7 +54,9 @@ const OPENER = new RegExp(
     // pas pour me plaindre / pas une réclamation / pas de question médicale (at the start of a clause)
     `${CLAUSE_START}pas (?=pour|une?(?![a-z])|au sujet|a propos|la question|le sujet|de (?:question|plainte|reclamation|urgence|soucis?)|d'(?:urgence|avis))`,
     // sans vouloir me plaindre / rien à voir avec / ma question ne concerne pas...
+    `${CLAUSE_START}pas besoin (?=de|du|des|d')`,
     'sans vouloir',
+    "loin de moi l' ?idee",
     "(?:ca |cela |ceci )?(?:n' ?a |a )?rien a voir avec",
     'aucun rapport avec',
     "(?:ma question|ma demande|mon message|ca|cela|ceci)(?: ne|n'| n')? ?(?:concerne|porte|parle) pas",
@@ -64,8 +66,9 @@ const OPENER = new RegExp(
     "its not(?: really| actually)? (?=(?:a|an|the|about|for|regarding|related|my|medical)(?![a-z]))",
     // not a complaint / not about my record / not looking for a doctor (at the start of a clause)
     `${CLAUSE_START}not (?=(?:a|an|the|about|for|regarding|related|my|looking|asking|medical|after)(?![a-z]))`,
+    `${CLAUSE_START}no need (?=for|of)`,
     // I'm not asking about / I am not looking for / I'm not here to complain
-    "i(?:'m| am|m) not (?:really |actually )?(?:asking|looking|after|talking|writing|calling|here|interested|trying to complain)",
+    "i(?:'m| am|m) not (?:really |actually )?(?:asking|looking|after|talking|writing|calling|here|interested|trying to (?:complain|make a fuss|cause trouble))",
     // I don't want to complain / I don't need medical advice (never "I don't want my parents to know")
     `i(?: do not| don't| dont) (?:want|need|wish|mean|intend) (?=${EN_REQUEST})`,
     '(?:has |have )?nothing to do with',

@@ -52,6 +52,10 @@ const cases: Case[] = [
   { text: 'je ne cherche pas un groupe de parole, je veux déposer une réclamation contre le service', topic: 'rights.complaint', denied: 'je ne cherche pas un groupe de parole' },
   { text: "rien à voir avec l'isolement, je veux savoir comment sortir d'une hospitalisation à la demande d'un tiers", topic: 'rights.involuntary', denied: "rien a voir avec l'isolement" },
   { text: "ce n'est pas pour mon dossier médical, je veux savoir si le médecin peut parler de ma santé à ma mère", topic: 'rights.confidentiality', denied: "ce n'est pas pour mon dossier medical" },
+  { text: "pas besoin du numéro d'urgence, je voulais savoir à quelle heure vous fermez ce soir", topic: 'mdu.hours', denied: "pas besoin du numero d'urgence" },
+  { text: 'je veux pas d’un rdv, juste le numéro de téléphone de la maison des usagers', topic: 'mdu.contact', denied: "je veux pas d'un rdv" },
+  { text: 'je ne viens pas pour me plaindre, qui défend les patients à la commission des usagers ?', topic: 'rights.user_reps', denied: 'je ne viens pas pour me plaindre' },
+  { text: "ma question ne porte pas sur les directives anticipées mais sur la personne de confiance, je peux en changer ?", topic: 'rights.trusted_person', denied: 'ma question ne porte pas sur les directives anticipees' },
   // English
   { text: "not a complaint, I just want to know who the patients' representatives are", topic: 'rights.user_reps', denied: 'not a complaint' },
   { text: "this isn't about my medical record, can I write down in advance what care I want if I get ill again?", topic: 'rights.advance_directives', denied: "this isn't about my medical record" },
@@ -70,6 +74,9 @@ const cases: Case[] = [
   { text: 'not a question about volunteers: what does the MDU offer to visitors?', topic: 'mdu.services', denied: 'not a question about volunteers' },
   { text: "I'm not asking about opening hours, which associations hold sessions on which days?", topic: 'schedule.permanences', denied: "i'm not asking about opening hours" },
   { text: 'not a complaint about the staff, I only need a copy of my medical file', topic: 'rights.record', denied: 'not a complaint about the staff' },
+  { text: "I'm not here to complain, who are the user representatives and what do they do?", topic: 'rights.user_reps', denied: "i'm not here to complain" },
+  { text: 'not looking for the opening hours, I need the weekly schedule of the associations', topic: 'schedule.permanences', denied: 'not looking for the opening hours' },
+  { text: "it's not about a group, I'd like one-to-one support from someone who has recovered", topic: 'peer.support', denied: "it's not about a group" },
   // Negations that are the question: nothing set aside
   { text: 'je ne veux pas être hospitalisé, ai-je le droit de refuser ?', topic: 'rights.consent', denied: null },
   { text: "je veux pas prendre ce traitement, est-ce qu'on peut me forcer à l'avaler ?", topic: 'rights.consent', denied: null },
@@ -82,6 +89,9 @@ const cases: Case[] = [
   { text: "ce n'est pas normal qu'on m'ait enfermé seul dans une chambre fermée à clé toute la nuit", topic: 'rights.isolation', denied: null },
   { text: "I don't want to be tied to the bed again, is that allowed?", topic: 'rights.isolation', denied: null },
   { text: 'je ne veux pas rester ici, je suis en soins sans consentement, comment sortir ?', topic: 'rights.involuntary', denied: null },
+  { text: "je ne veux pas que mon employeur sache que je suis hospitalisé, l'hôpital peut le lui dire ?", topic: 'rights.confidentiality', denied: null },
+  { text: 'je ne suis pas d’accord avec mon hospitalisation sous contrainte, comment la contester ?', topic: 'rights.involuntary', denied: null },
+  { text: 'vous ne faites pas de consultations à la MDU ?', topic: 'mdu.not', denied: null },
   { text: "I'm not the patient, I'm his mother and I'm exhausted, is there support for relatives?", topic: 'peer.families', denied: null },
 ];
 

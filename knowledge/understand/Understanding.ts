@@ -9,6 +9,9 @@
  *   much as the whole message, so a question after a long story is what gets answered. When two
  *   sentences clearly ask about two different topics, the first is answered and the second is
  *   offered (`also`).
+ * - Denials: clauses that name a topic only to say it is not the question ("ce n'est pas une
+ *   réclamation, ...", "not a medical question: ...") are set aside before reading
+ *   (`setAsideDenials`), and the topic they name loses the share the model gives it on them.
  * - Decision: an intent when the likeliest class is one; a fallback when it is "out of scope" or
  *   nothing is likely enough; a clarifying question only when two topics share most of the
  *   probability.

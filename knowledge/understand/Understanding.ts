@@ -153,6 +153,14 @@ export class Understanding {
     return out;
   }
 
+  /** The probability an intent is acted on with: its own, or for small talk, that of all small talk together. */
+  private intentProbability(probs: Float64Array, best: number, intent: IntentClass): number {
+    if (!SMALL_TALK.has(intent)) return probs[best] as number;
+    let pooled = 0;
+    for (const [c, id] of this.intentOf) if (SMALL_TALK.has(id)) pooled += probs[c] as number;
+    return pooled;
+  }
+
   private decide(probs: Float64Array, locale: Locale, first: string | undefined, also: string | undefined): Understood {
     const t = this.thresholds;
     // The likeliest class and the five likeliest topics, highest first, ties in class order (no sort of every class).
@@ -171,7 +179,7 @@ export class Understanding {
     const outOfScope = this.outOfScope >= 0 ? round(probs[this.outOfScope] as number) : 0;
     const intent = this.intentOf.get(best);
     if (intent !== undefined) {
-      return (probs[best] as number) >= t.intent ? { locale, decision: 'fallback', hits, intent, outOfScope } : { locale, decision: 'fallback', hits, outOfScope };
+      return this.intentProbability(probs, best, intent) >= t.intent ? { locale, decision: 'fallback', hits, intent, outOfScope } : { locale, decision: 'fallback', hits, outOfScope };
     }
     if (best === this.outOfScope) return { locale, decision: 'fallback', hits, outOfScope };
     if (first !== undefined && also !== undefined && hits.some((h) => h.topicId === first)) {
@@ -185,6 +193,9 @@ export class Understanding {
     return { locale, decision: 'fallback', hits, outOfScope };
   }
 }
+
+/** Greetings, thanks and goodbyes: "ok super thx bye" is all three, and small talk either way. */
+const SMALL_TALK: ReadonlySet<IntentClass> = new Set(['greeting', 'thanks', 'goodbye']);
 
 /** How many topics a result lists. */
 const TOP_HITS = 5;

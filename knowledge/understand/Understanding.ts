@@ -9,6 +9,9 @@
  *   much as the whole message, so a question after a long story is what gets answered. When two
  *   sentences clearly ask about two different topics, the first is answered and the second is
  *   offered (`also`).
+ * - Denials: clauses that name a topic only to say it is not the question ("ce n'est pas une
+ *   réclamation, ...", "not a medical question: ...") are set aside before reading
+ *   (`setAsideDenials`), and the topic they name loses the share the model gives it on them.
  * - Decision: an intent when the likeliest class is one; a fallback when it is "out of scope" or
  *   nothing is likely enough; a clarifying question only when two topics share most of the
  *   probability.
@@ -17,6 +20,7 @@ import type { Locale } from '../schema.js';
 import type { KnowledgeIndex, SearchHit, SearchOptions, SearchResult } from '../search/KnowledgeIndex.js';
 import type { SoftmaxModel } from '../../learn/SoftmaxModel.js';
 import { INTENT_CLASSES, OUT_OF_SCOPE, type IntentClass } from './UnderstandingExamples.js';
+import { setAsideDenials } from './setAsideDenials.js';
 
 /** Thresholds and weights, chosen on the tuning half of the blind round (tests/eval/ROUNDS.md). */
 export const UNDERSTANDING = {
@@ -34,6 +38,8 @@ export const UNDERSTANDING = {
   sentenceSure: 0.6,
   /** Messages with more words than this are read sentence by sentence too. */
   longWords: 12,
+  /** How much of a topic's probability a clause that puts it aside ("ce n'est pas une réclamation") takes away, times the model's reading of that clause. */
+  deniedDiscount: 1,
 } as const;
 
 export type Thresholds = { -readonly [K in keyof typeof UNDERSTANDING]: number };
@@ -81,7 +87,10 @@ export class Understanding {
   }
 
   /** The likeliest topics, intents and out-of-scope for a message, fused with the lexical ranking. */
-  search(text: string, options: SearchOptions = {}): Understood {
+  search(message: string, options: SearchOptions = {}): Understood {
+    // "ce n'est pas une réclamation, je voudrais savoir...": read without the topic put aside.
+    const denial = setAsideDenials(message);
+    const text = denial?.kept ?? message;
     const lexical = this.index.search(text, options);
     const probs = this.fuse(this.model.predict(text), lexical.hits);
     let also: string | undefined;
@@ -103,7 +112,25 @@ export class Understanding {
       for (let c = 0; c < probs.length; c++) probs[c] = 0.5 * (probs[c] as number) + (0.5 * (mix[c] as number)) / weight;
       if (sure.length >= 2) [first, also] = sure;
     }
+    if (denial) this.discount(probs, denial.denied);
     return this.decide(probs, lexical.locale, first, also);
+  }
+
+  /**
+   * The topic the set-aside clauses name loses the share of its probability the model gives it
+   * on those clauses alone (one model pass on a few words), handed to the other topics.
+   */
+  private discount(probs: Float64Array, denied: string): void {
+    const p = this.model.predict(denied);
+    let c = -1;
+    for (let i = 0; i < p.length; i++) if (this.topicOf[i] === 1 && (c < 0 || (p[i] as number) > (p[c] as number))) c = i;
+    if (c < 0) return;
+    const removed = (probs[c] as number) * (p[c] as number) * this.thresholds.deniedDiscount;
+    let others = 0;
+    for (let i = 0; i < probs.length; i++) if (this.topicOf[i] === 1 && i !== c) others += probs[i] as number;
+    if (others <= 0) return;
+    probs[c] = (probs[c] as number) - removed;
+    for (let i = 0; i < probs.length; i++) if (this.topicOf[i] === 1 && i !== c) probs[i] = (probs[i] as number) * (1 + removed / others);
   }
 
   /**
@@ -126,6 +153,14 @@ export class Understanding {
     return out;
   }
 
+  /** The probability an intent is acted on with: its own, or for small talk, that of all small talk together. */
+  private intentProbability(probs: Float64Array, best: number, intent: IntentClass): number {
+    if (!SMALL_TALK.has(intent)) return probs[best] as number;
+    let pooled = 0;
+    for (const [c, id] of this.intentOf) if (SMALL_TALK.has(id)) pooled += probs[c] as number;
+    return pooled;
+  }
+
   private decide(probs: Float64Array, locale: Locale, first: string | undefined, also: string | undefined): Understood {
     const t = this.thresholds;
     // The likeliest class and the five likeliest topics, highest first, ties in class order (no sort of every class).
@@ -144,7 +179,7 @@ export class Understanding {
     const outOfScope = this.outOfScope >= 0 ? round(probs[this.outOfScope] as number) : 0;
     const intent = this.intentOf.get(best);
     if (intent !== undefined) {
-      return (probs[best] as number) >= t.intent ? { locale, decision: 'fallback', hits, intent, outOfScope } : { locale, decision: 'fallback', hits, outOfScope };
+      return this.intentProbability(probs, best, intent) >= t.intent ? { locale, decision: 'fallback', hits, intent, outOfScope } : { locale, decision: 'fallback', hits, outOfScope };
     }
     if (best === this.outOfScope) return { locale, decision: 'fallback', hits, outOfScope };
     if (first !== undefined && also !== undefined && hits.some((h) => h.topicId === first)) {
@@ -158,6 +193,9 @@ export class Understanding {
     return { locale, decision: 'fallback', hits, outOfScope };
   }
 }
+
+/** Greetings, thanks and goodbyes: "ok super thx bye" is all three, and small talk either way. */
+const SMALL_TALK: ReadonlySet<IntentClass> = new Set(['greeting', 'thanks', 'goodbye']);
 
 /** How many topics a result lists. */
 const TOP_HITS = 5;

@@ -154,7 +154,7 @@ export class SafetyScreen {
     // The normalised text has no full stops: a rule's look-ahead at the end of one sentence sees the
     // next one ("je ne reviendrai plus. le podcast..." reads as "plus le podcast"). Each sentence
     // of a message of several is also put to the crisis rules on its own.
-    if (verdict.kind !== 'crisis') verdict = this.crisisRuleInOneSentence(text) ?? verdict;
+    if (verdict.kind !== 'crisis') verdict = this.crisisRuleInOneSentence(text, normalised) ?? verdict;
     if (verdict.kind === 'crisis') {
       // Context that changes the meaning (negated, past and resolved, fiction, a piece of work):
       // the rest of the message is judged again, by the same rules and nets. An explicit present
@@ -203,9 +203,11 @@ export class SafetyScreen {
   }
 
   /** The crisis rule that one sentence of a message of several matches alone, if any. */
-  private crisisRuleInOneSentence(text: string): SafetyAssessment | null {
+  private crisisRuleInOneSentence(text: string, normalised: string): SafetyAssessment | null {
     const sentences = text.slice(0, MAX_CHARS).split(SENTENCE_END).filter((s) => s.trim() !== '');
     if (sentences.length < 2) return null;
+    // A mask that spans sentences on the whole message ("locked me in a room... Was that legal?") has said what they mean together.
+    if (this.maskedForCrisis(normalised, this.prefilter?.scan(normalised) ?? null) !== normalised) return null;
     for (const sentence of sentences) {
       const part = this.normalise(sentence);
       if (part === '') continue;

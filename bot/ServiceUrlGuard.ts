@@ -35,17 +35,41 @@ export class ServiceUrlPolicy {
    * A URL with user information, or not http(s), is never allowed.
    */
   allows(serviceUrl: string | undefined): boolean {
-    const url = parseServiceUrl(serviceUrl);
+    const url = this.parsed.of(serviceUrl);
     if (!url) return false;
-    const own = parseServiceUrl(this.ownServiceUrl());
-    return [...(own ? [own] : []), ...this.allowlist.map(parseServiceUrl)].some((base) => base !== undefined && within(url, base));
+    const own = this.parsed.of(this.ownServiceUrl());
+    if (own && within(url, own)) return true;
+    return this.allowlist.some((entry) => {
+      const base = this.parsed.of(entry);
+      return base !== undefined && within(url, base);
+    });
   }
+
+  /** Asked on every turn with the same few URLs (the channel's, the bot's own, the allowlist): each is parsed once. */
+  private readonly parsed = new ParsedServiceUrls();
 }
 
 interface ParsedServiceUrl {
-  origin: string;
+  readonly origin: string;
   /** Path segments, without empty ones (no trailing slash). */
-  segments: string[];
+  readonly segments: readonly string[];
+}
+
+/** `parseServiceUrl` remembered by the exact text; bounded, as the texts come from the activities. */
+class ParsedServiceUrls {
+  private static readonly MAX = 256;
+  private readonly known = new Map<string, ParsedServiceUrl | undefined>();
+
+  of(raw: string | undefined): ParsedServiceUrl | undefined {
+    if (!raw) return undefined;
+    if (this.known.has(raw)) return this.known.get(raw);
+    const parsed = parseServiceUrl(raw);
+    // Shared by every later call: frozen, so no caller can change what the next one compares with.
+    if (parsed) Object.freeze(Object.freeze(parsed).segments);
+    if (this.known.size >= ParsedServiceUrls.MAX) this.known.clear();
+    this.known.set(raw, parsed);
+    return parsed;
+  }
 }
 
 /** A service URL as compared: http(s), no user information; undefined otherwise. */

@@ -293,6 +293,8 @@ export class CrisisModel {
   /** Per feature, the call that last counted it: each distinct feature counts once, with nothing allocated. */
   private readonly counted: Uint32Array;
   private call = 0;
+  /** The two nets' log-odds while a text is scored, in a typed array: summed in place, with no number allocated a feature. */
+  private readonly sums = new Float64Array(2);
   /** The last text scored and its probabilities: the screen asks about the same text several times. */
   private lastText: string | null = null;
   private last: NetProbabilities = { crisis: 0, medical: 0 };
@@ -366,43 +368,43 @@ export class CrisisModel {
 
   /** The log-odds of both nets; the features are met in the order `crisisFeatures` lists them, and each counts once. */
   private score(text: string): [number, number] {
-    let crisis = this.crisisBias;
-    let medical = this.medicalBias;
-    if (text === '') return [crisis, medical];
+    const sums = this.sums;
+    sums[0] = this.crisisBias;
+    sums[1] = this.medicalBias;
+    if (text === '') return [sums[0], sums[1]];
     if (++this.call === 0xffffffff) {
       this.counted.fill(0);
       this.call = 1;
     }
-    const call = this.call;
-    const counted = this.counted;
-    const cw = this.crisisWeights;
-    const mw = this.medicalWeights;
     const table = this.table;
-    const add = (id: number): void => {
-      if (id < 0 || counted[id] === call) return;
-      counted[id] = call;
-      crisis += cw[id] as number;
-      if (mw) medical += mw[id] as number;
-    };
     let previousStart = -1;
     let previousEmpty = true;
     for (let start = 0; start <= text.length; ) {
       let end = text.indexOf(' ', start);
       if (end < 0) end = text.length;
       const length = end - start;
-      add(table.find(KIND_CODE.w, text, start, end));
-      if (length > STEM_LENGTH) add(table.find(KIND_CODE.p, text, start, start + STEM_LENGTH));
+      this.add(table.find(KIND_CODE.w, text, start, end));
+      if (length > STEM_LENGTH) this.add(table.find(KIND_CODE.p, text, start, start + STEM_LENGTH));
       // Words are separated by single spaces: a pair is the span from the first word's start to the second's end.
-      if (!previousEmpty) add(table.find(KIND_CODE.b, text, previousStart, end));
+      if (!previousEmpty) this.add(table.find(KIND_CODE.b, text, previousStart, end));
       if (this.hasGramFeatures && this.wordHasGrams(text, start, end)) {
         const padded = length + 2;
-        for (let n = MIN_GRAM; n <= MAX_GRAM; n++) for (let i = 0; i + n <= padded; i++) add(table.findGram(text, start, end, i, i + n));
+        for (let n = MIN_GRAM; n <= MAX_GRAM; n++) for (let i = 0; i + n <= padded; i++) this.add(table.findGram(text, start, end, i, i + n));
       }
       previousStart = start;
       previousEmpty = length === 0;
       start = end + 1;
     }
-    return [crisis, medical];
+    return [sums[0], sums[1]];
+  }
+
+  /** Adds feature `id`'s weights to `sums` (nothing for -1, or a feature this call already counted). */
+  private add(id: number): void {
+    if (id < 0 || this.counted[id] === this.call) return;
+    this.counted[id] = this.call;
+    const sums = this.sums;
+    sums[0] = (sums[0] as number) + (this.crisisWeights[id] as number);
+    if (this.medicalWeights) sums[1] = (sums[1] as number) + (this.medicalWeights[id] as number);
   }
 
   /** `hasGrams` on `text[start, end)`, building the word only when it may be a function word. */

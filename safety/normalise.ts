@@ -20,16 +20,32 @@ export const EMPTY_SPELLING: SpellingTable = { words: new Map(), phrases: [] };
 
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b' };
 
+const CODE_A = 97;
+const CODE_Z = 122;
+const CODE_0 = 48;
+const CODE_9 = 57;
+
 /** Collapses every run of the same letter to one letter ("mourrir" -> "mourir", "noooon" -> "non"). */
 export function undouble(text: string): string {
-  return text.replace(/([a-z])\1+/g, '$1');
+  // Most words have no doubled letter: found with a scan, not a regular expression and a copy.
+  return hasDoubledLetter(text) ? text.replace(/([a-z])\1+/g, '$1') : text;
+}
+
+function hasDoubledLetter(text: string): boolean {
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= CODE_A && c <= CODE_Z && c === text.charCodeAt(i - 1)) return true;
+  }
+  return false;
 }
 
 /** Lower case, no accents, ligatures opened, quotes and punctuation to spaces ("?" kept as a word). */
 export function fold(text: string): string {
-  return foldLetters(text)
-    .replace(/(?<=[a-z])[@](?=[a-z])/g, 'a')
-    .replace(/(?<=[a-z])[$](?=[a-z])/g, 's')
+  let folded = foldLetters(text);
+  // "@" and "$" for letters are rare: their look-around patterns are tried only when there is one.
+  if (folded.includes('@')) folded = folded.replace(/(?<=[a-z])[@](?=[a-z])/g, 'a');
+  if (folded.includes('$')) folded = folded.replace(/(?<=[a-z])[$](?=[a-z])/g, 's');
+  return folded
     .replace(/\?+/g, ' ? ')
     .replace(/[^a-z0-9?]+/g, ' ')
     .trim();
@@ -37,9 +53,18 @@ export function fold(text: string): string {
 
 /** Digits standing for letters inside a word that starts with a letter ("m0urir", "su1c1de"); numbers stay numbers. */
 function unleet(word: string): string {
-  if (!/^[a-z]/.test(word) || !/[0-9]/.test(word)) return word;
+  const first = word.charCodeAt(0);
+  if (!(first >= CODE_A && first <= CODE_Z) || !hasDigit(word)) return word;
   // "mg" units glued to a number are left alone: "lithium400" is rare, "x2" harmless either way.
   return word.replace(/[0134578]/g, (d) => LEET[d] ?? d);
+}
+
+function hasDigit(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= CODE_0 && c <= CODE_9) return true;
+  }
+  return false;
 }
 
 /**
@@ -57,7 +82,8 @@ export function normalise(text: string, table: SpellingTable = EMPTY_SPELLING): 
   }
   let joined = undouble(out.join(' '));
   for (const { from, to, words } of table.phrases) if (!words || words.some((w) => joined.includes(w))) joined = joined.replace(from, to);
-  return undouble(joined).replace(/ +/g, ' ').trim();
+  joined = undouble(joined);
+  return (joined.includes('  ') ? joined.replace(/ +/g, ' ') : joined).trim();
 }
 
 /** A macro table: name -> compiled regex fragment (without the outer group). */

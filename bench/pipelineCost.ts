@@ -4,30 +4,10 @@
  * the knowledge base's example questions). Run it on two trees one after the other to compare a
  * change; in the server the same code costs several times more (cold caches: see BENCHMARKS.md).
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadKnowledge } from '../knowledge/loadKnowledge.js';
-import { searchableTopics } from '../knowledge/searchableTopics.js';
-import { KnowledgeIndex } from '../knowledge/search/KnowledgeIndex.js';
-import { loadSynonyms } from '../knowledge/search/synonyms.js';
-import { Understanding } from '../knowledge/understand/Understanding.js';
-import { UNDERSTANDING_MODEL_FILE } from '../knowledge/understand/UnderstandingExamples.js';
-import { SoftmaxModel } from '../learn/SoftmaxModel.js';
-import { CRISIS_MODEL_FILE, CrisisModel } from '../safety/CrisisModel.js';
-import { SafetyScreen } from '../safety/SafetyScreen.js';
-import { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
+import { loadRealParts } from './realParts.js';
 import { BENCH_MESSAGES } from './messages.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const knowledgeDir = path.join(ROOT, 'knowledge');
-const knowledge = loadKnowledge(knowledgeDir);
-const schedule = PermanenceSchedule.fromFile(path.join(knowledgeDir, 'schedule.yaml'));
-const index = KnowledgeIndex.build(searchableTopics(knowledge.topics, schedule), loadSynonyms(path.join(knowledgeDir, 'synonyms.yaml')));
-const model = SoftmaxModel.fromFile(path.join(knowledgeDir, UNDERSTANDING_MODEL_FILE));
-const understanding = new Understanding(index, model, knowledge.topics.map((t) => t.id));
-const questions = knowledge.topics.flatMap((t) => [...t.questions.fr, ...t.questions.en]);
-const screen = SafetyScreen.fromDirectory(path.join(ROOT, 'safety/lexicons'), { ordinaryMessages: questions });
-const nets = CrisisModel.fromFile(path.join(ROOT, 'safety/lexicons', CRISIS_MODEL_FILE));
+const { index, model, understanding, questions, screen, nets } = loadRealParts();
 
 const texts = process.argv[2] === 'kb' ? questions.filter((_, i) => i % 3 === 0) : BENCH_MESSAGES.map((m) => m.text);
 const masked = texts.map((t) => screen.crisisText(t));

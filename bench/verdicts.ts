@@ -8,20 +8,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadKnowledge } from '../knowledge/loadKnowledge.js';
-import { searchableTopics } from '../knowledge/searchableTopics.js';
-import { KnowledgeIndex } from '../knowledge/search/KnowledgeIndex.js';
-import { loadSynonyms } from '../knowledge/search/synonyms.js';
-import { Understanding } from '../knowledge/understand/Understanding.js';
-import { UNDERSTANDING_MODEL_FILE } from '../knowledge/understand/UnderstandingExamples.js';
-import { SoftmaxModel } from '../learn/SoftmaxModel.js';
-import { CRISIS_MODEL_FILE, CrisisModel } from '../safety/CrisisModel.js';
-import { SafetyScreen } from '../safety/SafetyScreen.js';
-import { PermanenceSchedule } from '../schedule/PermanenceSchedule.js';
+import { loadRealParts, ROOT } from './realParts.js';
 import type { Locale } from '../knowledge/schema.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const held = (f: string): boolean => /held-?out/i.test(f);
 
 function defaultFiles(): string[] {
@@ -41,14 +30,7 @@ function defaultFiles(): string[] {
 const files = process.argv.length > 2 ? process.argv.slice(2) : defaultFiles();
 if (files.some(held)) throw new Error('verdicts: held-out files stay unread');
 
-const knowledgeDir = path.join(ROOT, 'knowledge');
-const knowledge = loadKnowledge(knowledgeDir);
-const schedule = PermanenceSchedule.fromFile(path.join(knowledgeDir, 'schedule.yaml'));
-const index = KnowledgeIndex.build(searchableTopics(knowledge.topics, schedule), loadSynonyms(path.join(knowledgeDir, 'synonyms.yaml')));
-const model = SoftmaxModel.fromFile(path.join(knowledgeDir, UNDERSTANDING_MODEL_FILE));
-const understanding = new Understanding(index, model, knowledge.topics.map((t) => t.id));
-const screen = SafetyScreen.fromDirectory(path.join(ROOT, 'safety/lexicons'), { ordinaryMessages: knowledge.topics.flatMap((t) => [...t.questions.fr, ...t.questions.en]) });
-const nets = CrisisModel.fromFile(path.join(ROOT, 'safety/lexicons', CRISIS_MODEL_FILE));
+const { knowledge, model, understanding, screen, nets } = loadRealParts();
 const r3 = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(3));
 
 function verdict(text: string, locale?: Locale): string {

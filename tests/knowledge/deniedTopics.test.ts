@@ -5,14 +5,10 @@
  * itself the question ("je ne veux pas être hospitalisé, ai-je le droit de refuser ?", "I don't
  * want my parents to know") is never set aside. Sentences written for this table, French and English.
  */
-import path from 'node:path';
 import { expect } from 'chai';
-import { loadRealTopics, ROOT } from '../helpers/realTopics.js';
-import { KnowledgeIndex, loadSynonyms } from '../../knowledge/search/KnowledgeIndex.js';
+import { loadRealTopics, realUnderstanding } from '../helpers/realTopics.js';
 import { Understanding } from '../../knowledge/understand/Understanding.js';
 import { setAsideDenials } from '../../knowledge/understand/setAsideDenials.js';
-import { UNDERSTANDING_MODEL_FILE } from '../../knowledge/understand/UnderstandingExamples.js';
-import { SoftmaxModel } from '../../learn/SoftmaxModel.js';
 
 interface Case {
   text: string;
@@ -116,8 +112,7 @@ describe('understanding: a topic named to say it is not the question', () => {
     let understanding: Understanding;
     before(function () {
       if (topics.length === 0) this.skip();
-      const lexical = KnowledgeIndex.build(topics, loadSynonyms(path.join(ROOT, 'knowledge/synonyms.yaml')));
-      understanding = new Understanding(lexical, SoftmaxModel.fromFile(path.join(ROOT, 'knowledge', UNDERSTANDING_MODEL_FILE)), topics.map((t) => t.id));
+      understanding = realUnderstanding(topics).understanding;
     });
     for (const c of cases) {
       it(`${c.text} → ${c.topic}`, () => {

@@ -7,11 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { loadRealTopics } from '../helpers/realTopics.js';
-import { KnowledgeIndex, loadSynonyms } from '../../knowledge/search/KnowledgeIndex.js';
-import { Understanding } from '../../knowledge/understand/Understanding.js';
-import { UNDERSTANDING_MODEL_FILE } from '../../knowledge/understand/UnderstandingExamples.js';
-import { SoftmaxModel } from '../../learn/SoftmaxModel.js';
+import { loadRealTopics, realUnderstanding } from '../helpers/realTopics.js';
 import type { Locale } from '../../knowledge/schema.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,8 +40,7 @@ describe('knowledge search: dev set', function () {
   // What the dialogs search with: the trained model fused with the lexical ranking (bot/main.ts).
   // The lexical ranking alone re-ranks topics there; its own figure is printed, not asserted.
   it('gets >= 95 % of the answer lines right with decision "answer", and every fallback line', function () {
-    const lexical = KnowledgeIndex.build(topics, loadSynonyms(path.join(root, 'knowledge/synonyms.yaml')));
-    const index = new Understanding(lexical, SoftmaxModel.fromFile(path.join(root, 'knowledge', UNDERSTANDING_MODEL_FILE)), topics.map((t) => t.id));
+    const { lexical, understanding: index } = realUnderstanding(topics);
     const lexicalRight = lines.filter((l) => l.expect.startsWith('answer:')).filter((l) => {
       const r = lexical.search(l.text, { locale: localeOf(l) });
       return r.decision === 'answer' && r.hits[0]?.topicId === l.expect.slice('answer:'.length);

@@ -3,16 +3,8 @@
  * dev set, the way visitors type (SMS spelling, no accents, typos, mixed languages).
  * Run against the real topics of `knowledge/topics/`.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { loadRealTopics } from '../helpers/realTopics.js';
-import { KnowledgeIndex, loadSynonyms } from '../../knowledge/search/KnowledgeIndex.js';
-import { Understanding } from '../../knowledge/understand/Understanding.js';
-import { UNDERSTANDING_MODEL_FILE } from '../../knowledge/understand/UnderstandingExamples.js';
-import { SoftmaxModel } from '../../learn/SoftmaxModel.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { loadRealTopics, realUnderstanding } from '../helpers/realTopics.js';
 
 /**
  * Accuracy reached on the `answer` cases (measured, then asserted with a little room for topic
@@ -257,8 +249,7 @@ describe('knowledge search: held-out paraphrases', function () {
 
   function run(cases: Case[], label: string): { accuracy: number; answers: number; fallbackMisses: string[] } {
     // What the bot searches with: the lexical index fused with the trained model.
-    const lexical = KnowledgeIndex.build(topics, loadSynonyms(path.join(root, 'knowledge/synonyms.yaml')));
-    const index = new Understanding(lexical, SoftmaxModel.fromFile(path.join(root, 'knowledge', UNDERSTANDING_MODEL_FILE)), topics.map((t) => t.id));
+    const { understanding: index } = realUnderstanding(topics);
     const known = new Set(topics.map((t) => t.id));
     const answerCases = cases.filter(([, e]) => e !== 'fallback' && known.has(e));
     const fallbackCases = cases.filter(([, e]) => e === 'fallback');

@@ -190,6 +190,12 @@ const REPORTED = re(
   ].join('|'),
 );
 
+/** A first person anywhere in a clause. */
+const FIRST_PERSON_WORD = re(FIRST_PERSON);
+/** A first person other than the one who watches, reads or likes the work ("que je regarde", "my favourite song"). */
+const FIRST_PERSON_NOT_VIEWING = re(`${FIRST_PERSON} (?!regarde|lis|ai vu|ai lu|watch|watched|read|saw|listen)`);
+const VIEWING = re(`(?:que )?(?:je|j) (?:regarde|lis|ai vu|ai lu|ecoute)|(?:i|we) (?:watched|read|saw|am watching|am reading)|(?:my|our) (?:favourite|favorite)|(?:ma|mon) (?:\\w+ )?(?:preferee?|prefere)|it (?:actualy )?helps me|ele me fait du bien`);
+
 /** A clause that goes on telling the story of a work named in the message ("..., they both die"). */
 const STORY_GOES_ON = /^(?:they|he|she|il|ele|ils|eles|le heros|l heroine|the hero|the heroine|the character|le personage|tout le monde|everyone|everybody) /;
 
@@ -333,12 +339,12 @@ export function readContext(text: string, normalise: (text: string) => string): 
       return pastSetAside(c);
     }
     // Fiction or a quote: the clause, when it holds no first person but "que je regarde / lis".
-    if (test(REPORTED, c) && c.split(' ').length <= STORY_WORDS && !test(re(`${FIRST_PERSON} (?!regarde|lis|ai vu|ai lu|watch|watched|read|saw|listen)`), c.replace(re(`(?:que )?(?:je|j) (?:regarde|lis|ai vu|ai lu|ecoute)|(?:i|we) (?:watched|read|saw|am watching|am reading)|(?:my|our) (?:favourite|favorite)|(?:ma|mon) (?:\\w+ )?(?:preferee?|prefere)|it (?:actualy )?helps me|ele me fait du bien`), ' '))) {
+    if (test(REPORTED, c) && c.split(' ').length <= STORY_WORDS && !test(FIRST_PERSON_NOT_VIEWING, c.replace(VIEWING, ' '))) {
       kinds.add('reported');
       return '#';
     }
     // What a work named elsewhere in the message is about ("... Le Fils, | ça parle de suicide").
-    if ((work.near && test(WORK_IS_ABOUT, c)) || (work.here && STORY_GOES_ON.test(c) && !test(re(FIRST_PERSON), c))) {
+    if ((work.near && test(WORK_IS_ABOUT, c)) || (work.here && STORY_GOES_ON.test(c) && !test(FIRST_PERSON_WORD, c))) {
       kinds.add('reported');
       return '#';
     }

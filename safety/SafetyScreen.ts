@@ -148,13 +148,8 @@ export class SafetyScreen {
     const normalised = this.normalise(text);
     if (normalised === '') return { kind: 'none' };
     let verdict = this.assessNormalised(normalised);
-    // The crisis net weighs every feature of the message: a danger told in one sentence among
-    // ordinary questions is diluted by them. Each sentence is also put to it on its own.
-    if (verdict.kind !== 'crisis' && this.crisisInOneSentence(text, normalised)) verdict = { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
-    // The normalised text has no full stops: a rule's look-ahead at the end of one sentence sees the
-    // next one ("je ne reviendrai plus. le podcast..." reads as "plus le podcast"). Each sentence
-    // of a message of several is also put to the crisis rules on its own.
-    if (verdict.kind !== 'crisis') verdict = this.crisisRuleInOneSentence(text, normalised) ?? verdict;
+    // A danger told in one sentence among ordinary questions: each sentence is also read alone.
+    if (verdict.kind !== 'crisis') verdict = this.crisisInOneSentence(text, normalised) ?? verdict;
     if (verdict.kind === 'crisis') {
       // Context that changes the meaning (negated, past and resolved, fiction, a piece of work):
       // the rest of the message is judged again, by the same rules and nets. An explicit present
@@ -180,38 +175,33 @@ export class SafetyScreen {
   }
 
   /**
-   * Whether one sentence of a message of several, judged alone, is a crisis for the net, the whole
-   * message (`normalised`) already leaning that way. The rules already see the whole message; a
-   * medical verdict on the whole stands unless the sentence's net is all but sure (the same bar as
-   * for the whole message). A message of one sentence costs only the split.
+   * A crisis in one sentence of a message of several, read alone (each sentence normalised and
+   * scanned once for both readings):
+   * - by the net, the whole message already leaning that way: the net weighs every feature of the
+   *   message, so a danger told among ordinary questions is diluted by them. A medical verdict on
+   *   the sentence stands unless the net is all but sure (the same bar as for the whole message);
+   * - by the crisis rules: the normalised text has no full stops, so a rule's look-ahead at the end
+   *   of one sentence sees the next one ("je ne reviendrai plus. le podcast..." reads as "plus le
+   *   podcast"). Not when a mask read the sentences together on the whole message ("locked me in
+   *   a room... Was that legal?").
+   * A message of one sentence costs only the split.
    */
-  private crisisInOneSentence(text: string, normalised: string): boolean {
-    if (!this.model) return false;
-    const sentences = text.slice(0, MAX_CHARS).split(SENTENCE_END).filter((s) => s.trim() !== '');
-    if (sentences.length < 2) return false;
-    if (this.model.probability(this.maskedForCrisis(normalised, this.prefilter?.scan(normalised) ?? null)) < DILUTED_CRISIS_PROBABILITY) return false;
-    for (const sentence of sentences) {
-      const part = this.normalise(sentence);
-      if (part === '') continue;
-      const seen = this.prefilter?.scan(part) ?? null;
-      const masked = this.maskedForCrisis(part, seen);
-      if (!isSentence(masked) || this.model.probability(masked) < SENTENCE_CRISIS_PROBABILITY) continue;
-      const medical = this.matching('medical', part, seen, true).length > 0;
-      if (!medical || this.model.overrulesMedical(masked)) return true;
-    }
-    return false;
-  }
-
-  /** The crisis rule that one sentence of a message of several matches alone, if any. */
-  private crisisRuleInOneSentence(text: string, normalised: string): SafetyAssessment | null {
+  private crisisInOneSentence(text: string, normalised: string): SafetyAssessment | null {
     const sentences = text.slice(0, MAX_CHARS).split(SENTENCE_END).filter((s) => s.trim() !== '');
     if (sentences.length < 2) return null;
-    // A mask that spans sentences on the whole message ("locked me in a room... Was that legal?") has said what they mean together.
-    if (this.maskedForCrisis(normalised, this.prefilter?.scan(normalised) ?? null) !== normalised) return null;
-    for (const sentence of sentences) {
-      const part = this.normalise(sentence);
-      if (part === '') continue;
-      const crisis = this.matching('crisis', part, this.prefilter?.scan(part) ?? null, false);
+    const wholeMasked = this.maskedForCrisis(normalised, this.prefilter?.scan(normalised) ?? null);
+    const parts = sentences.map((sentence) => this.normalise(sentence)).filter((part) => part !== '').map((part) => ({ part, seen: this.prefilter?.scan(part) ?? null }));
+    if (this.model && this.model.probability(wholeMasked) >= DILUTED_CRISIS_PROBABILITY) {
+      for (const { part, seen } of parts) {
+        const masked = this.maskedForCrisis(part, seen);
+        if (!isSentence(masked) || this.model.probability(masked) < SENTENCE_CRISIS_PROBABILITY) continue;
+        const medical = this.matching('medical', part, seen, true).length > 0;
+        if (!medical || this.model.overrulesMedical(masked)) return { kind: 'crisis', category: 'unspecified', matched: CRISIS_MODEL_ID };
+      }
+    }
+    if (wholeMasked !== normalised) return null;
+    for (const { part, seen } of parts) {
+      const crisis = this.matching('crisis', part, seen, false);
       if (crisis.length > 0) {
         const best = pick(crisis, CRISIS_PRIORITY);
         return { kind: 'crisis', category: best.category as CrisisCategory, matched: best.id };

@@ -139,6 +139,7 @@ describe('safety context: decided from the whole message', () => {
     for (const line of [
       "Ma tante avait avalé ses somnifères quand j'étais enfant, elle va bien ; il existe des groupes pour les proches ?",
       'My dad overdosed on his tablets years ago, he is fine now; are there talks for families?',
+      "My dad took his pills all at once when I was a kid, he's fine today; are there books for children of parents with depression?",
     ]) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
     for (const line of ["J'ai pris du lithium il y a trois ans, est-ce que je peux en reprendre ?", 'I was on sertraline years ago, should I take it again?']) {
       expect(screen.assess(line).kind, line).to.equal('medical');

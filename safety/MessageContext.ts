@@ -46,7 +46,7 @@ const PRESENT_DANGER = re(
     // now / tonight / right now with a danger word
     `(?:ce soir|cette nuit|maintenant|tout de suite|en ce moment|tonight|right now|now)(?: [a-z?]+){0,6} (?:mourir|tuer|suicid[a-z]*|sauter|pendre|die|kil|jump|overdose|cachets|pills)`,
     // an overdose or a wound now: "j'ai pris 30", "j'ai avalé", "I took 20", "I swallowed", "je saigne", "I'm bleeding"
-    `(?:j ai|jai|g|je viens d|i have|i just|i) (?:\\w+ )?(?:pris|avale|tok|taken|swalowed) (?:\\w+ ){0,3}(?:\\d+(?! ans| an| years?| old)|tout|toute|tous|toutes|al|whole|entire|boite|boites|plaquettes?|box|bottle|pack)`,
+    `(?<!(?:ans|anes|ago) )(?:j ai|jai|g|je viens d|i have|i just|i) (?:\\w+ )?(?:pris|avale|tok|taken|swalowed) (?:\\w+ ){0,3}(?:\\d+(?! ans| an| years?| old)|tout|toute|tous|toutes|al|whole|entire|boite|boites|plaquettes?|box|bottle|pack)`,
     `(?:je saigne|i am bleding|ca saigne beaucoup|won t stop bleding)`,
     // a weapon or a threat now
     `(?:il|ele|he|she) (?:a|has|is holding|tient) (?:un|une|a) (?:couteau|arme|fusil|pistolet|knife|gun|weapon)`,
@@ -55,7 +55,7 @@ const PRESENT_DANGER = re(
     // self-harm needed now: "I just need to cut, tonight again", "j'ai besoin de me couper"
     `i (?:just |realy )?(?:ned|have) to (?:cut|burn|hurt)(?: myself| again| tonight)?|(?<!(?:pas|jamais|aucune|aucun|plus|sans) (?:eu )?(?:d |de |l )?)(?:besoin|envie) de me (?:couper|scarifier|bruler|faire du mal)`,
     // a threat to the writer's life now: "il dit qu'il va me tuer", "he says he's going to kill me"
-    `(?<!avais |avait |avaient |had )(?:va|vont|veut|veulent|menace de|menacent de|a menace de) (?:me|nous|m) ?(?:tuer|frapper|etrangler|egorger|buter|planter|defoncer|faire (?:du|de) mal)|(?:is going to|are going to|gona|wil|ll|wants to|threatens to|threatened to|would) (?:kil|hurt|beat|strangle|stab|shot) (?:me|us)`,
+    `(?<!avais |avait |avaient |had )(?:va|vont|veut|veulent|menace de|menacent de) (?:me|nous|m) ?(?:tuer|frapper|etrangler|egorger|buter|planter|defoncer|faire (?:du|de) mal)|(?:is going to|are going to|gona|wil|ll|wants to|threatens to|would) (?:kil|hurt|beat|strangle|stab|shot) (?:me|us)`,
         // violence suffered now: "il me frappe", "he is hitting me"
     `(?:il|ele|ils|eles|mari|feme|compagnon|compagne|pere|mere|frere|soeur|copain|copine|ex|conjoint|conjointe|fils|fille|beau pere) (?:me|nous) (?:frape|frapent|bat|batent|cogne|cognent|etrangle|etranglent|tabase|tabasent)|(?:he|she|they) (?:is |are )?(?:hits|hiting|beats|beating|chokes|choking|strangles|strangling) (?:me|us)`,
   ].join('|'),
@@ -98,9 +98,20 @@ const NEGATED = re(
     `(?:pas|aucune|jamais) (?:eu )?(?:du tout |vraiment )?(?:d |de )?(?:envie|intention|ides?|penses?|projet|pulsions?) (?:(?:de|d) (?:me |m )?)?(?:mourir|mort|suicide|suicider|en finir|me tuer|tuer|faire (?:du|de) mal|noires?|suicidaires?|morbides?)`,
     `personne ne (?:m|me|nous) (?:a |)(?:frape|frapee?|bat|batu|batue|menace|menacee?|agrese|agresee?|violente|violentee?)|(?:pas de|aucune|sans) violences?(?: a la maison| chez (?:nous|moi))?`,
     `(?:no|not any|without|zero) (?:dark|suicidal|morbid|intrusive|bad|self harm) (?:thoughts|ideas|urges|feelings)(?: here| at al)?`,
+    // "no way I'd ever hurt myself", "je n'irai pas me jeter sous un train", "ni idées noires ni envie de disparaître",
+    // "rien à voir avec une envie d'en finir", "suicide was never on my mind", "se pendre ? non, jamais",
+    // "me tailler les veines, ce n'est pas mon truc", "j'ai coché la case idées noires par erreur"
+    `(?:demande|asked|ask) (?:\\w+ ){0,4}(?:si|if|whether) (?:\\w+ ){1,6}(?:et|and) (?:j ai |i )?(?:repondu|said|answered|dit) (?:non|no)`,
+    `no way (?:i d|i would|i wil|i am|i m|i) (?:ever )?(?:\\w+ ){0,2}(?:hurt|kil|cut|harm|jump|overdose)(?: myself)?|(?:je n irai|j irai) (?:pas|jamais) (?:me |m )?(?:\\w+ ){0,2}(?:jeter|tuer|pendre|suicider|couper)(?: \\w+){0,4}`,
+    `(?:ni|zero|aucune?|pas la moindre) (?:\\w+ )?(?:idees? noires?|pensees? (?:suicidaires?|noires?)|idees? suicidaires?|envie de disparaitre|envie d en finir|envie de mourir|projet de (?:pasage a l acte|suicide))|rien a voir avec (?:une |un |des |de l |la |le )?(?:\\w+ ){0,2}(?:envie d en finir|envie de mourir|idees noires|suicide|danger|crise|detresse)`,
+    `(?:suicide|kiling myself|self harm|hurting myself|dying|death) (?:was|is|has ben) never (?:\\w+ )?(?:on my mind|an option|in my head)|never (?:\\w+ )?(?:on my mind|crossed my mind)|(?:se|me|s|m) (?:\\w+ )?(?:pendre|tuer|suicider|jeter) \\? non(?: \\w+){0,3}|(?:me|m|se|s) (?:\\w+ ){1,3}(?:ce n est|c est) pas (?:mon|son) (?:truc|genre|style|delire)`,
+    `(?:coche|cochee) (?:la |une )?case (?:\\w+ ){0,4}par erreur|(?:coche|cochee) la mauvaise case(?: \\w+){0,6}|(?:ticked|checked) the wrong box(?: \\w+){0,8}|(?:ticked|checked) (?:\\w+ ){0,6}by mistake`,
+    `jamais (?:\\w+ ){1,3}ne (?:m|nous|l) a (?:\\w+ )?(?:frapee?|batue?|touchee?|violee?|menacee?|agresee?)|(?:je ne vais pas|je vais pas|i am not going to) (?:\\w+ )?(?:disparaitre|disapear)`,
+    `(?:have not|has not|never) (?:\\w+ )?(?:cut|hurt|harmed|self harmed|burned|burnt) (?:myself|herself|himself) (?:\\w+ ){0,2}since|(?:ne me suis plus|me suis plus|ne s est plus|s est plus) (?:\\w+ )?(?:coupee?|scarifiee?|fait de mal|mutilee?|brulee?) (?:\\w+ ){0,2}depuis|no urge to`,
     `(?<!if |unles |or )i (?:did not|have not|never|do not|wil not|am not going to|am not) (?:\\w+ ){0,2}(?:hurt|cut|harm|kil|burn|hurting|cuting|harming|kiling)(?:ed)? myself`,
     `(?<!if |unles |or )i (?:do not|wil not|am not going to|am not gona) (?:want to |plan to |intend to |wish to )?(?:die|kil myself|hurt myself|end it(?: al)?|end my life|jump|overdose)`,
     `not (?:going to|gona|planing to|about to) (?:jump|die|kil myself|hurt myself|end it|overdose)(?: of)?(?: anything)?`,
+    `(?:is not|are not|was never|is never|n est pas|n est jamais|n a jamais ete|not) (?:\\w+ )?(?:violente?s?|dangereuse?s?|dangereux|agresive?s?|agresifs?|dangerous|agresive|a danger to (?:anyone|himself|herself|others))(?: (?:at al|du tout|pour les autres|pour personne))?`,
     `(?:nobody|no one|noone) (?:has )?(?:hit|hits|hurt|hurts|beat|beats|beaten|threatened|threatens) (?:me|us)|(?:there is|there s|theres) no (?:violence|abuse)|no (?:violence|abuse) at home`,
   ].join('|'),
 );
@@ -112,10 +123,34 @@ const BEREAVED = re(
     `(?:on a eu|nous avons eu|il y a eu|on a vecu) (?:un|une) (?:suicide|tentative de suicide|ts|deces|pasage a l acte|agresion|crise clastique|incident) (?:\\w+ ){0,3}(?:dans l unite|dans le service|dans l equipe|au pavilon|le mois dernier|la semaine derniere|l an dernier|recemment)`,
     `(?:we had|there was|we lost a patient to) (?:a |an )?(?:suicide|suicide atempt|patient suicide)? ?(?:\\w+ ){0,3}(?:on the ward|in the unit|on our ward|last month|last week|last year)`,
     `apres (?:le|la|un|une) (?:suicide|tentative de suicide|ts|mort|deces) (?:d un|d une|de (?:notre|leur|son|sa|mon|ma|la|l))|after (?:a|the) (?:\\w+ s |\\w+ )?suicide|after the suicide of`,
-    `lost (?:\\w+ ){0,4}(?:to|from) suicide|bereave[a-z]* (?:\\w+ ){0,2}(?:by|after) suicide|(?:died|passed away|lost) (?:\\w+ ){0,2}(?:by|to) suicide|in memory of`,
+    `(?:he|she|they) (?:is|has|are|have) pased(?: away| on)?|lost (?:\\w+ ){0,4}(?:to|from) suicide|bereave[a-z]* (?:\\w+ ){0,2}(?:by|after) suicide|(?:died|passed away|lost) (?:\\w+ ){0,2}(?:by|to) suicide|in memory of`,
     // A relative who died, of whatever cause ("ma grand-mère vient de mourir", "ma sœur est morte d'une overdose", "my father died on the ward")
     `(?:mon|ma|mes|son|sa|ses|notre|nos|leur|leurs|un|une) (?:\\w+ ){0,2}(?:vient de mourir|viennent de mourir|est (?:mort|morte|decedee?)|sont (?:morts|mortes|decedes))(?: (?:par|de|d|des suites d) (?:un |une |le |la |l )?(?:suicide|overdose|\\w+))?|(?:my|his|her|our|their|a) (?:\\w+ ){0,2}(?:died|passed away|has died|just died)(?: (?:by|of|from|to|after) (?:a |an |the )?(?:suicide|overdose|\\w+))?`,
     `(?:s est|se sont) suicidee?s? (?:\\w+ ){0,2}(?:quand (?:j|il|ele|on)|il y a|en (?:19|20)\\d\\d|l an)|(?:killed (?:himself|herself)|took (?:his|her|their) own life|committed suicide) (?:\\w+ ){0,3}(?:years? ago|months? ago|last year|when i was)`,
+  ].join('|'),
+);
+
+/** Over for good, said without a time: a survivor of a danger, years clean ("a woman who survived domestic violence", "eight years clean"). */
+const OVER_FOR_GOOD = re(
+  [
+    `(?:survived|survivors? of|survivante?s? (?:de|d)|who survived|qui a survecu a|ont survecu a) (?:\\w+ ){0,3}(?:domestic violence|domestic abuse|abuse|violence|violences?(?: conjugales| sexuelles| familiales)?|a suicide atempt|suicide atempts?|an overdose|une overdose|une tentative de suicide|incest|inceste|rape|un viol|assault)|(?:qui )?s en (?:sont|est) sortie?s?`,
+    `(?:\\d+|one|two|thre|four|five|six|seven|eight|nine|ten|twelve|fiften|twenty|many|several) years? (?:clean|sober)|(?:clean|sober|sobre|abstinente?) (?:depuis|since|for) (?:\\w+ ){0,2}(?:ans|years|mois|months|19\\d\\d|20\\d\\d)`,
+  ].join('|'),
+);
+
+/**
+ * A danger as a case, not as anyone's now: how to react if someone tells of one, people who have
+ * one as a group, an event named with an indefinite article after a procedure ("que faire si un
+ * participant parle de suicide", "des patients qui se mutilent", "la trace d'une tentative de
+ * suicide dans le dossier", "after self-harm"). Never with "si je" / "if I": a visitor asking what
+ * to do if they feel like dying is asking for themselves.
+ */
+const AS_A_CASE = re(
+  [
+    `(?:que faire|quoi faire|comment (?:reagir|repondre|accompagner|orienter|l orienter|les orienter|faire|agir|aider|en parler)|conduite a tenir|quele attitude (?:adopter|avoir)|what (?:to|should i|should we|do i|do we) do|how (?:to|should i|should we|do i|do we|can i|can we) (?:react|respond|handle|help|deal|support|talk)|(?:the right|the best|a good) way to (?:react|respond)|who (?:to|should we|do we|should i) call|qui (?:appeler|contacter)|fiche reflexe|reference sheet) (?:\\w+ ){0,4}(?:si|if|when|quand|lorsqu|lorsque) (?:un|une|quelqu un|someone|somebody|a|an|un de nos|une de nos|one of our|l un de nos|un enfant|a child|a member|un adherent|une adherente|un participant|une participante|a participant|un patient|une patiente|a patient|une persone|a person|un jeune|a young person|un usager|une usagere|a user|un colegue|a colegue|un proche)(?: \\w+){0,14}`,
+    `(?:des|les|aux|of|with|for|ces|these|those|some|de|see|meet|vois|rencontre|recois|acompagne|suport|work with|travaile avec) (?:\\w+ ){0,2}(?:patients|persones|gens|jeunes|ados|adolescents|people|youngsters|young people|tens|clients|users|usagers|femmes|women|victimes|victims|hommes|men|enfants|children|kids) (?:\\w+ )?(?:qui|who|that) (?:se |s )?(?:\\w+ )?(?:mutilent|scarifient|font du mal|automutilent|self harm|cut themselves|hurt themselves|are suicidal|sont suicidaires|ont fait une ts|have atempted suicide|atempted suicide|ont des idees suicidaires|have suicidal thoughts|are victims of|sont victimes de|subisent|have experienced|ont subi)(?: \\w+){0,3}`,
+    `(?:combien de|how many) (?:\\w+ ){0,3}(?:persones|people|gens|jeunes|francais|deaths?|morts|deces|suicides|tentatives|patients)(?: \\w+){0,6}|(?:un|a|le|the) (?:cas|case|scenario|vignete) (?:\\w+ )?(?:fictif|fictive|fictional|clinique|clinical|d ecole|theorique|hypothetical)(?: \\w+){0,5}|(?:fictional|fictitious|hypothetical) case(?: \\w+){0,5}|(?:des dizaines|des centaines|beaucoup|plein|dozens|hundreds|lots|many) (?:de |d |of )?(?:suicides|overdoses|tentatives de suicide|suicide atempts|morts|deaths)`,
+    `(?:apres|after|en cas de|in case of|trace d|record of|mention of|mention d|suite a|following) (?:une|un|a|an) (?:tentative de suicide|ts|suicide atempt|overdose|crise suicidaire|pasage a l acte)|after self harm|apres (?:une )?automutilation`,
   ].join('|'),
 );
 
@@ -143,7 +178,12 @@ const DISTANT_PAST = re(
     `il y a (?:des|plusieurs|quelques|bien des|de nombreuses|\\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente|une dizaine d|une quinzaine d|une vingtaine d) ?(?:\\w+ )?(?:ans|anes)|il y a (?:bien |tres |si )?longtemps|(?:en|vers) (?:19\\d\\d|20[01]\\d|202[0-4])|dans les anes (?:\\d0|soixante|soixante dix|quatre vingt|quatre vingt dix|2000)`,
     `(?:quand|lorsque) (?:j etais|il etait|ele etait|on etait|j avais|il avait|ele avait) (?:\\w+ ){0,2}(?:petite?|jeune|ado|adolescente?|enfant|etudiante?|\\d+ ans)|dans (?:ma|sa|leur|notre) (?:jeunese|adolescence)|dans (?:mon|son|leur) enfance|pendant (?:mes|ses|leurs|son|sa) (?:etudes|adolescence|enfance|jeunese)|dans une (?:ancienne|autre) vie|pendant le (?:confinement|covid)|during (?:the )?(?:lockdown|covid|pandemic)`,
     `(?:\\d+|a few|few|several|many|two|thre|four|five|six|seven|eight|nine|ten|twelve|fiften|twenty|thirty|a couple of) (?:\\w+ )?years? (?:ago|back|earlier)|(?:years|decades|a long time|long) ago|(?:in|back in) (?:19\\d\\d|20[01]\\d|202[0-4])|in the (?:\\d0s|19\\d0s|nineties|eighties|seventies)`,
-    `when (?:i|he|she|we|they) (?:was|were) (?:young|younger|a ten|a tenager|a kid|a child|a student|at university|at colege|in colege|\\d+)|(?:in|back in|during) (?:my|his|her|their) (?:youth|tens|twenties|childhod|student days|schol days|university years|colege years)|as a (?:tenager|ten|child|kid)`,
+    // A habit that is over: "my ex used to hit me", "I used to cut" (RELAPSE and ONGOING still keep "...and it started again").
+    // A clinical history, and an event named as what came before: "des antécédents de TS", "a
+    // history of self-harm", "my past suicidal thoughts", "après ma tentative de suicide, on m'a...".
+    `(?:des |ses |mes |avec |a des )?antecedents? (?:de|d)|atcd (?:de|d)|(?:a|with a|has a|had a|his|her|their|my|past) history of|(?:mes|ses|leurs|my|his|her|their) past (?:\\w+ )?(?:suicidal|suicide|self harm|atempts?|overdoses?|thoughts)|(?:idees|pensees|tentatives?|ts) (?:\\w+ ){0,2}passee?s|apres (?:ma|mon|sa|son|leur) (?:\\w+ )?(?:tentative|ts|overdose|pasage a l acte)|after (?:my|his|her|their) (?:\\w+ )?(?:suicide atempt|atempt|overdose)|(?:at|during|in) uni|(?:date|datent|remonte|remontent) (?:d avant|a (?:\\w+ ){0,3}(?:ans|anes))|dates? back to|long before|bien avant|(?:my|his|her|a|the) (?:first|previous|former|old) (?:marriage|relationship|partner|husband|wife)|(?:mon|ma|son|sa) (?:premier|premiere|ancien|ancienne|precedent|precedente) (?:mariage|couple|relation|mari|compagnon|conjoint)|dans l enfance|in (?:my |his |her )?childhod|when (?:i|he|she) was (?:ten|eleven|twelve|thirten|fourten|fiften|sixten|seventen|eighten|nineten|twenty|thirty)|quand (?:j avais|il avait|ele avait) (?:\\w+ ){1,2}ans`,
+    `(?:i|he|she|they|we|it|my \\w+|his \\w+|her \\w+) used to`,
+    `when (?:i|he|she|we|they) (?:was|were) (?:young|younger|a ten|a tenager|a kid|a child|a student|at uni|at university|at colege|in colege|\\d+)|(?:in|back in|during) (?:my|his|her|their) (?:youth|tens|twenties|childhod|student days|schol days|university years|colege years)|as a (?:tenager|ten|child|kid)`,
   ].join('|'),
 );
 
@@ -152,17 +192,17 @@ const RESOLVED = re(
   [
     `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|ele|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd hui (?:je|il|ele|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd hui)|en securite maintenant`,
     `aujourd hui (?:je suis|il est|ele est|j ai|je fais)|(?:je suis|il est|ele est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|ele a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
-    `(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
+    `(?:is|was|has ben|are|were) (?:now )?(?:in prison|in jail|convicted|locked up|sentenced)|(?:est|a ete|sont|ont ete) (?:\\w+ )?(?:en prison|condamnee?s?|incarceree?s?)|no contact since|plus (?:aucun|de) contact|(?:therapy|treatment|the meds|la therapie|le traitement|les soins) (?:\\w+ )?(?:cleared|helped|fixed|worked|a marche|a aide|les a chasees)|(?:elles|ils) sont parties?|(?:they|it) went away|they are gone|(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
     `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|(?:je suis|je me suis) reconstruite?|(?:j en ai|j ai|i am|i m) \\d+ (?:ans )?(?:now|aujourd ?hui|maintenant)|(?:aujourd ?hui|now|today) (?:j en ai|i am) \\d+|(?:je fais|i do|i give|j anime) (?:de la |des )?(?:prevention|prevention talks|temoignages|talks)|tourne la page|rebuilt my life|moved on|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
     `(?:je me sens|i fel|i am feling) (?:bien|mieux|beaucoup mieux|wel|beter|much beter|great|fine)|(?:it|that|this) (?:s |has |is )?(?:worked|working) (?:wel|great|fine)|ca (?:a )?(?:bien |tres bien )?marche`,
     `(?:al|everything) (?:god|fine|ok|okay) now|(?:i am|he is|she is|they are|we are) (?:wel|fine|ok|okay|god|great|happy|safe|stable)(?: now)?|(?:that|it) (?:is |s |was )?(?:over|in the past|behind (?:me|us|him|her)|done)|(?:came|come|got|pulled|made it) through|(?:hapy|healthy|thriving) (?:adult|young (?:man|woman)) now|steady (?:life|job)|(?:clean|sober) for|(?:have|has) ben (?:clean|sober|safe|wel|fine|ok|okay|stable)`,
-    `(?:it s|it is) over now|we split|split up|(?:i have|i ve|have) ben (?:fine|wel|ok|okay)|ben fine for|pressed charges|went to therapy|`+`(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
+    `(?:j ai|je l ai|i) (?:quite|left) (?:cet homme|ce mec|him|her|mon mari|ma feme|my husband|my wife|my partner|mon compagnon|ma compagne)|(?:it s|it is) over now|we split|split up|(?:i have|i ve|have) ben (?:fine|wel|ok|okay)|ben fine for|pressed charges|went to therapy|`+`(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|doing (?:much |a lot |so much )?(?:beter|wel|fine|great)|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
   ].join('|'),
 );
 
 /** A danger back again: no past-and-resolved reading then. */
 const RELAPSE = re(
-  `recomence|recomencer|rechute|de nouveau|a nouveau|encore une fois|come avant|j y repense|y repense|again|relapse|relapsed|coming back|it is back|back to|started again|cette semaine|ce soir|hier|yesterday|tonight|this week|these days|ces jours ci|en ce moment|depuis quelques jours|lately|recently|recemment`,
+  `ce matin|this morning|il y a (?:une|deux|trois|quelques|\\d+) (?:heures?|minutes)|(?:an|one|two|thre|a few|\\d+) (?:hours?|minutes) ago|tout a l heure|just now|a l instant|recomence|recomencer|rechute|de nouveau|a nouveau|encore une fois|come avant|j y repense|y repense|again|relapse|relapsed|coming back|it is back|back to|started again|cette semaine|ce soir|hier|yesterday|tonight|this week|these days|ces jours ci|en ce moment|depuis quelques jours|lately|recently|recemment`,
 );
 
 /**
@@ -201,15 +241,15 @@ const STORY_GOES_ON = /^(?:they|he|she|il|ele|ils|eles|le heros|l heroine|the he
 
 /** What a work is about: "ça parle de", "il traite de", "it deals with", "the story is about". */
 const WORK_IS_ABOUT = re(
-  `(?:ca|cela|il|ele|l histoire|le livre|le film) (?:parle|traite|raconte|aborde|evoque) (?:\\w+ ){0,2}(?:de|du|des|d|la|le|l)|(?:it|which|that|the story|the book|the film) (?:deals|talks|is|tells|touches) (?:\\w+ )?(?:with|about|of|on)`,
+  `(?:ca|cela|il|ele|qui|l histoire|le livre|le film) (?:parle|traite|raconte|aborde|evoque) (?:\\w+ ){0,2}(?:de|du|des|d|la|le|l)|(?:it|which|that|the story|the book|the film) (?:deals|talks|is|tells|touches) (?:\\w+ )?(?:with|about|of|on)`,
 );
 
 /** A piece of work about a topic: "un mémoire sur", "un reportage sur", "a thesis on", "a piece about". */
 const ABOUT_INFORMATION = re(
   [
-    `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|dosier|campagne|projet|formation|cours|conference|chifres|statistiques|sensibilisation|prevention|grand oral|oral|cas|journee|colloque|atelier|podcast|emision|questionaire|brochures?|plaquetes?|temoignages?|intervention|travaile|travailer|formee?|former|reperage) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre|au|aux|aupres)|(?:j etudie|etudier|etudie les|etudie le|etudie la)`,
+    `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|module|dosier|campagne|projet|formation|cours|conference|chifres|statistiques|sensibilisation|prevention|grand oral|oral|cas|journee|colloque|atelier|podcast|emision|questionaire|brochures?|plaquetes?|temoignages?|intervention|travaile|travailer|formee?|former|reperage) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre|au|aux|aupres)|(?:j etudie|etudier|etudie les|etudie le|etudie la)`,
     `(?:self harm|suicide|suicide prevention|domestic violence|automutilation|prevention du suicide|violences conjugales) (?:awarenes|prevention|training|session|seance|workshop|atelier|day|journee|week|semaine|module|talks?|leaflets|brochures|campaign|campagne|conference)`,
-    `(?:thesis|disertation|esay|paper|piece|article|report|research|study|project|campaign|presentation|course|statistics|figures|data|training|awarenes|prevention|working|work|studying|teaching|day|talk|workshop|survey|podcast|leaflets|brochures|speakers?|questionaire|conference|seminar) (?:\\w+ ){0,3}(?:on|about|into|regarding|concerning|against)|(?:i study|i am studying|researching|studying)`,
+    `(?:thesis|disertation|esay|paper|piece|article|report|research|study|project|campaign|presentation|course|statistics|figures|data|training|awarenes|prevention|working|work|studying|teaching|day|talk|workshop|survey|podcast|leaflets|brochures|speakers?|questionaire|conference|seminar|module|lesson|lecture) (?:\\w+ ){0,3}(?:on|about|into|regarding|concerning|against)|(?:covering|reporting on|writing about|writing on|a story on|a story about)|(?:i study|i am studying|researching|studying)`,
   ].join('|'),
 );
 
@@ -226,12 +266,17 @@ const PERSON = re(
 
 /** Who asks about information: a student, a journalist, a professional preparing a piece. */
 const INFORMATION_ASKER = re(
-  `(?:je suis|j suis|chui|en tant qu|en tant que|i am a|i am an|as a|as an) (?:\\w+ )?(?:infirmiere?|interne|pompier|psychologue|educatrice?|educateur|enseignante?|prof|professeure?|formatrice?|formateur|medecin|psychiatre|aide soignante?|asistante? sociale|policiere?|gendarme|urgentiste|chercheuse|chercheur|firefighter|paramedic|nurse|teacher|trainer|psychologist|doctor|resident|social worker|police oficer|researcher|gp)|(?:firefighter|paramedic|nurse|teacher|trainer|psychologist|doctor|social worker|researcher) here|en staf|en reunion (?:clinique|d equipe|de service)|aux transmisions|(?:nos|mes|plusieurs|des|de nos|de mes) patients|(?:my|our|one of my|one of our|several) patients|formation|me former|etre formee?|animateur|animatrice|training|be trained|facilitator|etudiante?|eleve|journaliste|chercheur|chercheuse|infirmiere? en formation|doctorante?|lyce[a-z]*|professeure?|enseignante?|formateur|formatrice|student|journalist|researcher|reporter|teacher|trainer|nursing student|(?:for|pour) (?:my|mon|ma) (?:\\w+ )?(?:class|course|homework|exam|cours|devoir|exposé|expose|partiel|examen|classe)`,
+  `^(?:teams )?(?:\\w+ )?(?:asistante? sociale|infirmiere?|interne|psychologue|educatrice?|educateur|medecin|psychiatre|aide soignante?|cadre de sante|ide|social worker|nurse|psychologist|psychiatrist|doctor|resident|healthcare asistant|psychology student|etudiante? en \\w+)|(?:je suis|j suis|chui|en tant qu|en tant que|i am a|i am an|as a|as an) (?:\\w+ )?(?:healthcare asistant|care worker|benevole|volunteer|infirmiere?|interne|pompier|psychologue|educatrice?|educateur|enseignante?|prof|professeure?|formatrice?|formateur|medecin|psychiatre|aide soignante?|asistante? sociale|policiere?|gendarme|urgentiste|chercheuse|chercheur|firefighter|paramedic|nurse|teacher|trainer|psychologist|doctor|resident|social worker|police oficer|researcher|gp)|(?:firefighter|paramedic|nurse|teacher|trainer|psychologist|doctor|social worker|researcher) here|en staf|en reunion (?:clinique|d equipe|de service)|aux transmisions|(?:nos|mes|plusieurs|des|de nos|de mes) patients|(?:my|our|one of my|one of our|several) patients|formation|me former|etre formee?|animateur|animatrice|training|be trained|facilitator|etudiante?|eleve|journaliste|chercheur|chercheuse|infirmiere? en formation|doctorante?|lyce[a-z]*|professeure?|enseignante?|formateur|formatrice|student|journalist|researcher|reporter|teacher|trainer|nursing student|i teach|j enseigne|je forme des|we train|i train|(?:en|in) (?:bts|ifsi|licence|master|nursing schol|med schol|fac de medecine)|(?:for|pour) (?:my|mon|ma) (?:\\w+ )?(?:class|course|homework|exam|cours|devoir|exposé|expose|partiel|examen|classe)`,
+);
+
+/** What a question is for, said in the sentence after it ("... ? C'est pour un exposé."): a question asked for a piece of work. */
+const PURPOSE_OF_ASKING = re(
+  `(?:c est|it is|this is|its) (?:\\w+ )?(?:pour|for) (?:un|une|mon|ma|my|a|our|notre) (?:\\w+ )?(?:expose|memoire|these|cours|module|devoir|dosier|projet|thesis|esay|asignment|project|presentation|clas|course|article|reportage)`,
 );
 
 /** A danger named as a topic: a noun after a determiner or a preposition, never after "ma" / "my". */
 const DANGER_AS_TOPIC = re(
-  `(?:le|les|la|l|du|des|de|d|au|aux|sur|pour|on|about|of|and|et|the|to|in|into|with|module|clas|session|seance|topo|affiches?)(?: \\w+)? (?:risque suicidaire|risques suicidaires|suicide|suicides|tentatives? de suicide|automutilation|scarifications?|self harm|violences?(?: conjugales| domestiques| intrafamiliales)?|domestic violence|overdoses?|idees noires|idees suicidaires|personnes suicidaires|suicide atempts?|suicide prevention|prevention du suicide|crises? suicidaires?|pasages? a l acte|suicidal (?:patients|people|thoughts))`,
+  `(?:le|les|la|l|du|des|de|d|au|aux|sur|pour|on|about|of|and|et|the|to|in|into|with|module|clas|session|seance|topo|affiches?|covering|cover|covers|report on)(?: \\w+)? (?:suicidal crisis|suicidal crises|risque suicidaire|risques suicidaires|suicide|suicides|tentatives? de suicide|automutilation|scarifications?|self harm|violences?(?: conjugales| domestiques| intrafamiliales)?|domestic violence|overdoses?|idees noires|idees suicidaires|personnes suicidaires|suicide atempts?|suicide prevention|prevention du suicide|crises? suicidaires?|pasages? a l acte|suicidal (?:patients|people|thoughts))`,
 );
 
 /** Someone close who has, does or wants something ("ma fille a des idées suicidaires"): a person's danger, not a topic. */
@@ -270,6 +315,12 @@ const RIGHTS = re(
     `(?:je ne compte pas|je ne vais pas|je ne veux pas|i am not planing to|i am not going to|i do not want to|i do not plan to) (?:\\w+ ){0,2}(?:arreter|stop|changer|change)|(?:traitement|treatment|injection) (?:\\w+ ){0,2}(?:impose|imposee|force|forced)|son mot a dire|have a say|(?:can|could) (?:i|we|he|she) (?:join|come to|atend|go on|take part)|(?:je peux|puis je|peux je|est ce que je peux) (?:venir|participer|m inscrire|rejoindre)`,
     // What the MDU does, when it opens, whom a group accepts, whether a peer gives advice: questions about the place, not advice.
     `(?:at|a la|to the|chez) (?:the )?(?:mdu|maison des usagers)|(?:vous fermez|vous ouvrez|ouvert|ouverte|horaires?|a quele heure (?:vous|ca|c est|la|le)|opening hours|are you open|when do you (?:open|close))|acepte[a-z]* (?:les |des )?(?:gens|persones|people|members|patients) (?:\\w+ ){0,4}(?:traitement|treatment|medicaments|medication|sous)|(?:faut|must|have to) (?:il )?(?:etre|be) (?:gueri|guerie|cured)|(?:il|ele|ils|eles|le pair aidant|les pairs aidants|the per|per helpers?|they|he|she) (?:va|vont|peut|peuvent|can|wil|would|does|do) (?:\\w+ ){0,2}(?:donner|give) (?:des |me |moi )*(?:conseils|advice)`,
+    // What the MDU or its people do ("la MDU peut faire un diagnostic ?", "can the people at the users' house tell me if my dose is right?"),
+    // a question said not to be about the treatment ("ma question c'est pas le traitement", "je ne cherche pas un traitement", "not asking you"),
+    // what a doctor must tell ("le médecin doit-il m'informer des effets secondaires ?"), and wishes written in advance ("écrire à l'avance quels médicaments je refuse").
+    `(?:la|the) (?:mdu|maison des usagers|users house|users s house) (?:\\w+ ){0,3}(?:peut|peuvent|fait|font|donne|donnent|propose|can|could|does|do|give|gives|offer|offers|tel)|(?:people|volunteers|benevoles|gens) (?:at|of|de|a) (?:the |la )?(?:mdu|maison des usagers|users house)|(?:something|quelque chose) (?:they|qu ils|qu on) (?:do|fait|font) (?:there|la bas)`,
+    `(?:ma question|ma demande|my question)(?: ce)? (?:n est|c est|is) (?:pas|not) (?:\\w+ ){0,2}(?:traitement|medicaments?|treatment|medication|medical)|(?:je ne cherche|je cherche|je ne demande|je demande) (?:pas|ni) (?:\\w+ ){0,2}(?:traitement|avis medical|conseil medical|medicaments?)|not (?:asking|after|looking for) (?:you|medical|for medical|treatment|advice)|(?:pas|not) (?:une question|a question) (?:\\w+ ){0,2}(?:medicale|de traitement|medical|about treatment)|question de droits?`,
+    `(?:doit|doivent|est oblige de|sont obliges de|must|has to|have to|is obliged to|obliged to) (?:\\w+ ){0,2}(?:m informer|me prevenir|m expliquer|nous informer|l informer|le prevenir|inform me|tel me|explain to me|warn me)|(?:ecrire|rediger|noter|write|put) (?:\\w+ ){0,2}(?:a l avance|in advance|by advance)|directives anticipees|advance directives?|plan de crise|crisis plan`,
     // The role of someone else: "les pairs aidants donnent des conseils sur les médocs ou c'est pas leur rôle ?"
     `(?:c est|est ce|ce n est|ce serait) (?:pas |bien |aussi )?(?:leur|son|votre|ton) (?:role|travail|boulot|metier|mission)|(?:is it|is that|it is not|isn t it) (?:\\w+ )?(?:their|his|her|your) (?:role|job|place)`,
   ].join('|'),
@@ -314,8 +365,9 @@ export function readContext(text: string, normalise: (text: string) => string): 
     const resolved = !ongoing && (test(RESOLVED, here) || (next.split(' ').length <= SHORT_SENTENCE_WORDS && test(RESOLVED, next)));
     // A work named in this sentence or the one before: what it is about; the story it tells goes on only in this one.
     const work = { here: test(REPORTED, here), near: test(REPORTED, here) || (i > 0 && test(REPORTED, sentences[i - 1]!.normalised)) };
-    // Who asks (a student, a member of staff) is said in this sentence or the one before.
-    const asker = test(INFORMATION_ASKER, here) || (i > 0 && test(INFORMATION_ASKER, sentences[i - 1]!.normalised));
+    // Who asks (a student, a member of staff) is said in this sentence or the one before; or the
+    // sentence after says what an impersonal question is for ("... ? C'est pour un exposé.").
+    const asker = test(INFORMATION_ASKER, here) || (i > 0 && test(INFORMATION_ASKER, sentences[i - 1]!.normalised)) || (test(PURPOSE_OF_ASKING, next) && !test(FIRST_PERSON_WORD, here));
     return withTimesAttached(clauses(sentence), normalise).map((clause) => readClause(clause, resolved, !ongoing, work, asker));
   });
   if (kinds.size === 0) return none;
@@ -329,14 +381,25 @@ export function readContext(text: string, normalise: (text: string) => string): 
       kinds.add('negated');
       c = negated;
     }
-    const mourned = c.replace(BEREAVED, ' # ');
+    const mourned = c.replace(BEREAVED, ' # ').replace(OVER_FOR_GOOD, ' # ');
     if (mourned !== c) {
       kinds.add('past_resolved');
       c = mourned;
     }
+    const cases = c.replace(AS_A_CASE, ' # ');
+    if (cases !== c) {
+      kinds.add('about_information');
+      c = cases;
+    }
     if ((resolved ? test(PAST, c) || test(DISTANT_PAST, c) : distantPast && test(DISTANT_PAST, c)) && !test(PRESENT_FIRST_PERSON, c.replace(AMBIGUOUS_TENSE, ' '))) {
       kinds.add('past_resolved');
       return pastSetAside(c);
+    }
+    // Resolved, and told in the imperfect, a state of the past ("mon ex me menaçait de mort, | il
+    // est en prison depuis deux ans"): the clause is the past.
+    if (resolved && test(IMPERFECT, c) && !test(PRESENT_FIRST_PERSON, c.replace(AMBIGUOUS_TENSE, ' '))) {
+      kinds.add('past_resolved');
+      return '#';
     }
     // Fiction or a quote: the clause, when it holds no first person but "que je regarde / lis".
     if (test(REPORTED, c) && c.split(' ').length <= STORY_WORDS && !test(FIRST_PERSON_NOT_VIEWING, c.replace(VIEWING, ' '))) {
@@ -411,7 +474,10 @@ const EVENT_WORDS = 10;
  */
 function pastSetAside(clause: string): string {
   const words = clause.split(' ');
-  const m = firstMatch(PAST, clause) ?? firstMatch(DISTANT_PAST, clause);
+  // The earlier of the two times ("after my suicide attempt | in March | I was put in seclusion").
+  const past = firstMatch(PAST, clause);
+  const distant = firstMatch(DISTANT_PAST, clause);
+  const m = past && distant ? (distant.index < past.index ? distant : past) : (past ?? distant);
   if (!m) return clause;
   const start = clause.slice(0, m.index).split(' ').filter((w) => w !== '').length;
   const end = start + m[0].split(' ').length;
@@ -420,14 +486,28 @@ function pastSetAside(clause: string): string {
   if (words.length - end <= 3) return `${words.slice(0, Math.max(0, start - EVENT_WORDS)).join(' ')} #`.trim();
   // A time in the middle: the words before it are its event when told in the past ("i took too
   // many pills | a long time ago | and came through it"), else another sentence run on.
-  if (test(PAST_TENSE, before)) return [...words.slice(0, Math.max(0, start - EVENT_WORDS)), '#', ...words.slice(end)].join(' ').trim();
+  // The time as the verb of its event ("ma TS | date d'avant mes enfants"): the words before are the event.
+  if (test(PAST_TENSE, before) || DATING_VERB.test(m[0])) {
+    // What follows goes on telling the same event ("... en 2016 | après avoir trop bu et pris des cachets").
+    const after = words.slice(end).join(' ');
+    return [...words.slice(0, Math.max(0, start - EVENT_WORDS)), '#', ...(EVENT_GOES_ON.test(after) ? [] : words.slice(end))].join(' ').trim();
+  }
   return `${words.slice(0, start).join(' ')} #`.trim();
 }
+
+/** A time told by a verb of dating: "date d'avant", "remonte à", "dates back to". */
+const DATING_VERB = /^(?:date|datent|remonte|remontent|dates?) /;
+
+/** Words after a time that go on telling the event it dates: "après avoir...", "after drinking...", "pendant...". */
+const EVENT_GOES_ON = /^(?:apres|after|avant|before|pendant|during|a cause|because of|suite a|following) /;
 
 /** A verb in a past tense, as normalised: "j'ai", "avait", "était", "took", "cut herself"... */
 const PAST_TENSE = re(
   `(?:j|il|ele|ele|on|ils|eles|eles|tu|nous|vous) (?:a|ai|as|ont|avons|avez|avait|avais|avaient|etait|etais|etaient)|ete|[a-z]{3,}(?:ait|ais|aient)|[a-z]{3,}ed|tok|had|was|were|did|made|got|wrote|went|came|fel|ran|drank|swalowed|overdosed|cut (?:himself|herself|myself|themselves)`,
 );
+
+/** The French imperfect of a verb, or years of it, a state or habit of the past ("me menaçait", "frappait", "threatened me for years"). */
+const IMPERFECT = re(`[a-z]{3,}(?:ait|aient)|for years|pendant (?:des|\\w+) (?:anes|ans)`);
 
 /** Whether a question is about a right around a treatment, with no request for advice in it. */
 export function isRightsQuestion(normalised: string): boolean {

@@ -34,7 +34,7 @@ const FR_IDIOM = '(?:un peu|la peine|le cas|la (?:premiere|seule|meme|derniere) 
 const EN_IDIOM = '(?:the (?:first|only|same|last) time|the case|a problem|my fault|(?:his|her|their) fault)';
 /** A request that "je ne veux pas" / "I don't want to" can put aside ("porter plainte", "complain"). */
 const FR_REQUEST =
-  "(?:(?:faire|porter|deposer|poser|ecrire|envoyer|lancer) )?(?:(?:une?|de|la|les|des|d'|d'une?) ?)?(?:plainte|reclamation|recours|proces|me plaindre|(?:vous )?(?:deranger|embeter)|avis medical|conseil medical|diagnostic|rendez-vous|rdv|(?:vous )?parler (?:de|du|des|d'))";
+  "(?:(?:faire|porter|deposer|poser|ecrire|envoyer|lancer) )?(?:(?:une?|de|la|les|des|d'|d'une?) ?)?(?:plainte|reclamation|recours|proces|me plaindre|(?:vous )?(?:deranger|embeter)|avis medical|conseil medical|diagnostic|rendez-vous|rdv|(?:vous )?parler (?:de|du|des|d'|a (?:quelqu'un|qqn|un humain|une personne|un benevole|une benevole)))";
 const EN_REQUEST = '(?:to )?(?:complain|make a complaint|file|lodge|report|bother|sue|talk about|ask about|discuss|(?:a |an |any |the )?(?:medical advice|complaint|diagnosis|appointment|emergency|opening hours))';
 /** Before a clause-initial "pas" / "not": the start, punctuation, or a linking word. */
 const CLAUSE_START = '(?<=(?:^|[,;:.!?(\\n-]|(?<![a-z])(?:et|mais|hein|bon|alors|enfin|donc|ok|and|but|so|well|sorry|hi|hello|bonjour))\\s*)';
@@ -46,6 +46,8 @@ const OPENER = new RegExp(
     `(?:ce n' ?est|c' ?est|cest|c|ceci n' ?est|ma question n' ?est|ma demande n' ?est|il ne s' ?agit|il s' ?agit)(?: vraiment| absolument)? pas(?: du tout| vraiment)? (?!${FR_IDIOM})(?=${FR_DET})`,
     // je ne cherche pas les urgences / je demande pas un avis / je ne parle pas de l'isolement / je ne viens pas pour...
     `(?:je|j')(?: ne|n'| n')? ?(?:vous |te )?(?:cherche|recherche|demande)s? pas`,
+    // je ne cherche ni un médecin ni un numéro d'urgence
+    `(?:je|j')(?: ne|n'| n')? ?(?:vous |te )?(?:cherche|recherche|demande|veux|voudrais)s? ni`,
     `(?:je|j')(?: ne|n'| n')? ?(?:vous |te )?parle pas (?=de|du|des|d')`,
     `(?:je|j')(?: ne|n'| n')? ?(?:vous |te )?(?:viens|appelle|ecris|contacte) pas (?=pour)`,
     `(?:je|j')(?: ne|n'| n')? ?(?:vous |te )?suis pas la (?=pour)`,

@@ -70,6 +70,35 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "I'm a teacher working on a workshop about self-harm for our staff, do you have leaflets?",
     "We run a podcast about domestic violence, could a volunteer join an episode?",
     "Journalist here, working on a piece about overdoses among young adults; who handles press requests?",
+    // Seventh session: a teacher's module, a question whose purpose comes after it.
+    "I teach nursing students and I'm preparing a module on self-harm; does the MDU have speakers?",
+    "Quels sont les signes d'une crise suicidaire chez un adolescent ? C'est pour un exposé en terminale.",
+  ],
+  // A danger as a case, not as anyone's now (seventh session).
+  as_a_case: [
+    "Que faire si un participant parle de suicide pendant un atelier de la MDU ?",
+    "Comment réagir si un adhérent nous confie qu'il se scarifie ? Nous sommes une petite association.",
+    "Combien de temps l'hôpital garde-t-il la mention d'une tentative de suicide dans le dossier d'un patient ?",
+    "What should we do if a member mentions suicide during the Tuesday group?",
+    "How many people die by suicide in France each year? It's for a poster.",
+    "As a care worker I often meet patients who self-harm; is there a training day at the MDU?",
+  ],
+  // Over, said without a time; a state of the past, resolved (seventh session).
+  over_and_resolved: [
+    "Mon ex me frappait, il a été condamné et je n'ai plus aucun contact avec lui ; il existe un groupe de parole ?",
+    "Après ma tentative de suicide en mai, on m'a gardée trois jours ; je vais bien, est-ce que je peux voir mon dossier ?",
+    "Ma tentative de suicide date d'avant mon mariage, est-ce que mon mari peut l'apprendre par l'hôpital ?",
+    "My ex threatened me for years; he was convicted and we have no contact now. Any support group?",
+    "He has a history of self-harm but he's doing much better; can his sister join the families' group?",
+    "I'm supporting a woman who survived domestic violence; which association could she meet at the MDU?",
+    "Ten years sober now, I'd like to help others as a peer helper, who do I talk to?",
+  ],
+  negation_more: [
+    "Zéro idée noire, promis, je cherche juste le planning des permanences.",
+    "Rien à voir avec une envie d'en finir, je veux savoir si la MDU ouvre le samedi.",
+    "On m'a demandé à l'admission si j'avais des idées suicidaires et j'ai répondu non ; c'est une question qu'on pose à tout le monde ?",
+    "No way I'd ever hurt myself, I just want to know about the peer helpers.",
+    "My brother isn't violent at all, he just hears voices; how do other families cope?",
   ],
   question_about_crisis_lines: [
     "c'est quoi une ligne d'écoute pour la prévention du suicide ?",
@@ -95,6 +124,11 @@ const RIGHTS_NOT_MEDICAL: readonly string[] = [
   "Does the MDU renew prescriptions, or is that only the doctors?",
   "Le club du GEM accepte les gens sous traitement ou faut être guéri ?",
   "Les pairs aidants vont me donner des conseils sur mes médicaments ou pas du tout ?",
+  // What the MDU does, a question said not to be about the treatment, what a doctor must say, wishes written in advance (seventh session).
+  "La MDU peut-elle poser un diagnostic ? Je pense être dépressif mais je n'ose pas voir un psy.",
+  "Il est sous neuroleptiques en soins sans consentement ; ma question n'est pas sur son traitement : aura-t-il un avocat devant le juge ?",
+  "Le psychiatre doit-il me prévenir des effets indésirables avant de commencer un traitement ?",
+  "Can I write down in advance which medicines I refuse if I'm hospitalised again?",
 ];
 
 /** Context around an explicit present danger: still a crisis, always. */
@@ -114,6 +148,12 @@ const STILL_A_CRISIS: readonly string[] = [
   "je prépare un exposé sur le suicide pour mon master et je vais passer à l'acte ce soir",
   "I'm not going to the group today, I'm going to kill myself",
   "the voice says if I don't jump the city will burn, I'm at the window",
+  // Seventh session: a past that goes on, a case asked for oneself.
+  "Que faire si j'ai envie de mourir ce soir ?",
+  "Depuis ma TS de mars j'y pense tout le temps et j'ai les cachets à côté de moi.",
+  "Il y a dix ans j'ai avalé une boîte de somnifères, et ce soir j'en ai encore avalé une.",
+  "My ex threatened to kill me for years and yesterday he found my new address.",
+  "I used to cut, and I started again last night.",
 ];
 
 describe('safety context: decided from the whole message', () => {

@@ -41,8 +41,9 @@ describe('safety screen: corpus', () => {
       // The tuning corpus grew by ~2,000 lines in the fifth session; the unseen measure is now the
       // blind rounds' held-out halves (tests/safety/blind-*.heldout-*.jsonl, HELDOUT.md), so these
       // older held-out files may be a smaller share of the whole. In the sixth session 606 hard
-      // negatives written blind to the rules joined the tuning corpus: ordinary lines' share fell to 13 %, and 470 more (blind to the rules too) to 11 %.
-      expect(share, `${kind} held-out share`).to.be.within(0.1, 0.35);
+      // negatives written blind to the rules joined the tuning corpus: ordinary lines' share fell to 13 %, and 470 more (blind to the rules too) to 11 %;
+      // in the seventh session batch s8 (544 more ordinary lines, blind to the rules) to 9 %.
+      expect(share, `${kind} held-out share`).to.be.within(0.08, 0.35);
     }
     const texts = all.map((l) => l.text.trim().toLowerCase());
     const duplicates = texts.filter((t, i) => texts.indexOf(t) !== i);

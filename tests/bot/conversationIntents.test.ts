@@ -14,6 +14,12 @@ describe('conversational intents (knowledge/conversation.yaml)', () => {
     ['mettez-moi en contact avec une association', 'handoff_request'],
     ['Is there a phone line I can call to talk to someone?', undefined],
     ['un numéro pour parler à quelqu’un la nuit ?', undefined],
+    // Who answers, a condition or a denial: left to the recognizer, which reads the whole question (seventh session).
+    ['are you a real volunteer or just a program?', undefined],
+    ["si je parle à quelqu'un de la MDU de ma sœur, l'équipe du service le saura ?", undefined],
+    ['je ne cherche pas à parler à un bénévole, je voudrais savoir comment faire une réclamation', undefined],
+    ['could I talk with the coordinator directly?', 'handoff_request'],
+    ["j'aimerais être rappelée par quelqu'un de l'association", 'handoff_request'],
     ['effacer mes données', 'erase_data'],
     ['Forget me', 'erase_data'],
     ['please delete my data', 'erase_data'],

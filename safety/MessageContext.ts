@@ -41,12 +41,11 @@ const FIRST_PERSON = '(?:je|j|moi|me|m|i|im|myself|my)';
 const PRESENT_DANGER = re(
   [
     // "je vais me tuer", "je veux mourir" (without a negation in between), "I'm going to kill myself", "I want to die"
-    `(?:je|j) (?:vais|vai|veux|veut|compte|m aprete a|suis (?:pret|prete|decidee?)) (?:(?!pas|plus|jamais|aucun)[a-z]+ ){0,2}(?:me tuer|me suicider|mourir|en finir|me pendre|me jeter|sauter|me faire du mal|me couper|me scarifier|tuer|passer a l acte)`,
-    `i (?:am going to|am gona|will|want to|wana|plan to|am about to|am ready to) (?:(?!not|never)[a-z]+ ){0,2}(?:kil|die|end it|hang|jump|hurt|cut|overdose|shot)`,
+    `(?<!(?:dit|dire|disent|says|said|say|tels me|told me) )(?:je|j) (?:vais|vai|veux|veut|compte|m aprete a|suis (?:pret|prete|decidee?)) (?:(?!pas|plus|jamais|aucun)[a-z]+ ){0,2}(?:me tuer|me suicider|mourir|en finir|me pendre|me jeter|sauter|me faire du mal|me couper|me scarifier|tuer|passer a l acte)`,
+    `(?<!(?:dit|dire|says|said|say|tels me|told me) )i (?:am going to|am gona|will|want to|wana|plan to|am about to|am ready to) (?:(?!not|never)[a-z]+ ){0,2}(?:kil|die|end it|hang|jump|hurt|cut|overdose|shot)`,
     // now / tonight / right now with a danger word
     `(?:ce soir|cette nuit|maintenant|tout de suite|en ce moment|tonight|right now|now)(?: [a-z?]+){0,6} (?:mourir|tuer|suicid[a-z]*|sauter|pendre|die|kil|jump|overdose|cachets|pills)`,
-    // an overdose or a wound now: "j'ai pris 30", "j'ai avalé", "I took 20", "I swallowed", "je saigne", "I'm bleeding"
-    `(?<!(?:ans|anes|ago) )(?:j ai|jai|g|je viens d|i have|i just|i) (?:\\w+ )?(?:pris|avale|tok|taken|swalowed) (?:\\w+ ){0,3}(?:\\d+(?! ans| an| years?| old)|tout|toute|tous|toutes|al|whole|entire|boite|boites|plaquettes?|box|bottle|pack)`,
+    // a wound now: "je saigne", "I'm bleeding" (an overdose told: TOLD_OVERDOSE)
     `(?:je saigne|i am bleding|ca saigne beaucoup|won t stop bleding)`,
     // a weapon or a threat now
     `(?:il|ele|he|she) (?:a|has|is holding|tient) (?:un|une|a) (?:couteau|arme|fusil|pistolet|knife|gun|weapon)`,
@@ -59,6 +58,15 @@ const PRESENT_DANGER = re(
         // violence suffered now: "il me frappe", "he is hitting me"
     `(?:il|ele|ils|eles|mari|feme|compagnon|compagne|pere|mere|frere|soeur|copain|copine|ex|conjoint|conjointe|fils|fille|beau pere) (?:me|nous) (?:frape|frapent|bat|batent|cogne|cognent|etrangle|etranglent|tabase|tabasent)|(?:he|she|they) (?:is |are )?(?:hits|hiting|beats|beating|chokes|choking|strangles|strangling) (?:me|us)`,
   ].join('|'),
+);
+
+/**
+ * An overdose told in the first person ("j'ai pris 30", "j'ai avalé toute la boîte", "I took 20",
+ * "I swallowed the whole bottle"): present, unless its own sentence dates it in the past or the
+ * next sentence does ("Quand j'étais étudiant, j'ai avalé une boîte. C'était il y a longtemps.").
+ */
+const TOLD_OVERDOSE = re(
+  `(?:j ai|jai|g|je viens d|i have|i just|i) (?:\\w+ )?(?:pris|avale|tok|taken|swalowed) (?:\\w+ ){0,3}(?:\\d+(?! ans| an| years?| old)|tout|toute|tous|toutes|al|whole|entire|boite|boites|plaquettes?|box|bottle|pack)`,
 );
 
 /** A first person in the present tense ("je pense", "je veux", "I feel"): a clause that holds one is not told in the past. */
@@ -101,6 +109,8 @@ const NEGATED = re(
     // "no way I'd ever hurt myself", "je n'irai pas me jeter sous un train", "ni idées noires ni envie de disparaître",
     // "rien à voir avec une envie d'en finir", "suicide was never on my mind", "se pendre ? non, jamais",
     // "me tailler les veines, ce n'est pas mon truc", "j'ai coché la case idées noires par erreur"
+    // What might have happened and did not: "il aurait pu se tuer", "he might have killed himself"
+    `(?:aurait|aurais|auraient|aurions) pu (?:\\w+ ){0,2}(?:se tuer|mourir|y rester|me tuer|le tuer|la tuer)|(?:might|could) have (?:\\w+ )?(?:kiled|died|ben kiled)`,
     `(?:demande|asked|ask) (?:\\w+ ){0,4}(?:si|if|whether) (?:\\w+ ){1,6}(?:et|and) (?:j ai |i )?(?:repondu|said|answered|dit) (?:non|no)`,
     `no way (?:i d|i would|i wil|i am|i m|i) (?:ever )?(?:\\w+ ){0,2}(?:hurt|kil|cut|harm|jump|overdose)(?: myself)?|(?:je n irai|j irai) (?:pas|jamais) (?:me |m )?(?:\\w+ ){0,2}(?:jeter|tuer|pendre|suicider|couper)(?: \\w+){0,4}`,
     `(?:ni|zero|aucune?|pas la moindre) (?:\\w+ )?(?:idees? noires?|pensees? (?:suicidaires?|noires?)|idees? suicidaires?|envie de disparaitre|envie d en finir|envie de mourir|projet de (?:pasage a l acte|suicide))|rien a voir avec (?:une |un |des |de l |la |le )?(?:\\w+ ){0,2}(?:envie d en finir|envie de mourir|idees noires|suicide|danger|crise|detresse)`,
@@ -123,7 +133,7 @@ const BEREAVED = re(
     `(?:on a eu|nous avons eu|il y a eu|on a vecu) (?:un|une) (?:suicide|tentative de suicide|ts|deces|pasage a l acte|agresion|crise clastique|incident) (?:\\w+ ){0,3}(?:dans l unite|dans le service|dans l equipe|au pavilon|le mois dernier|la semaine derniere|l an dernier|recemment)`,
     `(?:we had|there was|we lost a patient to) (?:a |an )?(?:suicide|suicide atempt|patient suicide)? ?(?:\\w+ ){0,3}(?:on the ward|in the unit|on our ward|last month|last week|last year)`,
     `apres (?:le|la|un|une) (?:suicide|tentative de suicide|ts|mort|deces) (?:d un|d une|de (?:notre|leur|son|sa|mon|ma|la|l))|after (?:a|the) (?:\\w+ s |\\w+ )?suicide|after the suicide of`,
-    `(?:he|she|they) (?:is|has|are|have) pased(?: away| on)?|lost (?:\\w+ ){0,4}(?:to|from) suicide|bereave[a-z]* (?:\\w+ ){0,2}(?:by|after) suicide|(?:died|passed away|lost) (?:\\w+ ){0,2}(?:by|to) suicide|in memory of`,
+    `(?:he|she|they) (?:is|has|are|have) pased(?: away| on)?|(?:deces|death|mort|deaths) (?:\\w+ )?(?:par|by) suicide|patient death|lost (?:\\w+ ){0,4}(?:to|from) suicide|bereave[a-z]* (?:\\w+ ){0,2}(?:by|after) suicide|(?:died|passed away|lost) (?:\\w+ ){0,2}(?:by|to) suicide|in memory of`,
     // A relative who died, of whatever cause ("ma grand-mère vient de mourir", "ma sœur est morte d'une overdose", "my father died on the ward")
     `(?:mon|ma|mes|son|sa|ses|notre|nos|leur|leurs|un|une) (?:\\w+ ){0,2}(?:vient de mourir|viennent de mourir|est (?:mort|morte|decedee?)|sont (?:morts|mortes|decedes))(?: (?:par|de|d|des suites d) (?:un |une |le |la |l )?(?:suicide|overdose|\\w+))?|(?:my|his|her|our|their|a) (?:\\w+ ){0,2}(?:died|passed away|has died|just died)(?: (?:by|of|from|to|after) (?:a |an |the )?(?:suicide|overdose|\\w+))?`,
     `(?:s est|se sont) suicidee?s? (?:\\w+ ){0,2}(?:quand (?:j|il|ele|on)|il y a|en (?:19|20)\\d\\d|l an)|(?:killed (?:himself|herself)|took (?:his|her|their) own life|committed suicide) (?:\\w+ ){0,3}(?:years? ago|months? ago|last year|when i was)`,
@@ -149,16 +159,37 @@ const AS_A_CASE = re(
   [
     `(?:que faire|quoi faire|comment (?:reagir|repondre|accompagner|orienter|l orienter|les orienter|faire|agir|aider|en parler)|conduite a tenir|quele attitude (?:adopter|avoir)|what (?:to|should i|should we|do i|do we) do|how (?:to|should i|should we|do i|do we|can i|can we) (?:react|respond|handle|help|deal|support|talk)|(?:the right|the best|a good) way to (?:react|respond)|who (?:to|should we|do we|should i) call|qui (?:appeler|contacter)|fiche reflexe|reference sheet) (?:\\w+ ){0,4}(?:si|if|when|quand|lorsqu|lorsque) (?:un|une|quelqu un|someone|somebody|a|an|un de nos|une de nos|one of our|l un de nos|un enfant|a child|a member|un adherent|une adherente|un participant|une participante|a participant|un patient|une patiente|a patient|une persone|a person|un jeune|a young person|un usager|une usagere|a user|un colegue|a colegue|un proche)(?: \\w+){0,14}`,
     `(?:des|les|aux|of|with|for|ces|these|those|some|de|see|meet|vois|rencontre|recois|acompagne|suport|work with|travaile avec) (?:\\w+ ){0,2}(?:patients|persones|gens|jeunes|ados|adolescents|people|youngsters|young people|tens|clients|users|usagers|femmes|women|victimes|victims|hommes|men|enfants|children|kids) (?:\\w+ )?(?:qui|who|that) (?:se |s )?(?:\\w+ )?(?:mutilent|scarifient|font du mal|automutilent|self harm|cut themselves|hurt themselves|are suicidal|sont suicidaires|ont fait une ts|have atempted suicide|atempted suicide|ont des idees suicidaires|have suicidal thoughts|are victims of|sont victimes de|subisent|have experienced|ont subi)(?: \\w+){0,3}`,
+    `(?:si|if|when|whenever|quand|lorsqu|lorsque|face a|comment orienter|how to (?:help|respond to|answer|support)) (?:un |une |a |an )?(?:quelqu un|someone|somebody|visitor|visiteur|visiteuse|persone|person|patient|patiente|caler|apelant|usager|usagere|adherent|adherente|member|participant|participante|jeune|young person|eleve|pupil|student|etudiante?) (?:\\w+ ){0,3}(?:qui )?(?:me |m |nous |us )?(?:tells|says|told|mentions|talks|speaks|dit|dira|annonce|evoque|evoquera|parle|parlera|confie|wants|veut)(?: \\w+){0,12}|(?:une|a|someone|quelqu un|une persone|a person) (?:en|in) (?:a )?(?:crise suicidaire|suicidal crisis)|(?:quand|when|si|if) (?:on|we|you|a suicide|un suicide|suicide) (?:\\w+ ){0,2}(?:evoque|parle|mention|mentions|talk|talks|comes up|aborde)(?: \\w+){0,6}`,
     `(?:combien de|how many) (?:\\w+ ){0,3}(?:persones|people|gens|jeunes|francais|deaths?|morts|deces|suicides|tentatives|patients)(?: \\w+){0,6}|(?:un|a|le|the) (?:cas|case|scenario|vignete) (?:\\w+ )?(?:fictif|fictive|fictional|clinique|clinical|d ecole|theorique|hypothetical)(?: \\w+){0,5}|(?:fictional|fictitious|hypothetical) case(?: \\w+){0,5}|(?:des dizaines|des centaines|beaucoup|plein|dozens|hundreds|lots|many) (?:de |d |of )?(?:suicides|overdoses|tentatives de suicide|suicide atempts|morts|deaths)`,
     `(?:apres|after|en cas de|in case of|trace d|record of|mention of|mention d|suite a|following) (?:une|un|a|an) (?:tentative de suicide|ts|suicide atempt|overdose|crise suicidaire|pasage a l acte)|after self harm|apres (?:une )?automutilation`,
   ].join('|'),
 );
 
+/**
+ * What a document says (a record, a discharge letter, a form's field): quoted, not told. From
+ * there to the end of the sentence ("the discharge letter says I overdosed, but I came in for
+ * insomnia", "on m'a inscrit « automutilation » parce que...", "la case « risque suicidaire »").
+ */
+const DOCUMENT_SAYS = re(
+  [
+    `(?:record|file|discharge (?:leter|sumary)|notes|report|form|leter|chart) (?:\\w+ ){0,3}(?:says|said|mentions|mentioned|states|reads|shows|lists)`,
+    `(?:dosier|compte rendu|courier(?: de sortie)?|fiche de liaison|notice|formulaire|lettre de sortie) (?:\\w+ ){0,3}(?:dit|indique|mentione|porte|est ecrit|il est ecrit|il est marque|marque)`,
+    `(?:il est ecrit|il est marque|it says)|(?:they|ils) (?:put|wrote|noted|labeled) (?:\\w+ ){0,3}(?:in|on|dans|sur) (?:my|the|his|her|mon|ma|son|sa|le) (?:record|file|notes|chart|dosier)|on m a (?:inscrit|note|marque|diagnostique) (?:\\w+ ){1,3}(?:parce|a cause|dans|sur|alors)`,
+    `(?:case|champ|field|rubrique|item|box|checkbox) (?:\\w+ ){0,4}(?:risque|risk|suicid[a-z]*|self harm|automutilation)|(?:risque|risk|suicid[a-z]*|self harm|automutilation) (?:\\w+ ){0,2}(?:case|champ|field|rubrique|item|box|checkbox)`,
+  ].join('|'),
+);
+
+/** Said as a joke or a figure of speech (and not "ce n'est pas une blague"). */
+const JOKE = re(`metaphoricaly|metaphoriquement|au sens figure|figuratively|c est (?:sa|ma|une|leur) blague|(?:his|her|my) (?:bit|runing joke)|a runing joke|it s (?:his|her|my) bit|(?:he|she|il|ele) (?:always )?(?:jokes|plaisante|blague)|just kiding|je plaisante|c est pour rire|pour rigoler`);
+const NOT_A_JOKE = re(`(?:pas|not|no) (?:une |a )?(?:blague|joke|joking|kiding)|je ne plaisante pas|not kiding`);
+
 /** A time in the past: "il y a trois ans", "l'an dernier", "en 2019", "quand j'étais ado", "years ago", "I used to". */
 const PAST = re(
   [
-    `il y a (?:\\w+ ){0,2}(?:ans?|anes?|mois|semaines|longtemps)`,
+    `il y a (?:\\w+ ){0,2}(?:ans?|anes?|mois|semaines|jours|longtemps)|depuis (?:\\w+ ){0,2}(?:ans|anes)|(?:\\d+|a few|few|several|two|thre|four|five|six|seven|eight|nine|ten|twelve|fourten) (?:days?|weks?) ago|(?:when|quand|lorsque) (?:\\w+ ){1,2}(?:was|were|est|etait|a ete) (?:admited|admise?|hospitalisee?|brought in|amenee?)`,
     `l an (?:dernier|pase)|l ane (?:derniere|pase)|(?:en|depuis) (?:19|20)\\d\\d|autrefois|a l epoque|quand (?:j etais|il etait|ele etait|on etait)|a l adolescence|adolescente?|plus jeune|dans le pase|par le pase|il y a (?:quelques|plusieurs) (?:ans|anes)`,
+    `(?:^|^\\w+ )(?:at|a) (?:1\\d|[2-9]\\d)(?= (?:i|j|je|he|she|il|ele|on|we) )`,
+    `(?:last|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) night|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (?:dernier|soir)|la nuit de (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|(?:a|at|on|upon) (?:son|sa|his|her) (?:admission|arivee|arival)|when (?:he|she|they) (?:was|were) (?:admitted|brought in)|quand (?:il|ele) est arivee?|(?:a|lors de) l admission`,
     `(?:en|au mois de|depuis) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)(?! prochain)|(?:in|last|since) (?:january|february|march|april|may|june|july|august|september|october|november|december)`,
     `(?:a|vers|at|around) (?:\\d+|douze|treize|quatorze|quinze|seize|dix sept|dix huit|vingt|trente|twelve|thirten|fourten|fiften|sixten|seventen|eighten|nineten|twenty) (?:ans|years old)|(?:during|at|in) (?:university|colege|uni|high schol|midle schol|secondary schol)|pendant (?:la fac|mes etudes)`,
     `au (?:colege|lycee)|a l ecole primaire|at schol|in high schol|a (?:\\d+|quinze|seize|dix sept|dix huit|vingt|trente) ans(?= (?:\\w+ ){0,3}(?:(?:il|ele) a|j ai|aujourd hui|maintenant))`,
@@ -181,7 +212,8 @@ const DISTANT_PAST = re(
     // A habit that is over: "my ex used to hit me", "I used to cut" (RELAPSE and ONGOING still keep "...and it started again").
     // A clinical history, and an event named as what came before: "des antécédents de TS", "a
     // history of self-harm", "my past suicidal thoughts", "après ma tentative de suicide, on m'a...".
-    `(?:des |ses |mes |avec |a des )?antecedents? (?:de|d)|atcd (?:de|d)|(?:a|with a|has a|had a|his|her|their|my|past) history of|(?:mes|ses|leurs|my|his|her|their) past (?:\\w+ )?(?:suicidal|suicide|self harm|atempts?|overdoses?|thoughts)|(?:idees|pensees|tentatives?|ts) (?:\\w+ ){0,2}passee?s|apres (?:ma|mon|sa|son|leur) (?:\\w+ )?(?:tentative|ts|overdose|pasage a l acte)|after (?:my|his|her|their) (?:\\w+ )?(?:suicide atempt|atempt|overdose)|(?:at|during|in) uni|(?:date|datent|remonte|remontent) (?:d avant|a (?:\\w+ ){0,3}(?:ans|anes))|dates? back to|long before|bien avant|(?:my|his|her|a|the) (?:first|previous|former|old) (?:marriage|relationship|partner|husband|wife)|(?:mon|ma|son|sa) (?:premier|premiere|ancien|ancienne|precedent|precedente) (?:mariage|couple|relation|mari|compagnon|conjoint)|dans l enfance|in (?:my |his |her )?childhod|when (?:i|he|she) was (?:ten|eleven|twelve|thirten|fourten|fiften|sixten|seventen|eighten|nineten|twenty|thirty)|quand (?:j avais|il avait|ele avait) (?:\\w+ ){1,2}ans`,
+    `pendant toute? (?:mon|ma|son|sa|leur) (?:adolescence|enfance|jeunese)|(?:all through|throughout) (?:my|his|her|their) (?:tens|childhod|youth|twenties)|(?:my|his|her) own (?:suicide atempt|atempt|overdose)|(?:ma|sa) propre (?:tentative|ts)`,
+    `(?:des |ses |mes |avec |a des )?antecedents? (?:de|d)|atcd (?:de|d)|(?:a|with a|has a|had a|his|her|their|my|past) history of|(?:mes|ses|leurs|my|his|her|their) past (?:\\w+ )?(?:suicidal|suicide|self harm|atempts?|overdoses?|thoughts)|(?:idees|pensees|tentatives?|ts) (?:\\w+ ){0,2}passee?s|apres (?:ma|mon|sa|son|leur) (?:\\w+ )?(?:tentative|ts|overdose|pasage a l acte)|after (?:my|his|her|their) (?:\\w+ )?(?:suicide atempt|atempt|overdose)|(?:at|during|in) uni|(?:date|datent|remonte|remontent) (?:d avant|a (?:\\w+ ){0,3}(?:ans|anes))|dates? back to|long before|bien avant|(?:my|his|her|a|the) (?:first|previous|former|old) (?:marriage|relationship|partner|husband|wife)|(?:mon|ma|son|sa|un|une) (?:premier|premiere|ancien|ancienne|precedent|precedente) (?:mariage|couple|relation|mari|compagnon|conjoint)|dans l enfance|in (?:my |his |her )?childhod|when (?:i|he|she) was (?:ten|eleven|twelve|thirten|fourten|fiften|sixten|seventen|eighten|nineten|twenty|thirty)|quand (?:j avais|il avait|ele avait) (?:\\w+ ){1,2}ans`,
     `(?:i|he|she|they|we|it|my \\w+|his \\w+|her \\w+) used to`,
     `when (?:i|he|she|we|they) (?:was|were) (?:young|younger|a ten|a tenager|a kid|a child|a student|at uni|at university|at colege|in colege|\\d+)|(?:in|back in|during) (?:my|his|her|their) (?:youth|tens|twenties|childhod|student days|schol days|university years|colege years)|as a (?:tenager|ten|child|kid)`,
   ].join('|'),
@@ -192,7 +224,7 @@ const RESOLVED = re(
   [
     `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|ele|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd hui (?:je|il|ele|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd hui)|en securite maintenant`,
     `aujourd hui (?:je suis|il est|ele est|j ai|je fais)|(?:je suis|il est|ele est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|ele a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
-    `(?:is|was|has ben|are|were) (?:now )?(?:in prison|in jail|convicted|locked up|sentenced)|(?:est|a ete|sont|ont ete) (?:\\w+ )?(?:en prison|condamnee?s?|incarceree?s?)|no contact since|plus (?:aucun|de) contact|(?:therapy|treatment|the meds|la therapie|le traitement|les soins) (?:\\w+ )?(?:cleared|helped|fixed|worked|a marche|a aide|les a chasees)|(?:elles|ils) sont parties?|(?:they|it) went away|they are gone|(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
+    `calmed down|came home|grounds leave|permision de sortie|a des permisions|has leave|faded|s est estompee?|s est dissipee?|a disparu|ont disparu|(?:s est|se sont) calmee?s?|calme depuis|calm (?:since|now)|(?:est|is) calme|rentree?s? (?:a la maison|chez (?:ele|lui|nous|moi)|ensemble)|sommes rentres|back at work|de retour au travail|a repris le travail|(?:is|was) discharged|sortie? d afaire|out of danger|hors de danger|(?:is|was) (?:now )?(?:in prison|in jail|convicted|locked up|sentenced)|(?:est|a ete|sont|ont ete) (?:\\w+ )?(?:en prison|condamnee?s?|incarceree?s?)|no contact since|plus (?:aucun|de) contact|(?:therapy|treatment|the meds|la therapie|le traitement|les soins) (?:\\w+ )?(?:cleared|helped|fixed|worked|a marche|a aide|les a chasees)|(?:elles|ils) sont parties?|(?:they|it) went away|they are gone|(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
     `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|(?:je suis|je me suis) reconstruite?|(?:j en ai|j ai|i am|i m) \\d+ (?:ans )?(?:now|aujourd ?hui|maintenant)|(?:aujourd ?hui|now|today) (?:j en ai|i am) \\d+|(?:je fais|i do|i give|j anime) (?:de la |des )?(?:prevention|prevention talks|temoignages|talks)|tourne la page|rebuilt my life|moved on|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
     `(?:je me sens|i fel|i am feling) (?:bien|mieux|beaucoup mieux|wel|beter|much beter|great|fine)|(?:it|that|this) (?:s |has |is )?(?:worked|working) (?:wel|great|fine)|ca (?:a )?(?:bien |tres bien )?marche`,
     `(?:al|everything) (?:god|fine|ok|okay) now|(?:i am|he is|she is|they are|we are) (?:wel|fine|ok|okay|god|great|happy|safe|stable)(?: now)?|(?:that|it) (?:is |s |was )?(?:over|in the past|behind (?:me|us|him|her)|done)|(?:came|come|got|pulled|made it) through|(?:hapy|healthy|thriving) (?:adult|young (?:man|woman)) now|steady (?:life|job)|(?:clean|sober) for|(?:have|has) ben (?:clean|sober|safe|wel|fine|ok|okay|stable)`,
@@ -202,7 +234,7 @@ const RESOLVED = re(
 
 /** A danger back again: no past-and-resolved reading then. */
 const RELAPSE = re(
-  `ce matin|this morning|il y a (?:une|deux|trois|quelques|\\d+) (?:heures?|minutes)|(?:an|one|two|thre|a few|\\d+) (?:hours?|minutes) ago|tout a l heure|just now|a l instant|recomence|recomencer|rechute|de nouveau|a nouveau|encore une fois|come avant|j y repense|y repense|again|relapse|relapsed|coming back|it is back|back to|started again|cette semaine|ce soir|hier|yesterday|tonight|this week|these days|ces jours ci|en ce moment|depuis quelques jours|lately|recently|recemment`,
+  `ce matin|this morning|last night|la nuit derniere|il y a (?:une|deux|trois|quelques|\\d+) (?:heures?|minutes)|(?:an|one|two|thre|a few|\\d+) (?:hours?|minutes) ago|tout a l heure|just now|a l instant|recomence|recomencer|rechute|de nouveau|a nouveau|encore une fois|come avant|j y repense|y repense|again|relapse|relapsed|coming back|it is back|back to|started again|cette semaine|ce soir|hier|yesterday|tonight|this week|these days|ces jours ci|en ce moment|depuis quelques jours|lately|recently|recemment`,
 );
 
 /**
@@ -210,7 +242,7 @@ const RELAPSE = re(
  * nothing says it still weighs ("depuis je n'arrête pas d'y penser", "it still haunts me").
  */
 const ONGOING = re(
-  `(?:je|j) (?:ne |n )?(?:\\w+ )?(?:arete|arive|dors|suporte|reve|revis|pense|repense|sens)|toujours|encore|chaque (?:jour|nuit)|tous les (?:jours|soirs)|depuis (?:ce jour|lors|ca|cette date)|tout le temps|sans aret|j y pense|y pense|still|every (?:day|night)|al the time|constantly|keep|can not stop|haunts?|since then|ever since|never stoped|never went away`,
+  `(?:je|j) (?:ne |n )?(?:\\w+ )?(?:arete|arive|dors|suporte|reve|revis|pense|repense|sens)|toujours|(?<!existe |existent |ouvert |ouverte |valable |lieu )encore(?! (?:ouverte?|disponible|valable|lieu|d actualite))|chaque (?:jour|nuit)|tous les (?:jours|soirs)|depuis (?:ce jour|lors|ca|cette date)|tout le temps|sans aret|j y pense|y pense|stil(?! tabo| a tabo| a secret| hard to talk| run| runs| open| exist| exists| available| valid| on| hapening| going)|every (?:day|night)|al the time|constantly|keep|can not stop|haunts?|since then|ever since|never stoped|never went away`,
 );
 
 /** Fiction or reported speech: a film, a book, a song, a character, a quote. */
@@ -247,7 +279,7 @@ const WORK_IS_ABOUT = re(
 /** A piece of work about a topic: "un mémoire sur", "un reportage sur", "a thesis on", "a piece about". */
 const ABOUT_INFORMATION = re(
   [
-    `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|module|dosier|campagne|projet|formation|cours|conference|chifres|statistiques|sensibilisation|prevention|grand oral|oral|cas|journee|colloque|atelier|podcast|emision|questionaire|brochures?|plaquetes?|temoignages?|intervention|travaile|travailer|formee?|former|reperage) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre|au|aux|aupres)|(?:j etudie|etudier|etudie les|etudie le|etudie la)`,
+    `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|module|dosier|campagne|projet|formation|cours|conference|chifres|statistiques|sensibilisation|prevention|grand oral|oral|cas|journee|colloque|atelier|podcast|emision|questionaire|brochures?|plaquetes?|temoignages?|intervention|travaile|travailer|formee?|former|reperage|flyers?|affiches?|depliants?|posters?) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre|au|aux|aupres)|(?:j etudie|etudier|etudie les|etudie le|etudie la)`,
     `(?:self harm|suicide|suicide prevention|domestic violence|automutilation|prevention du suicide|violences conjugales) (?:awarenes|prevention|training|session|seance|workshop|atelier|day|journee|week|semaine|module|talks?|leaflets|brochures|campaign|campagne|conference)`,
     `(?:thesis|disertation|esay|paper|piece|article|report|research|study|project|campaign|presentation|course|statistics|figures|data|training|awarenes|prevention|working|work|studying|teaching|day|talk|workshop|survey|podcast|leaflets|brochures|speakers?|questionaire|conference|seminar|module|lesson|lecture) (?:\\w+ ){0,3}(?:on|about|into|regarding|concerning|against)|(?:covering|reporting on|writing about|writing on|a story on|a story about)|(?:i study|i am studying|researching|studying)`,
   ].join('|'),
@@ -266,7 +298,7 @@ const PERSON = re(
 
 /** Who asks about information: a student, a journalist, a professional preparing a piece. */
 const INFORMATION_ASKER = re(
-  `^(?:teams )?(?:\\w+ )?(?:asistante? sociale|infirmiere?|interne|psychologue|educatrice?|educateur|medecin|psychiatre|aide soignante?|cadre de sante|ide|social worker|nurse|psychologist|psychiatrist|doctor|resident|healthcare asistant|psychology student|etudiante? en \\w+)|(?:je suis|j suis|chui|en tant qu|en tant que|i am a|i am an|as a|as an) (?:\\w+ )?(?:healthcare asistant|care worker|benevole|volunteer|infirmiere?|interne|pompier|psychologue|educatrice?|educateur|enseignante?|prof|professeure?|formatrice?|formateur|medecin|psychiatre|aide soignante?|asistante? sociale|policiere?|gendarme|urgentiste|chercheuse|chercheur|firefighter|paramedic|nurse|teacher|trainer|psychologist|doctor|resident|social worker|police oficer|researcher|gp)|(?:firefighter|paramedic|nurse|teacher|trainer|psychologist|doctor|social worker|researcher) here|en staf|en reunion (?:clinique|d equipe|de service)|aux transmisions|(?:nos|mes|plusieurs|des|de nos|de mes) patients|(?:my|our|one of my|one of our|several) patients|formation|me former|etre formee?|animateur|animatrice|training|be trained|facilitator|etudiante?|eleve|journaliste|chercheur|chercheuse|infirmiere? en formation|doctorante?|lyce[a-z]*|professeure?|enseignante?|formateur|formatrice|student|journalist|researcher|reporter|teacher|trainer|nursing student|i teach|j enseigne|je forme des|we train|i train|(?:en|in) (?:bts|ifsi|licence|master|nursing schol|med schol|fac de medecine)|(?:for|pour) (?:my|mon|ma) (?:\\w+ )?(?:class|course|homework|exam|cours|devoir|exposé|expose|partiel|examen|classe)`,
+  `^(?:teams )?(?:\\w+ )?(?:asistante? sociale|infirmiere?|interne|psychologue|educatrice?|educateur|medecin|psychiatre|aide soignante?|cadre de sante|ide|social worker|nurse|psychologist|psychiatrist|doctor|resident|healthcare asistant|psychology student|etudiante? en \\w+)|(?:je suis|j suis|chui|en tant qu|en tant que|i am a|i am an|as a|as an) (?:\\w+ )?(?:healthcare asistant|care worker|benevole|volunteer|infirmiere?|interne|pompier|psychologue|educatrice?|educateur|enseignante?|prof|professeure?|formatrice?|formateur|medecin|psychiatre|aide soignante?|asistante? sociale|policiere?|gendarme|urgentiste|chercheuse|chercheur|firefighter|paramedic|nurse|teacher|trainer|psychologist|doctor|resident|social worker|police oficer|researcher|gp)|(?:firefighter|paramedic|nurse|teacher|trainer|psychologist|doctor|social worker|researcher) here|en staf|en reunion (?:clinique|d equipe|de service)|aux transmisions|(?:nos|mes|plusieurs|des|de nos|de mes) patients|(?:my|our|one of my|one of our|several) patients|formation|me former|etre formee?|animateur|animatrice|training|be trained|facilitator|etudiante?|eleve|journaliste|chercheur|chercheuse|infirmiere? en formation|doctorante?|lyce[a-z]*|professeure?|enseignante?|formateur|formatrice|student|journalist|researcher|reporter|teacher|trainer|nursing student|i teach|j enseigne|je forme des|we train|i train|(?:en|in) (?:bts|ifsi|licence|master|nursing schol|med schol|fac de medecine)|(?:for|pour) (?:my|mon|ma) (?:\\w+ )?(?:class|course|homework|exam|cours|devoir|exposé|expose|partiel|examen|classe|memoire|these|thesis|disertation|master|licence)`,
 );
 
 /** What a question is for, said in the sentence after it ("... ? C'est pour un exposé."): a question asked for a piece of work. */
@@ -276,7 +308,7 @@ const PURPOSE_OF_ASKING = re(
 
 /** A danger named as a topic: a noun after a determiner or a preposition, never after "ma" / "my". */
 const DANGER_AS_TOPIC = re(
-  `(?:le|les|la|l|du|des|de|d|au|aux|sur|pour|on|about|of|and|et|the|to|in|into|with|module|clas|session|seance|topo|affiches?|covering|cover|covers|report on)(?: \\w+)? (?:suicidal crisis|suicidal crises|risque suicidaire|risques suicidaires|suicide|suicides|tentatives? de suicide|automutilation|scarifications?|self harm|violences?(?: conjugales| domestiques| intrafamiliales)?|domestic violence|overdoses?|idees noires|idees suicidaires|personnes suicidaires|suicide atempts?|suicide prevention|prevention du suicide|crises? suicidaires?|pasages? a l acte|suicidal (?:patients|people|thoughts))`,
+  `(?:le|les|la|l|du|des|de|d|au|aux|sur|pour|on|about|of|and|et|the|to|in|into|with|module|clas|session|seance|topo|affiches?|covering|cover|covers|report on)(?: \\w+)? (?:suicidal crisis|suicidal crises|ts|risque suicidaire|risques suicidaires|suicide|suicides|tentatives? de suicide|automutilation|scarifications?|self harm|violences?(?: conjugales| domestiques| intrafamiliales)?|domestic violence|overdoses?|idees noires|idees suicidaires|personnes suicidaires|suicide atempts?|suicide prevention|prevention du suicide|crises? suicidaires?|pasages? a l acte|suicidal (?:patients|people|thoughts))`,
 );
 
 /** Someone close who has, does or wants something ("ma fille a des idées suicidaires"): a person's danger, not a topic. */
@@ -321,6 +353,9 @@ const RIGHTS = re(
     `(?:la|the) (?:mdu|maison des usagers|users house|users s house) (?:\\w+ ){0,3}(?:peut|peuvent|fait|font|donne|donnent|propose|can|could|does|do|give|gives|offer|offers|tel)|(?:people|volunteers|benevoles|gens) (?:at|of|de|a) (?:the |la )?(?:mdu|maison des usagers|users house)|(?:something|quelque chose) (?:they|qu ils|qu on) (?:do|fait|font) (?:there|la bas)`,
     `(?:ma question|ma demande|my question)(?: ce)? (?:n est|c est|is) (?:pas|not) (?:\\w+ ){0,2}(?:traitement|medicaments?|treatment|medication|medical)|(?:je ne cherche|je cherche|je ne demande|je demande) (?:pas|ni) (?:\\w+ ){0,2}(?:traitement|avis medical|conseil medical|medicaments?)|not (?:asking|after|looking for) (?:you|medical|for medical|treatment|advice)|(?:pas|not) (?:une question|a question) (?:\\w+ ){0,2}(?:medicale|de traitement|medical|about treatment)|question de droits?`,
     `(?:doit|doivent|est oblige de|sont obliges de|must|has to|have to|is obliged to|obliged to) (?:\\w+ ){0,2}(?:m informer|me prevenir|m expliquer|nous informer|l informer|le prevenir|inform me|tel me|explain to me|warn me)|(?:ecrire|rediger|noter|write|put) (?:\\w+ ){0,2}(?:a l avance|in advance|by advance)|directives anticipees|advance directives?|plan de crise|crisis plan`,
+    // Meeting people, joining a group, what a group talks about, consent needed, how a treatment was handled (a complaint):
+    // "mon fils est sous neuroleptiques, comment rencontrer d'autres parents ?", "they want to change my medication, do they need my agreement?"
+    `(?:rencontrer|meet|meting|rejoindre|join|parler avec|talk to|talking to|talk with|echanger avec) (?:\\w+ ){0,3}(?:parents|familles|families|autres|others|other|pers?|pairs?|pair aidante?s?|per helpers?|benevoles|volunteers|asociations?|groupes?|groups?|mediateur|mediator)|(?:dans|in|at) (?:un|le|les|a|the) (?:groupe|group|atelier|workshop|gem|permanence)|(?:need|ned|besoin de|faut il) (?:\\w+ )?(?:my|mon|ma|leur|his|her|son|sa) (?:agreement|acord|consent|consentement|permision|autorisation)|(?:how|la facon dont|comment) (?:\\w+ ){0,2}(?:treatment|traitement) (?:was|a ete) (?:handled|managed|gere|mene)|(?:does|do|is|can) (?:the )?(?:mdu|maison des usagers|users house)`,
     // The role of someone else: "les pairs aidants donnent des conseils sur les médocs ou c'est pas leur rôle ?"
     `(?:c est|est ce|ce n est|ce serait) (?:pas |bien |aussi )?(?:leur|son|votre|ton) (?:role|travail|boulot|metier|mission)|(?:is it|is that|it is not|isn t it) (?:\\w+ )?(?:their|his|her|your) (?:role|job|place)`,
   ].join('|'),
@@ -328,7 +363,7 @@ const RIGHTS = re(
 
 /** A request for advice inside a rights question ("dois-je", "combien", "should I"): the medical verdict stands. */
 const ADVICE = re(
-  `a quele heure (?:prendre|je prends|dois je|faut il)|pause|suspendre|interompre|c est bien|est ce bien|is it ok|is that ok|is it fine|is it god|what time (?:should|to take|do i take)|together|ensemble|en meme temps|at the same time|mix|mixing|melanger|avec (?:de l |l )?alcol|with (?:alcohol|alcol|drinks)|dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quele dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|which (?:drug|medication|medicine) (?:should|is best)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
+  `a quele heure (?:prendre|je prends|dois je|faut il)|pause|suspendre|interompre|c est bien|est ce bien|is it ok|is that ok|is it fine|is it god|what time (?:should|to take|do i take)|together|ensemble|en meme temps|at the same time|mix|mixing|melanger|avec (?:de l |l )?alcol|with (?:alcohol|alcol|drinks)|dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quele dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|(?:me|moi|m) (?:doner|donez|dire) (?:un |votre |son |leur |ton )?(?:avis|opinion) (?:sur|on|about) (?:mon|ma|mes) (?:traitement|medicaments?|dose)|(?:give me|tel me) (?:your |an |some )?(?:opinion|advice) (?:on|about) (?:my) (?:treatment|medication|meds|dose|pils)|(?:can|could|may) i (?:switch|change|stop|increase|decrease|lower|double|skip) (?:from|to|my|the|it|them|dose|doses)|(?:est ce que je peux|puis je|je peux) (?:passer de|changer|arreter|augmenter|diminuer|baiser|doubler|sauter)|which (?:drug|medication|medicine) (?:should|is best)|which \\w+ (?:is best|is beter|should|to take)|(?:is )?best for me|le meilleur pour moi|la meilleure pour moi|quel \\w+ (?:est le meilleur|prendre|choisir)|(?:je veux|je vais|j ai envie d|je compte|i want to|i m going to|i am going to|i plan to|i wana) (?:\\w+ )?(?:arreter|stop|quit|change|changer|baiser|reduce|reduire|diminuer|sevrer)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
 );
 
 /**
@@ -353,22 +388,45 @@ export function readContext(text: string, normalise: (text: string) => string): 
   const whole = normalise(text);
   const none: ContextReading = { remaining: whole, kinds: [] };
   if (whole === '' || test(PRESENT_DANGER, whole)) return none;
+  const sentenceTexts = sentencesOf(text).map((sentence) => normalise(sentence));
+  const overdoseNow = sentenceTexts.some((here, i) => {
+    if (!test(TOLD_OVERDOSE, here)) return false;
+    const next = sentenceTexts[i + 1] ?? '';
+    const dated = test(DISTANT_PAST, here) || test(PAST, here) || (NEXT_DATES_THIS.test(next) && (test(PAST, next) || test(DISTANT_PAST, next)));
+    return !dated || test(RELAPSE, here);
+  });
+  if (overdoseNow) return none;
   const kinds = new Set<ContextKind>();
   const relapse = test(RELAPSE, whole);
   // A past is read as past in its own sentence: resolved there or in a short sentence right after
   // it ("Il va mieux."), and nothing there says it still goes on. Another sentence's "I'm stable
   // now" says nothing of this one's danger.
-  const sentences = sentencesOf(text).map((sentence) => ({ sentence, normalised: normalise(sentence) }));
+  const sentences = sentencesOf(text).map((sentence, i) => ({ sentence, normalised: sentenceTexts[i]! }));
   const parts = sentences.flatMap(({ sentence, normalised: here }, i) => {
     const next = sentences[i + 1]?.normalised ?? '';
+    // Said as a joke in this sentence ("...; c'est sa blague à chaque visite"): the sentence is set aside.
+    if (test(JOKE, here) && !test(NOT_A_JOKE, whole)) {
+      kinds.add('negated');
+      return ['#'];
+    }
+    // What a document says: from there to the end of the sentence.
+    const quoted = firstIndex(DOCUMENT_SAYS, here);
+    if (quoted >= 0 && !test(RELAPSE, here.slice(quoted))) {
+      kinds.add('reported');
+      return [here.slice(0, quoted), '#'];
+    }
     const ongoing = relapse || test(ONGOING, here);
-    const resolved = !ongoing && (test(RESOLVED, here) || (next.split(' ').length <= SHORT_SENTENCE_WORDS && test(RESOLVED, next)));
+    // Resolved here, or in the sentence after when it is short or opens with it ("Elle va beaucoup mieux maintenant et...").
+    const nextOpening = next.split(' ').slice(0, NEXT_OPENING_WORDS).join(' ');
+    const resolved = !ongoing && (test(RESOLVED, here) || ((next.split(' ').length <= SHORT_SENTENCE_WORDS || NEXT_DATES_THIS.test(next)) && test(RESOLVED, next)) || test(RESOLVED, nextOpening));
+    // "C'était il y a deux semaines." / "That was ten days ago.": the sentence after dates this one.
+    const datedByNext = NEXT_DATES_THIS.test(next) ? (firstMatch(PAST, next) ?? firstMatch(DISTANT_PAST, next))?.[0] : undefined;
     // A work named in this sentence or the one before: what it is about; the story it tells goes on only in this one.
     const work = { here: test(REPORTED, here), near: test(REPORTED, here) || (i > 0 && test(REPORTED, sentences[i - 1]!.normalised)) };
     // Who asks (a student, a member of staff) is said in this sentence or the one before; or the
     // sentence after says what an impersonal question is for ("... ? C'est pour un exposé.").
     const asker = test(INFORMATION_ASKER, here) || (i > 0 && test(INFORMATION_ASKER, sentences[i - 1]!.normalised)) || (test(PURPOSE_OF_ASKING, next) && !test(FIRST_PERSON_WORD, here));
-    return withTimesAttached(clauses(sentence), normalise).map((clause) => readClause(clause, resolved, !ongoing, work, asker));
+    return withTimesAttached(clauses(sentence), normalise).map((clause) => readClause(datedByNext ? `${clause} ${datedByNext}` : clause, resolved, !ongoing, work, asker));
   });
   if (kinds.size === 0) return none;
   return { remaining: parts.join(' ').replace(/ +/g, ' ').trim(), kinds: [...kinds] };
@@ -438,6 +496,12 @@ export function readContext(text: string, normalise: (text: string) => string): 
   }
 }
 
+/** The first words of the next sentence, where a resolution still speaks of this one ("Elle va beaucoup mieux maintenant et ..."). */
+const NEXT_OPENING_WORDS = 8;
+
+/** A sentence that dates the one before it: "C'était il y a deux semaines.", "That was ten days ago." */
+const NEXT_DATES_THIS = /^(?:c etait|ca s est pase|c est arive|that was|it was|this was|this hapened|that hapened)\s/;
+
 /** A sentence after a past event, this short or shorter, may be what says it is resolved ("Il va mieux."). */
 const SHORT_SENTENCE_WORDS = 8;
 
@@ -456,7 +520,7 @@ function withTimesAttached(parts: string[], normalise: (text: string) => string)
     const clause = normalise(part);
     const time = firstMatch(PAST, clause) ?? firstMatch(DISTANT_PAST, clause);
     // Only a time: at most one word beside it ("c'était il y a six ans").
-    const onlyTime = joined.length > 0 && time !== null && clause.split(' ').length - time[0].split(' ').length <= 1;
+    const onlyTime = joined.length > 0 && time !== null && clause.replace(NEXT_DATES_THIS, '').split(' ').length - time[0].split(' ').length <= 1;
     if (onlyTime) joined[joined.length - 1] += ` ${part}`;
     else joined.push(part);
   }
@@ -503,11 +567,11 @@ const EVENT_GOES_ON = /^(?:apres|after|avant|before|pendant|during|a cause|becau
 
 /** A verb in a past tense, as normalised: "j'ai", "avait", "était", "took", "cut herself"... */
 const PAST_TENSE = re(
-  `(?:j|il|ele|ele|on|ils|eles|eles|tu|nous|vous) (?:a|ai|as|ont|avons|avez|avait|avais|avaient|etait|etais|etaient)|ete|[a-z]{3,}(?:ait|ais|aient)|[a-z]{3,}ed|tok|had|was|were|did|made|got|wrote|went|came|fel|ran|drank|swalowed|overdosed|cut (?:himself|herself|myself|themselves)`,
+  `(?:a|ont) (?:\\w+ )?(?:avale|pris|fait|tente|essaye|bu|vecu|subi|eu|ete|voulu|menace|frape|batu)|(?:j|il|ele|ele|on|ils|eles|eles|tu|nous|vous) (?:a|ai|as|ont|avons|avez|avait|avais|avaient|etait|etais|etaient)|ete|[a-z]{3,}(?:ait|ais|aient)|[a-z]{3,}ed|tok|had|was|were|did|made|got|wrote|went|came|fel|ran|drank|swalowed|overdosed|cut (?:himself|herself|myself|themselves)`,
 );
 
 /** The French imperfect of a verb, or years of it, a state or habit of the past ("me menaçait", "frappait", "threatened me for years"). */
-const IMPERFECT = re(`[a-z]{3,}(?:ait|aient)|for years|pendant (?:des|\\w+) (?:anes|ans)`);
+const IMPERFECT = re(`[a-z]{2,}(?:ait|aient)|for years|for a long time|for ages|pendant longtemps|pendant (?:des|\\w+) (?:anes|ans)`);
 
 /** Whether a question is about a right around a treatment, with no request for advice in it. */
 export function isRightsQuestion(normalised: string): boolean {

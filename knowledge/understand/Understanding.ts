@@ -95,6 +95,7 @@ export class Understanding {
     const probs = this.fuse(this.model.predict(text), lexical.hits);
     let also: string | undefined;
     let first: string | undefined;
+    let surest: string | undefined;
     const sentences = text.split(/\s+/).length > this.thresholds.longWords || /[.!?;\n…]\s*\S/.test(text.trim()) ? splitSentences(text) : [];
     if (sentences.length >= 2) {
       const mix = new Float64Array(probs.length);
@@ -111,9 +112,10 @@ export class Understanding {
       }
       for (let c = 0; c < probs.length; c++) probs[c] = 0.5 * (probs[c] as number) + (0.5 * (mix[c] as number)) / weight;
       if (sure.length >= 2) [first, also] = sure;
+      surest = sure[0];
     }
     if (denial) this.discount(probs, denial.denied);
-    return this.decide(probs, lexical.locale, first, also);
+    return this.decide(probs, lexical.locale, first, also, surest);
   }
 
   /**
@@ -161,7 +163,12 @@ export class Understanding {
     return pooled;
   }
 
-  private decide(probs: Float64Array, locale: Locale, first: string | undefined, also: string | undefined): Understood {
+  /**
+   * `surest`: a topic one asking sentence of a long message is sure of. When the whole leans out of
+   * scope (an off-topic question beside it: "y a des toilettes ? et surtout, vous fermez à quelle
+   * heure ?"), that sentence's topic is answered rather than nothing.
+   */
+  private decide(probs: Float64Array, locale: Locale, first: string | undefined, also: string | undefined, surest?: string): Understood {
     const t = this.thresholds;
     // The likeliest class and the five likeliest topics, highest first, ties in class order (no sort of every class).
     let best = 0;
@@ -181,7 +188,11 @@ export class Understanding {
     if (intent !== undefined) {
       return this.intentProbability(probs, best, intent) >= t.intent ? { locale, decision: 'fallback', hits, intent, outOfScope } : { locale, decision: 'fallback', hits, outOfScope };
     }
-    if (best === this.outOfScope) return { locale, decision: 'fallback', hits, outOfScope };
+    if (best === this.outOfScope) {
+      const rescued = surest === undefined ? undefined : hits.find((h) => h.topicId === surest);
+      if (rescued) return { locale, decision: 'answer', hits: [rescued, ...hits.filter((h) => h !== rescued)], outOfScope };
+      return { locale, decision: 'fallback', hits, outOfScope };
+    }
     if (first !== undefined && also !== undefined && hits.some((h) => h.topicId === first)) {
       const chosen = hits.find((h) => h.topicId === first) as SearchHit;
       return { locale, decision: 'answer', hits: [chosen, ...hits.filter((h) => h !== chosen)], also, outOfScope };

@@ -92,6 +92,23 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "He has a history of self-harm but he's doing much better; can his sister join the families' group?",
     "I'm supporting a woman who survived domestic violence; which association could she meet at the MDU?",
     "Ten years sober now, I'd like to help others as a peer helper, who do I talk to?",
+    // Dated or resolved by the sentence after.
+    "Mon oncle a été amené aux urgences parce qu'il voulait se jeter par la fenêtre. C'était il y a trois semaines, il est calme depuis. Peut-on lui rendre visite ?",
+    "My dad had to be restrained when he arrived because he was hitting out. That was two weeks ago. Now he has grounds leave: can we take him for a walk?",
+    "Ma sœur a avalé toute sa boîte de somnifères en mars et c'est le SAMU qui l'a amenée. Elle va beaucoup mieux maintenant et elle est au pavillon B, quels sont les horaires de visite ?",
+  ],
+  // What a document says, quoted; a joke said as one (seventh session).
+  quoted_or_joking: [
+    "Mon compte rendu dit que j'ai fait une overdose, alors que je suis venu pour des insomnies. Qui peut corriger ?",
+    "The discharge letter says I self-harmed, but those were scratches from my cat. How do I get it corrected?",
+    "Sur la fiche de liaison, la case risque suicidaire est cochée par défaut : c'est un bug ?",
+    "If I fill in one more form today I'll throw myself out of the window, metaphorically of course. Where is admissions?",
+    "Mon mari dit qu'il va se tirer une balle s'il doit encore chercher une place, c'est sa blague à chaque visite. Il y a un parking ?",
+  ],
+  as_a_case_more: [
+    "If a visitor tells me they've taken too many pills, who do I call first from the desk? I'm preparing for my first shift.",
+    "Si quelqu'un à la permanence me dit qu'il va se tuer, ai-je le droit de prévenir quelqu'un ? C'est pour la formation de demain.",
+    "Receptionist here: we'd like training for when a caller mentions wanting to die. Is a session planned?",
   ],
   negation_more: [
     "Zéro idée noire, promis, je cherche juste le planning des permanences.",
@@ -154,6 +171,10 @@ const STILL_A_CRISIS: readonly string[] = [
   "Il y a dix ans j'ai avalé une boîte de somnifères, et ce soir j'en ai encore avalé une.",
   "My ex threatened to kill me for years and yesterday he found my new address.",
   "I used to cut, and I started again last night.",
+  "Mon compte rendu dit que j'ai fait une TS, et ce soir je vais recommencer.",
+  "C'est pas une blague, je vais me tuer ce soir.",
+  "My husband said he'll kill me if I leave him, I'm hiding at my sister's.",
+  "If someone tells you they want to die, what do you do? Because I want to die tonight.",
 ];
 
 describe('safety context: decided from the whole message', () => {

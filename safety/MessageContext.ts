@@ -356,6 +356,8 @@ const RIGHTS = re(
     // Meeting people, joining a group, what a group talks about, consent needed, how a treatment was handled (a complaint):
     // "mon fils est sous neuroleptiques, comment rencontrer d'autres parents ?", "they want to change my medication, do they need my agreement?"
     `(?:rencontrer|meet|meting|rejoindre|join|parler avec|talk to|talking to|talk with|echanger avec) (?:\\w+ ){0,3}(?:parents|familles|families|autres|others|other|pers?|pairs?|pair aidante?s?|per helpers?|benevoles|volunteers|asociations?|groupes?|groups?|mediateur|mediator)|(?:dans|in|at) (?:un|le|les|a|the) (?:groupe|group|atelier|workshop|gem|permanence)|(?:need|ned|besoin de|faut il) (?:\\w+ )?(?:my|mon|ma|leur|his|her|son|sa) (?:agreement|acord|consent|consentement|permision|autorisation)|(?:how|la facon dont|comment) (?:\\w+ ){0,2}(?:treatment|traitement) (?:was|a ete) (?:handled|managed|gere|mene)|(?:does|do|is|can) (?:the )?(?:mdu|maison des usagers|users house)`,
+    // The trusted person, a complaint, whether peers meddle with a treatment (seventh session, batch u2).
+    `personne de confiance|trusted person|(?:me plaindre|porter plainte|faire une reclamation|complain|make a complaint|file a complaint)|(?:se melent|se meler|interfere|meddle) (?:\\w+ ){0,2}(?:de son|de mon|with (?:his|my|her))`,
     // The role of someone else: "les pairs aidants donnent des conseils sur les médocs ou c'est pas leur rôle ?"
     `(?:c est|est ce|ce n est|ce serait) (?:pas |bien |aussi )?(?:leur|son|votre|ton) (?:role|travail|boulot|metier|mission)|(?:is it|is that|it is not|isn t it) (?:\\w+ )?(?:their|his|her|your) (?:role|job|place)`,
   ].join('|'),

@@ -12,6 +12,7 @@ import { fitLinear, seededRandom } from '../learn/fitLinear.js';
 import { crisisFeatures, CrisisModelFile, encodeNets, FUNCTION_WORDS, WEIGHT_DECIMALS, type CrisisNet } from './CrisisModel.js';
 import { SafetyScreen } from './SafetyScreen.js';
 import { loadKnowledge } from '../knowledge/loadKnowledge.js';
+import { INTENT_CLASSES, readUnderstandingFile } from '../knowledge/understand/UnderstandingExamples.js';
 
 export interface TrainingOptions {
   readonly epochs: number;
@@ -145,14 +146,26 @@ export function parseCorpusText(content: string, file: string): { text: string; 
     });
 }
 
-/** Every example question of the knowledge base, French then English, topic by topic: ordinary messages, never a crisis. */
+/**
+ * Every example message of the knowledge base, French then English: the topics' questions, topic
+ * by topic, then the understanding model's other examples (greetings, thanks, goodbyes, asking for
+ * a person, off-topic questions). Ordinary messages, never a crisis: a plain "goodbye, take care"
+ * must teach the crisis net as much as a question does (a net trained on farewells written as
+ * crises otherwise learns "goodbye" as a danger).
+ */
 export function knowledgeQuestions(knowledgeDir: string): string[] {
   return knowledgeQuestionLines(knowledgeDir).map((q) => q.text);
 }
 
 /** The same, with their language. */
 export function knowledgeQuestionLines(knowledgeDir: string): { text: string; lang: 'fr' | 'en' }[] {
-  return loadKnowledge(knowledgeDir).topics.flatMap((t) => [...t.questions.fr.map((text) => ({ text, lang: 'fr' as const })), ...t.questions.en.map((text) => ({ text, lang: 'en' as const }))]);
+  const topics = loadKnowledge(knowledgeDir).topics.flatMap((t) => [...t.questions.fr.map((text) => ({ text, lang: 'fr' as const })), ...t.questions.en.map((text) => ({ text, lang: 'en' as const }))]);
+  const understanding = readUnderstandingFile(knowledgeDir);
+  const others = [...INTENT_CLASSES.map((id) => understanding.intents[id]), understanding.out_of_scope].flatMap((examples) => [
+    ...examples.fr.map((text) => ({ text, lang: 'fr' as const })),
+    ...examples.en.map((text) => ({ text, lang: 'en' as const })),
+  ]);
+  return [...topics, ...others];
 }
 
 

@@ -97,6 +97,9 @@ describe('understanding: visitors as they really write', function () {
     const off: Case[] = [
       { text: 'quel temps fera-t-il à Marseille dimanche ?', expect: 'fallback' },
       { text: 'give me a good lasagna recipe', locale: 'en-US', expect: 'fallback' },
+      // Close to the hospital, outside the MDU (seventh session)
+      { text: "c'est payant de se garer sur le parking de l'hôpital ?", expect: 'fallback' },
+      { text: 'is the hospital hiring psychiatric nurses at the moment?', locale: 'en-US', expect: 'fallback' },
     ];
     for (const c of off) it(`"${c.text}" → fallback`, async () => expect(got(await ask(c.text, c.locale))).to.equal(c.expect));
   });
@@ -115,6 +118,13 @@ describe('understanding: visitors as they really write', function () {
       expect(mduOf(answer).topic).to.equal('mdu.hours');
       const first = answer?.suggestedActions?.actions[0];
       expect(JSON.stringify(first?.value)).to.include('rights.record');
+    });
+    it('an off-topic question beside a question the MDU answers: the MDU question is answered', async () => {
+      // The whole message leans out of scope here; its second question is sure of the opening hours.
+      const text = "Is there a cash machine in the hospital? Also, what are the MDU's opening hours on Fridays?";
+      expect(got(await ask(text, 'en-US'))).to.equal('answer:mdu.hours');
+      const french = "Petite question pratique : il y a un distributeur de billets dans l'hôpital ? Et surtout, quels jours l'UNAFAM tient-elle sa permanence à la MDU ?";
+      expect(got(await ask(french))).to.equal('answer:schedule.permanences');
     });
   });
 });

@@ -13,8 +13,9 @@
  *   réclamation, ...", "not a medical question: ...") are set aside before reading
  *   (`setAsideDenials`), and the topic they name loses the share the model gives it on them.
  * - Decision: an intent when the likeliest class is one; a fallback when it is "out of scope" or
- *   nothing is likely enough; a clarifying question only when two topics share most of the
- *   probability.
+ *   nothing is likely enough (unless one question of a long message is sure of a topic: that one
+ *   is answered, the off-topic one beside it is not); a clarifying question only when two topics
+ *   share most of the probability.
  */
 import type { Locale } from '../schema.js';
 import type { KnowledgeIndex, SearchHit, SearchOptions, SearchResult } from '../search/KnowledgeIndex.js';

@@ -161,6 +161,11 @@ export class TurnPipeline {
     if (clarify) await (await this.dialogs.createContext(context)).beginDialog(rootDialog.id, RootDialog.waitForChoice(clarify));
   }
 
+  /** Writes the conversation's state if it changed since the turn loaded it (the pipeline's `run` does it too). */
+  async saveState(context: TurnContext): Promise<void> {
+    await this.deps.conversationState.saveChanges(context);
+  }
+
   /** Forgets the conversation's bot state (dialog and data). */
   async clearState(context: TurnContext): Promise<void> {
     await this.deps.conversationState.clear(context);

@@ -255,7 +255,7 @@ function medianFigures(runs: readonly TurnFigures[]): TurnFigures {
  * lowest and highest, which say how far one run alone could be trusted. The full bot starts afresh
  * on a fresh store for each pair (as a single run would find it); the echo bot keeps running.
  */
-async function interleavedTurns(profileArgs: string[]): Promise<{ echo: TurnFigures; full: TurnFigures }> {
+async function interleavedTurns(): Promise<{ echo: TurnFigures; full: TurnFigures }> {
   const echoServer = await startServer(['--import', 'tsx', 'bench/echoBot.ts'], { PORT: '0', HOST: '127.0.0.1' }, 'echo.started');
   const echoRuns: TurnFigures[] = [];
   const fullRuns: TurnFigures[] = [];
@@ -270,8 +270,7 @@ async function interleavedTurns(profileArgs: string[]): Promise<{ echo: TurnFigu
       const [uptime1, uptime5, uptime15] = loadavg();
       note(`pair ${pair} of ${TURN_PAIRS}: load average ${uptime1!.toFixed(2)}, ${uptime5!.toFixed(2)}, ${uptime15!.toFixed(2)}`);
       const data = await freshStore();
-      // Only the first pair's bot is profiled: one profile is enough, and profiling costs the bot CPU.
-      const bot = await startBot(data.dir, {}, pair === 1 ? profileArgs : []);
+      const bot = await startBot(data.dir);
       try {
         const runEcho = async () => echoRuns.push(await measureTurns(`pair${pair}.echo`, echoServer, { duration: PAIR_DURATION_S }));
         const runFull = async () => {
@@ -329,7 +328,18 @@ async function benchTurns(): Promise<void> {
   const profileDir = PROFILE_DIR;
   const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   if (profileArgs.length) mkdirSync(profileDir, { recursive: true });
-  const { echo: echoFigures, full } = await interleavedTurns(profileArgs);
+  const { echo: echoFigures, full } = await interleavedTurns();
+  if (profileArgs.length) {
+    // A run of its own: the profiler costs the bot CPU, so a profiled run would lower the pairs' ratios.
+    const profiledData = await freshStore();
+    const profiled = await startBot(profiledData.dir, {}, profileArgs);
+    try {
+      await measureTurns('full_profiled', profiled, { duration: PAIR_DURATION_S });
+    } finally {
+      await profiled.stop();
+      profiledData.cleanup();
+    }
+  }
   // The same echo on the bot's own server and adapter seams, which skip work the stock one does on
   // every request: against it, what our turn costs.
   const seams = await startServer(['--import', 'tsx', 'bench/echoBot.ts'], { PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ECHO_ON: 'our-server' }, 'echo.started');

@@ -29,16 +29,19 @@ export class MduBot extends TeamsActivityHandler {
     const key = `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
     await this.serialiser.run(key, async () => {
       if (this.deliveries && !(await this.deliveries.firstDelivery(context))) return;
+      let pipelineSaves = false;
       try {
         if (this.teams && context.activity.channelId === 'msteams' && !(await this.teams.admit(context))) return;
         // A message goes straight to the pipeline: the framework's event dispatch (turn, message and
         // dialog handler chains, with nothing registered on them) cost a fifth of a turn's CPU.
-        if (context.activity.type === ActivityTypes.Message) await this.pipeline.run(context);
-        else await super.run(context);
+        if (context.activity.type === ActivityTypes.Message) {
+          pipelineSaves = true;
+          await this.pipeline.run(context);
+        } else await super.run(context);
       } finally {
-        // The delivery may be remembered in the conversation's state (DeliveriesInState): saved even
-        // when the pipeline did not run. After the pipeline's own save, nothing is left to write.
-        await this.pipeline.saveState(context);
+        // The delivery may be remembered in the conversation's state (DeliveriesInState): saved here
+        // when the pipeline, which saves the state at the end of a message's turn, did not run.
+        if (!pipelineSaves) await this.pipeline.saveState(context);
       }
     });
   }

@@ -6,6 +6,8 @@
  *   npm run bench                      everything (about 3 minutes on 2 cores)
  *   npm run bench -- turns startup     only some parts: search, startup, turns, breakdown, memory, handoff, webchat
  *   BENCH_DURATION=30 npm run bench    longer throughput runs (seconds, default 15)
+ *   BENCH_TURN_PAIRS=7 BENCH_PAIR_DURATION=10 npm run bench -- turns   the turn ratio as the median of 7 echo / full-bot
+ *                                      pairs of 10 s runs (default 5 pairs of 8 s; runs alternated, see interleavedTurns)
  *   BENCH_PROFILE=1 npm run bench -- turns   also writes a CPU profile of the full bot (in $TMPDIR/mdu-bench-profiles)
  *   BENCH_HANDOFF_VISITORS=10 npm run bench -- handoff   the live handoff with 10 conversations at once (default 50)
  *   BENCH_NODE_OPTIONS="--max-semi-space-size=4" npm run bench -- turns memory   other V8 flags in place of the deployment's (turns.full_deployed, memory.deployed)
@@ -13,7 +15,10 @@
  *   npm run bench -- store             the embedded store at 50,000 and 200,000 conversations: heap per MB, prefix lookup, rewrites and the event loop
  *   npm run bench -- limits            the bot started on large stores with the deployed heap and 512 MB: runs, or refused (exit 78)
  *
- * `turns` also runs the bot on the PostgreSQL store (`turns.full_postgres`, against a server the
+ * `turns` runs the echo bot and the full bot alternately, several times, and gives the median of
+ * the pairs' ratios with the lowest and highest, and for each run the share of the machine that
+ * other processes took meanwhile: on a shared 2-core machine one run alone says little.
+ * It also runs the bot on the PostgreSQL store (`turns.full_postgres`, against a server the
  * bench starts like the tests do: tests/helpers/postgresServer.ts; skipped without Debian's
  * postgresql package), with the server's CPU a turn beside the bot's.
  *
@@ -173,74 +178,193 @@ interface TurnFigures {
   p99: number;
   failures: number;
   cpuMsPerTurn: number;
+  /** Share of the machine's CPU (all cores) used meanwhile by processes other than the bench and the server measured, %. */
+  othersCpuPct: number;
 }
 
-async function measureTurns(name: string, server: Running, otherCpuMs?: () => number): Promise<TurnFigures> {
+/** Busy and total CPU time of the whole machine so far (every core), in clock ticks (`/proc/stat`). */
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are the only time nobody ran.
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - fields[3]! - fields[4]!, total };
+}
+
+/** CPU time of this process (the load generator), in ms. */
+const benchCpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+async function measureTurns(name: string, server: Running, options: { duration?: number; otherCpuMs?: () => number } = {}): Promise<TurnFigures> {
+  const duration = options.duration ?? DURATION_S;
   note(`${name}: warm-up ${WARMUP_S} s`);
   await turnLoad(server.url, `${name}-warm`, { duration: WARMUP_S });
-  note(`${name}: ${DURATION_S} s at ${CONNECTIONS} connections`);
+  note(`${name}: ${duration} s at ${CONNECTIONS} connections`);
   const cpuBefore = cpuMs(server.child.pid!);
-  const otherBefore = otherCpuMs?.() ?? 0;
-  const r = await turnLoad(server.url, name, { duration: DURATION_S });
-  const cpuPerTurn = (cpuMs(server.child.pid!) - cpuBefore) / r.requests.total;
-  if (otherCpuMs) figure(`turns.${name}.server_cpu_ms_per_turn`, (otherCpuMs() - otherBefore) / r.requests.total, 'ms CPU of the PostgreSQL server per turn', 3);
+  const otherBefore = options.otherCpuMs?.() ?? 0;
+  const benchBefore = benchCpuMs();
+  const machineBefore = machineTicks();
+  const r = await turnLoad(server.url, name, { duration });
+  const serverCpu = cpuMs(server.child.pid!) - cpuBefore;
+  const machineAfter = machineTicks();
+  // What the neighbours took while this ran: the machine's busy time less the server's and the load generator's.
+  const busyMs = ((machineAfter.busy - machineBefore.busy) * 1000) / 100;
+  const totalMs = ((machineAfter.total - machineBefore.total) * 1000) / 100;
+  const othersCpuPct = Math.max(0, (100 * (busyMs - serverCpu - (benchCpuMs() - benchBefore) - (options.otherCpuMs ? options.otherCpuMs() - otherBefore : 0))) / totalMs);
+  const cpuPerTurn = serverCpu / r.requests.total;
+  if (options.otherCpuMs) figure(`turns.${name}.server_cpu_ms_per_turn`, (options.otherCpuMs() - otherBefore) / r.requests.total, 'ms CPU of the PostgreSQL server per turn', 3);
   const failures = r.errors + r.timeouts + r.non2xx;
   figure(`turns.${name}.rps`, r.requests.average, 'req/s');
   figure(`turns.${name}.p50_ms`, r.latency.p50, 'ms');
   figure(`turns.${name}.p99_ms`, r.latency.p99, 'ms');
   figure(`turns.${name}.failures`, failures, 'requests', 0);
   figure(`turns.${name}.cpu_ms_per_turn`, cpuPerTurn, 'ms CPU (user+system) per turn', 3);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failures, cpuMsPerTurn: cpuPerTurn };
+  figure(`turns.${name}.others_cpu_pct`, othersCpuPct, '% of the machine used by other processes meanwhile');
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failures, cpuMsPerTurn: cpuPerTurn, othersCpuPct };
+}
+
+/** BENCH_TURN_PAIRS: how many echo and full-bot runs, alternated, the turn ratios are the median of. */
+const TURN_PAIRS = Number(process.env.BENCH_TURN_PAIRS ?? 5);
+/** BENCH_PAIR_DURATION: seconds each run of a pair is measured (after its warm-up). */
+const PAIR_DURATION_S = Number(process.env.BENCH_PAIR_DURATION ?? 8);
+
+/**
+ * A pair whose two runs saw the other processes take shares of the machine this far apart (in
+ * points) compared a loaded run with a quiet one: its ratio says more of the neighbours than of the bot.
+ */
+const BALANCED_PAIR_POINTS = 15;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The median run of several, figure by figure (each figure's own median: not one run's). */
+function medianFigures(runs: readonly TurnFigures[]): TurnFigures {
+  const of = (pick: (f: TurnFigures) => number): number => median(runs.map(pick));
+  return { rps: of((f) => f.rps), p50: of((f) => f.p50), p99: of((f) => f.p99), failures: runs.reduce((n, f) => n + f.failures, 0), cpuMsPerTurn: of((f) => f.cpuMsPerTurn), othersCpuPct: of((f) => f.othersCpuPct) };
+}
+
+/**
+ * Issue 15's turn budget, measured so that the machine's other tenants weigh on both sides: the
+ * echo bot and the full bot run one after the other, TURN_PAIRS times, the first of each pair
+ * alternating (echo first, then the full bot first, ...) so that a load that grows or fades
+ * during the run favours neither. Each pair gives a ratio; the figures are their median, with the
+ * lowest and highest, which say how far one run alone could be trusted. The full bot starts afresh
+ * on a fresh store for each pair (as a single run would find it); the echo bot keeps running.
+ */
+async function interleavedTurns(): Promise<{ echo: TurnFigures; full: TurnFigures }> {
+  const echoServer = await startServer(['--import', 'tsx', 'bench/echoBot.ts'], { PORT: '0', HOST: '127.0.0.1' }, 'echo.started');
+  const echoRuns: TurnFigures[] = [];
+  const fullRuns: TurnFigures[] = [];
+  const ratios: number[] = [];
+  const p99Ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  let pairsMet = 0;
+  /** The throughput ratios of the pairs whose two runs met about the same load from the neighbours. */
+  const balanced: number[] = [];
+  try {
+    for (let pair = 1; pair <= TURN_PAIRS; pair++) {
+      const [uptime1, uptime5, uptime15] = loadavg();
+      note(`pair ${pair} of ${TURN_PAIRS}: load average ${uptime1!.toFixed(2)}, ${uptime5!.toFixed(2)}, ${uptime15!.toFixed(2)}`);
+      const data = await freshStore();
+      const bot = await startBot(data.dir);
+      try {
+        const runEcho = async () => echoRuns.push(await measureTurns(`pair${pair}.echo`, echoServer, { duration: PAIR_DURATION_S }));
+        const runFull = async () => {
+          fullRuns.push(await measureTurns(`pair${pair}.full`, bot, { duration: PAIR_DURATION_S }));
+          figure(`turns.pair${pair}.full.store_kb`, statSync(path.join(data.dir, 'store.json')).size / 1024, 'KiB', 0);
+        };
+        if (pair % 2 === 1) {
+          await runEcho();
+          await runFull();
+        } else {
+          await runFull();
+          await runEcho();
+        }
+      } finally {
+        await bot.stop();
+        data.cleanup();
+      }
+      const echo = echoRuns.at(-1)!;
+      const full = fullRuns.at(-1)!;
+      ratios.push((100 * full.rps) / echo.rps);
+      p99Ratios.push(full.p99 / echo.p99);
+      cpuRatios.push(full.cpuMsPerTurn / echo.cpuMsPerTurn);
+      if (ratios.at(-1)! >= 60 && p99Ratios.at(-1)! <= 2) pairsMet++;
+      if (Math.abs(full.othersCpuPct - echo.othersCpuPct) <= BALANCED_PAIR_POINTS) balanced.push(ratios.at(-1)!);
+      figure(`turns.pair${pair}.ratio.throughput`, ratios.at(-1)!, '% of echo');
+      figure(`turns.pair${pair}.ratio.p99`, p99Ratios.at(-1)!, 'x echo', 2);
+    }
+  } finally {
+    await echoServer.stop();
+  }
+  const echo = medianFigures(echoRuns);
+  const full = medianFigures(fullRuns);
+  for (const [name, f] of [['echo', echo], ['full', full]] as const) {
+    figure(`turns.${name}.rps`, f.rps, `req/s (median of ${TURN_PAIRS} runs)`);
+    figure(`turns.${name}.p50_ms`, f.p50, 'ms (median)');
+    figure(`turns.${name}.p99_ms`, f.p99, 'ms (median)');
+    figure(`turns.${name}.failures`, f.failures, 'requests (all runs)', 0);
+    figure(`turns.${name}.cpu_ms_per_turn`, f.cpuMsPerTurn, 'ms CPU (user+system) per turn (median)', 3);
+  }
+  figure('turns.ratio.throughput', median(ratios), `% of echo, median of ${TURN_PAIRS} pairs (target >= 60)`);
+  figure('turns.ratio.throughput_min', Math.min(...ratios), '% of echo, lowest pair');
+  figure('turns.ratio.throughput_max', Math.max(...ratios), '% of echo, highest pair');
+  figure('turns.ratio.p99', median(p99Ratios), `x echo, median of ${TURN_PAIRS} pairs (target <= 2)`, 2);
+  figure('turns.ratio.p99_min', Math.min(...p99Ratios), 'x echo, lowest pair', 2);
+  figure('turns.ratio.p99_max', Math.max(...p99Ratios), 'x echo, highest pair', 2);
+  // The same comparison by CPU cost, which other processes on the machine do not skew.
+  figure('turns.ratio.cpu_per_turn', median(cpuRatios), 'x echo CPU per turn (median of pairs)', 2);
+  if (balanced.length) figure('turns.ratio.throughput_balanced', median(balanced), `% of echo, median of the ${balanced.length} pairs whose runs met the same load from other processes (within ${BALANCED_PAIR_POINTS} points)`);
+  figure('turns.ratio.pairs_meeting_target', pairsMet, `of ${TURN_PAIRS} pairs at >= 60 % and p99 <= 2x`, 0);
+  figure('turns.others_cpu_pct', median([...echoRuns, ...fullRuns].map((f) => f.othersCpuPct)), '% of the machine used by other processes, median of the runs');
+  return { echo, full };
 }
 
 async function benchTurns(): Promise<void> {
-  const echoOn = async (name: string, env: Record<string, string>): Promise<TurnFigures> => {
-    const echo = await startServer(['--import', 'tsx', 'bench/echoBot.ts'], { PORT: '0', HOST: '127.0.0.1', ...env }, 'echo.started');
-    try {
-      return await measureTurns(name, echo);
-    } finally {
-      await echo.stop();
-    }
-  };
-  // Issue 8's baseline: the stock echo bot. And the same echo on the bot's own server and adapter
-  // seams, which skip work the stock one does on every request: against it, what our turn costs.
-  const echoFigures = await echoOn('echo', {});
-  const seamsFigures = await echoOn('echo_our_server', { NODE_ENV: 'production', ECHO_ON: 'our-server' });
-  const data = await freshStore();
   const profileDir = PROFILE_DIR;
-  const nodeArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  if (nodeArgs.length) mkdirSync(profileDir, { recursive: true });
-  const bot = await startBot(data.dir, {}, nodeArgs);
-  let full: TurnFigures;
+  const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  if (profileArgs.length) mkdirSync(profileDir, { recursive: true });
+  const { echo: echoFigures, full } = await interleavedTurns();
+  if (profileArgs.length) {
+    // A run of its own: the profiler costs the bot CPU, so a profiled run would lower the pairs' ratios.
+    const profiledData = await freshStore();
+    const profiled = await startBot(profiledData.dir, {}, profileArgs);
+    try {
+      await measureTurns('full_profiled', profiled, { duration: PAIR_DURATION_S });
+    } finally {
+      await profiled.stop();
+      profiledData.cleanup();
+    }
+  }
+  // The same echo on the bot's own server and adapter seams, which skip work the stock one does on
+  // every request: against it, what our turn costs.
+  const seams = await startServer(['--import', 'tsx', 'bench/echoBot.ts'], { PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ECHO_ON: 'our-server' }, 'echo.started');
+  let seamsFigures: TurnFigures;
   try {
-    full = await measureTurns('full', bot);
-    figure('turns.full.store_kb', statSync(path.join(data.dir, 'store.json')).size / 1024, 'KiB', 0);
+    seamsFigures = await measureTurns('echo_our_server', seams, { duration: PAIR_DURATION_S });
   } finally {
-    await bot.stop();
-    data.cleanup();
+    await seams.stop();
   }
   // The same bot with the deployment's V8 flags (smaller heap and young generation: more frequent
-  // collections), so that the figure a hospital gets is on the page too.
+  // collections), so that the figure a hospital gets is on the page too. One run: read it beside
+  // the echo runs' median and their spread.
   const deployedFlags = deployedNodeOptions();
-  let deployed: TurnFigures | null = null;
   if (deployedFlags) {
     const deployedData = await freshStore();
     const deployedBot = await startBot(deployedData.dir, { NODE_OPTIONS: deployedFlags });
     try {
-      deployed = await measureTurns('full_deployed', deployedBot);
+      const deployed = await measureTurns('full_deployed', deployedBot, { duration: PAIR_DURATION_S });
+      figure('turns.ratio_deployed.throughput', (100 * deployed.rps) / echoFigures.rps, `% of the echo's median, the bot with NODE_OPTIONS=${deployedFlags}`);
+      figure('turns.ratio_deployed.p99', deployed.p99 / echoFigures.p99, "x the echo's median", 2);
+      figure('turns.ratio_deployed.cpu_per_turn', deployed.cpuMsPerTurn / echoFigures.cpuMsPerTurn, 'x echo CPU per turn', 2);
     } finally {
       await deployedBot.stop();
       deployedData.cleanup();
     }
-  }
-  figure('turns.ratio.throughput', (100 * full.rps) / echoFigures.rps, '% of echo (target >= 60)');
-  figure('turns.ratio.p99', full.p99 / echoFigures.p99, 'x echo (target <= 2)', 2);
-  // The same comparison by CPU cost, which other processes on the machine do not skew.
-  figure('turns.ratio.cpu_per_turn', full.cpuMsPerTurn / echoFigures.cpuMsPerTurn, 'x echo CPU per turn', 1);
-  if (deployed) {
-    figure('turns.ratio_deployed.throughput', (100 * deployed.rps) / echoFigures.rps, `% of echo, the bot with NODE_OPTIONS=${deployedFlags}`);
-    figure('turns.ratio_deployed.p99', deployed.p99 / echoFigures.p99, 'x echo', 2);
-    figure('turns.ratio_deployed.cpu_per_turn', deployed.cpuMsPerTurn / echoFigures.cpuMsPerTurn, 'x echo CPU per turn', 1);
   }
   // The same bot on the PostgreSQL store: what sharing the state between instances costs a turn.
   if (postgresBinaries()) {
@@ -248,8 +372,8 @@ async function benchTurns(): Promise<void> {
     const pgData = makeTempDir('mdu-bench-pg-');
     const pgBot = await startBot(pgData.dir, { DATABASE_URL: db.url });
     try {
-      const onPostgres = await measureTurns('full_postgres', pgBot, () => postgresCpuMs());
-      figure('turns.ratio_postgres.throughput', (100 * onPostgres.rps) / full.rps, '% of the bot on lowdb');
+      const onPostgres = await measureTurns('full_postgres', pgBot, { duration: PAIR_DURATION_S, otherCpuMs: () => postgresCpuMs() });
+      figure('turns.ratio_postgres.throughput', (100 * onPostgres.rps) / full.rps, "% of the bot on lowdb (its median)");
       figure('turns.ratio_postgres.p99', onPostgres.p99 / full.p99, 'x the bot on lowdb', 2);
       figure('turns.ratio_postgres.cpu_per_turn', onPostgres.cpuMsPerTurn / full.cpuMsPerTurn, 'x the bot on lowdb, CPU per turn (the bot process only)', 2);
     } finally {
@@ -261,8 +385,8 @@ async function benchTurns(): Promise<void> {
   await benchStoredStartup();
   figure('turns.ratio_our_server.throughput', (100 * full.rps) / seamsFigures.rps, '% of the echo on our server');
   figure('turns.ratio_our_server.p99', full.p99 / seamsFigures.p99, 'x the echo on our server', 2);
-  figure('turns.ratio_our_server.cpu_per_turn', full.cpuMsPerTurn / seamsFigures.cpuMsPerTurn, 'x the echo on our server, CPU per turn', 1);
-  if (nodeArgs.length) note(`CPU profile written to ${profileDir}`);
+  figure('turns.ratio_our_server.cpu_per_turn', full.cpuMsPerTurn / seamsFigures.cpuMsPerTurn, 'x the echo on our server, CPU per turn', 2);
+  if (profileArgs.length) note(`CPU profile written to ${profileDir}`);
 }
 
 /** CPU time of the bench's PostgreSQL server: its postmaster and every backend it started. */

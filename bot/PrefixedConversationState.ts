@@ -41,12 +41,15 @@ export class PrefixedConversationState extends ConversationState {
   /** Writes the state if it changed since it was loaded (or always, with `force`). */
   override async saveChanges(context: TurnContext, force = false): Promise<void> {
     let cached = context.turnState.get<Cached | undefined>(this.cacheKey);
-    if (!force && (!cached || cached.text === textOf(cached.state))) return;
-    const key = this.keyOf(context);
+    if (!force && !cached) return;
     cached ??= { state: {}, text: '' };
+    // Made once: what is compared is what the write below holds (a change made while it is under way is not in it).
+    const text = textOf(cached.state);
+    if (!force && cached.text === text) return;
+    const key = this.keyOf(context);
     cached.state.eTag = '*';
     await this.storage.write({ [key]: cached.state });
-    cached.text = textOf(cached.state);
+    cached.text = text;
     context.turnState.set(this.cacheKey, cached);
   }
 

@@ -8,7 +8,7 @@
  *   5. dialogs          knowledge answers, clarifying, feedback, asking for a person, fallback
  */
 import { ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogState } from '../dialogs/dialogsSdk.js';
+import { DIALOG_STATE_MANAGER_CONFIGURATION, DialogSet, DialogTurnStatus, type DialogContext, type DialogState } from '../dialogs/dialogsSdk.js';
 import type { AnswerComposer, Audience } from '../dialogs/AnswerComposer.js';
 import { RootDialog, type TurnFacts } from '../dialogs/RootDialog.js';
 import type { BotMessages } from '../knowledge/BotMessages.js';
@@ -48,6 +48,8 @@ export class TurnPipeline {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly dialogs: DialogSet;
   private readonly facts = new WeakMap<TurnContext, TurnFacts>();
+  /** The dialogs' memory scopes and path resolvers, as the first dialog context built them (see DIALOG_STATE_MANAGER_CONFIGURATION). */
+  private dialogStateConfiguration: unknown;
 
   constructor(private readonly deps: TurnPipelineDeps) {
     this.conversationData = deps.conversationState.createProperty<ConversationData>('conversation');
@@ -152,13 +154,26 @@ export class TurnPipeline {
     // A dialog waiting for an answer (the choice after a clarifying question) continues. Otherwise
     // the root dialog answers at once, and a dialog starts only to wait for a choice it asked for.
     if ((await this.dialogState.get(context))?.dialogStack?.length) {
-      const dialogContext = await this.dialogs.createContext(context);
+      const dialogContext = await this.dialogContext(context);
       const result = await dialogContext.continueDialog();
       if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(rootDialog.id);
       return;
     }
     const clarify = await rootDialog.answer(context);
-    if (clarify) await (await this.dialogs.createContext(context)).beginDialog(rootDialog.id, RootDialog.waitForChoice(clarify));
+    if (clarify) await (await this.dialogContext(context)).beginDialog(rootDialog.id, RootDialog.waitForChoice(clarify));
+  }
+
+  /** The turn's dialog context, with the dialogs' configuration built once rather than on every turn that needs one. */
+  private async dialogContext(context: TurnContext): Promise<DialogContext> {
+    if (this.dialogStateConfiguration !== undefined) context.turnState.set(DIALOG_STATE_MANAGER_CONFIGURATION, this.dialogStateConfiguration);
+    const dialogContext = await this.dialogs.createContext(context);
+    this.dialogStateConfiguration ??= context.turnState.get(DIALOG_STATE_MANAGER_CONFIGURATION);
+    return dialogContext;
+  }
+
+  /** Writes the conversation's state if it changed since the turn loaded it (the pipeline's `run` does it too). */
+  async saveState(context: TurnContext): Promise<void> {
+    await this.deps.conversationState.saveChanges(context);
   }
 
   /** Forgets the conversation's bot state (dialog and data). */

@@ -44,7 +44,8 @@ import { ErrorCodes, ExitCodes, MduError } from './errors.js';
 import { BotMetrics, OperationsMiddleware, TurnTracker, operationsRoutes, type LifecyclePhase } from './metrics.js';
 import { MduBot } from './MduBot.js';
 import { CONVERSATION_STATE_PREFIX, PrefixedConversationState } from './PrefixedConversationState.js';
-import type { HandoffPort } from './ports.js';
+import type { DeliveryPort, HandoffPort } from './ports.js';
+import { DeliveriesInState } from './DeliveriesInState.js';
 import { mduMessage } from './replies.js';
 import { NewConversationLimit } from './rateLimit.js';
 import { BotAdapter, listen, makeServer } from './server.js';
@@ -126,6 +127,11 @@ export function composeBot(
   const composer = new AnswerComposer(knowledge, schedule, scheduleTexts, messages);
 
   const processed = new ProcessedActivities(store, { now: () => clock.now(), shared: overrides.coordination?.shared });
+  // Several instances share the store: a retry may reach another one, so the ids are claimed by
+  // compare-and-set in documents of their own. One process: they ride in the conversation's state.
+  const deliveries: DeliveryPort = overrides.coordination?.shared
+    ? { firstDelivery: (context) => processed.firstDelivery(context.activity) }
+    : new DeliveriesInState(conversationState, { now: () => clock.now() });
   let pipeline: TurnPipeline | undefined;
   const rootDialog = new RootDialog({
     index: overrides.search ?? understanding,
@@ -155,7 +161,7 @@ export function composeBot(
     maxTextChars: config.MAX_TEXT_CHARS,
   });
   const teams = createTeams({ config, store, log, liveHandoff, staffWelcome: (locale) => composer.welcome(locale, 'staff') });
-  const bot = new MduBot(pipeline, new KeyedSerialiser(), processed, teams.channel);
+  const bot = new MduBot(pipeline, new KeyedSerialiser(), deliveries, teams.channel);
   return { bot, pipeline, conversationState, knowledge, index, understanding, schedule, scheduleTexts, messages, curation, handoff, liveHandoff, processed, teams };
 }
 

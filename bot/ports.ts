@@ -34,3 +34,8 @@ export interface HandoffPort {
   /** Erases the handoff data of a conversation (queue entry, transcript). */
   erase(conversationId: string): Promise<void>;
 }
+
+/** Whether a turn's activity is delivered for the first time (a channel may retry one), and remembers it. */
+export interface DeliveryPort {
+  firstDelivery(context: TurnContext): Promise<boolean>;
+}

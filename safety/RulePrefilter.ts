@@ -81,10 +81,13 @@ export class RulePrefilter {
     return new RulePrefilter(WordScanner.build(words), slotsKeyedOn, otherClauses, always, slots);
   }
 
+  /** The clauses the scan under way met (scratch, like `clauseSeen`). */
+  private readonly met: number[] = [];
+
   /** Per slot, 1 when what it stands for may match `normalised` (a fresh array each call). */
   scan(normalised: string): Uint8Array {
-    const { clauseSeen } = this;
-    const met: number[] = [];
+    const { clauseSeen, met } = this;
+    met.length = 0;
     this.scanner.scan(normalised, clauseSeen, met);
     const seen = this.always.slice();
     for (const clause of met)

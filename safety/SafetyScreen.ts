@@ -147,9 +147,11 @@ export class SafetyScreen {
   assess(text: string): SafetyAssessment {
     const normalised = this.normalise(text);
     if (normalised === '') return { kind: 'none' };
-    let verdict = this.assessNormalised(normalised);
+    // Scanned once for both readings of the whole message.
+    const seen = this.prefilter?.scan(normalised) ?? null;
+    let verdict = this.assessNormalised(normalised, seen);
     // A danger told in one sentence among ordinary questions: each sentence is also read alone.
-    if (verdict.kind !== 'crisis') verdict = this.crisisInOneSentence(text, normalised) ?? verdict;
+    if (verdict.kind !== 'crisis') verdict = this.crisisInOneSentence(text, normalised, seen) ?? verdict;
     if (verdict.kind === 'crisis') {
       // Context that changes the meaning (negated, past and resolved, fiction, a piece of work):
       // the rest of the message is judged again, by the same rules and nets. An explicit present
@@ -157,11 +159,11 @@ export class SafetyScreen {
       const context = readContext(text, (t) => this.normalise(t));
       if (context.kinds.length === 0) return verdict;
       const rest = context.remaining.replace(/[# ]+/g, ' ').trim() === '' ? ({ kind: 'none' } as const) : this.assessNormalised(context.remaining);
-      const answered = rest.kind === 'medical' && isRightsQuestion(normalised) ? this.helpOrNone(normalised) : rest;
+      const answered = rest.kind === 'medical' && isRightsQuestion(normalised) ? this.helpOrNone(normalised, seen) : rest;
       return answered.kind === 'none' ? { kind: 'none', setAside: true } : answered;
     }
     // A question about a right around a treatment (information, consent, confidentiality) is answered, not declined.
-    if (verdict.kind === 'medical' && isRightsQuestion(normalised)) return this.helpOrNone(normalised);
+    if (verdict.kind === 'medical' && isRightsQuestion(normalised)) return this.helpOrNone(normalised, seen);
     if (verdict.kind === 'medical') {
       // A medicine named only in a past told as past, or in a work of fiction ("ma mère avait avalé
       // ses médicaments quand j'étais ado, elle va bien"): the rest is what is asked.
@@ -186,10 +188,10 @@ export class SafetyScreen {
    *   a room... Was that legal?").
    * A message of one sentence costs only the split.
    */
-  private crisisInOneSentence(text: string, normalised: string): SafetyAssessment | null {
+  private crisisInOneSentence(text: string, normalised: string, seen: Uint8Array | null): SafetyAssessment | null {
     const sentences = text.slice(0, MAX_CHARS).split(SENTENCE_END).filter((s) => s.trim() !== '');
     if (sentences.length < 2) return null;
-    const wholeMasked = this.maskedForCrisis(normalised, this.prefilter?.scan(normalised) ?? null);
+    const wholeMasked = this.maskedForCrisis(normalised, seen);
     const parts = sentences.map((sentence) => this.normalise(sentence)).filter((part) => part !== '').map((part) => ({ part, seen: this.prefilter?.scan(part) ?? null }));
     if (this.model && this.model.probability(wholeMasked) >= DILUTED_CRISIS_PROBABILITY) {
       for (const { part, seen } of parts) {
@@ -211,8 +213,7 @@ export class SafetyScreen {
   }
 
   /** Crisis wins over medical, which wins over help_info; the nets answer where the rules are silent. */
-  private assessNormalised(normalised: string): SafetyAssessment {
-    const seen = this.prefilter?.scan(normalised) ?? null;
+  private assessNormalised(normalised: string, seen: Uint8Array | null = this.prefilter?.scan(normalised) ?? null): SafetyAssessment {
     const crisis = this.matching('crisis', normalised, seen, false);
     if (crisis.length > 0) {
       const best = pick(crisis, CRISIS_PRIORITY);

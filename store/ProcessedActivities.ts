@@ -8,6 +8,10 @@
  * Persisted in the store (`dedupe/<channel>/<conversation>`), so a retry storm across a restart
  * is still recognised; the documents hold activity ids and times only, and are purged with
  * `purge` after the time to live.
+ *
+ * The bot uses it on a shared store (several instances: `shared`). On the embedded store it keeps
+ * the ids in the conversation's own state instead (`bot/DeliveriesInState.ts`: one document
+ * written a turn, not two); this class then only erases and purges the documents of earlier versions.
  */
 import type { DocumentStore } from './LowdbStorage.js';
 
@@ -40,6 +44,32 @@ export interface Delivery {
 
 type Seen = Map<string, number>;
 
+/** How long an activity id is remembered, by default: one day. */
+export const DELIVERY_TTL_MS = 24 * 60 * 60 * 1000;
+/** How many ids a conversation remembers, by default. */
+export const DELIVERIES_PER_CONVERSATION = 100;
+
+/**
+ * Records `id` delivered at `now` among a conversation's remembered ids (in the order they came):
+ * false when it was seen within `ttlMs`; otherwise true, with the oldest and the expired ids let go.
+ */
+export function recordDelivery(seen: Seen, id: string, now: number, ttlMs: number, perConversation: number): boolean {
+  const at = seen.get(id);
+  if (at !== undefined && now - at < ttlMs) return false;
+  seen.delete(id);
+  seen.set(id, now);
+  for (const [oldId, oldAt] of seen) {
+    if (seen.size <= perConversation && now - oldAt < ttlMs) break;
+    seen.delete(oldId);
+  }
+  return true;
+}
+
+/** Remembered ids as kept in a document (`[id, time]` pairs, oldest first), whatever shape was read. */
+export function seenOfEntries(entries: unknown): Seen {
+  return new Map(Array.isArray(entries) ? entries.filter(isEntry) : []);
+}
+
 export class ProcessedActivities {
   private readonly cache = new Map<string, Seen>();
   private readonly loading = new Map<string, Promise<Seen>>();
@@ -52,8 +82,8 @@ export class ProcessedActivities {
     private readonly store: DocumentStore,
     private readonly options: ProcessedActivitiesOptions,
   ) {
-    this.ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
-    this.perConversation = options.perConversation ?? 100;
+    this.ttlMs = options.ttlMs ?? DELIVERY_TTL_MS;
+    this.perConversation = options.perConversation ?? DELIVERIES_PER_CONVERSATION;
     this.conversationsInMemory = options.conversationsInMemory ?? 5000;
   }
 
@@ -73,15 +103,7 @@ export class ProcessedActivities {
     const key = `${PROCESSED_ACTIVITIES_PREFIX}${channelId}/${conversationId}`;
     if (this.options.shared && this.store.compareAndSet) return this.firstDeliveryShared(key, id);
     const seen = await this.seenOf(key);
-    const now = this.options.now().getTime();
-    const at = seen.get(id);
-    if (at !== undefined && now - at < this.ttlMs) return false;
-    seen.delete(id);
-    seen.set(id, now);
-    for (const [oldId, oldAt] of seen) {
-      if (seen.size <= this.perConversation && now - oldAt < this.ttlMs) break;
-      seen.delete(oldId);
-    }
+    if (!recordDelivery(seen, id, this.options.now().getTime(), this.ttlMs, this.perConversation)) return false;
     // Not awaited: the store applies the change at once and flushes it with the turn's state.
     this.lastWrite = this.store.write({ [key]: { ids: [...seen], eTag: '*' } }).catch(() => undefined);
     return true;
@@ -91,16 +113,8 @@ export class ProcessedActivities {
   private async firstDeliveryShared(key: string, id: string): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       const item = (await this.store.read([key]))[key] as { ids?: unknown; eTag?: string } | undefined;
-      const seen: Seen = new Map(Array.isArray(item?.ids) ? item.ids.filter(isEntry) : []);
-      const now = this.options.now().getTime();
-      const at = seen.get(id);
-      if (at !== undefined && now - at < this.ttlMs) return false;
-      seen.delete(id);
-      seen.set(id, now);
-      for (const [oldId, oldAt] of seen) {
-        if (seen.size <= this.perConversation && now - oldAt < this.ttlMs) break;
-        seen.delete(oldId);
-      }
+      const seen = seenOfEntries(item?.ids);
+      if (!recordDelivery(seen, id, this.options.now().getTime(), this.ttlMs, this.perConversation)) return false;
       if ((await this.store.compareAndSet!(key, item?.eTag ?? null, { ids: [...seen] })) !== null) return true;
       // Past a few rounds of contention the turn goes on: a repeat answered twice beats a turn refused.
       if (attempt >= 5) return true;
@@ -140,8 +154,7 @@ export class ProcessedActivities {
     let loading = this.loading.get(key);
     if (!loading) {
       loading = this.store.read([key]).then((items) => {
-        const ids = (items[key] as { ids?: unknown } | undefined)?.ids;
-        const seen: Seen = new Map(Array.isArray(ids) ? ids.filter(isEntry) : []);
+        const seen = seenOfEntries((items[key] as { ids?: unknown } | undefined)?.ids);
         this.cache.set(key, seen);
         while (this.cache.size > this.conversationsInMemory) this.cache.delete(this.cache.keys().next().value!);
         return seen;

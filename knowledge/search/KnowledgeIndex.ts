@@ -430,8 +430,7 @@ export class KnowledgeIndex {
 
   /** Ranks the topics for a visitor's message and decides whether to answer, clarify or fall back. */
   search(text: string, options: SearchOptions = {}): SearchResult {
-    const { locale, ranked } = this.rank(text, options);
-    const top = ranked.slice(0, MAX_HITS);
+    const { locale, ranked: top } = this.rank(text, options, MAX_HITS);
     const hits: SearchHit[] = [];
     let previous = 1;
     top.forEach((h, i) => {
@@ -447,9 +446,10 @@ export class KnowledgeIndex {
 
   /**
    * The ranking behind `search`, with the features of every topic touched (for calibration and
-   * diagnostics; not part of the interface the bot uses).
+   * diagnostics; not part of the interface the bot uses), or of the first `limit` only: the same
+   * topics in the same order as the first `limit` of the whole ranking, without ranking the rest.
    */
-  rank(text: string, options: SearchOptions = {}): { locale: Locale; ranked: RankedTopic[] } {
+  rank(text: string, options: SearchOptions = {}, limit = Infinity): { locale: Locale; ranked: RankedTopic[] } {
     const locale = options.locale ?? this.guessLocale(text);
     const slots = this.analyze(text, locale);
     const knownMass = slots.reduce((s, slot) => s + (slot.terms.length > 0 ? slot.mass : 0), 0);
@@ -457,12 +457,30 @@ export class KnowledgeIndex {
     if (knownMass === 0) return { locale, ranked: [] };
     const boost = options.audience === 'staff' ? RANKING.staffBoost : RANKING.visitorStaffFactor;
     const gamma = RANKING.queryCoverageShare;
-    const ranked = this.score(slots, locale).map(({ t, question, share, topic, covered }) => {
+    const scoreOf = (question: number, topic: number, coverage: number, t: number): number =>
+      (RANKING.questionShare * question + (1 - RANKING.questionShare) * topic) * (1 - gamma + gamma * coverage) * (this.staff[t] ? boost : 1);
+    const scored = this.score(slots, locale);
+    if (limit >= scored.length) {
+      const ranked = scored.map(({ t, question, share, topic, covered }) => {
+        const coverage = covered / queryMass;
+        return { t, topicId: this.topicIds[t] as string, score: scoreOf(question, topic, coverage, t), coverage, share };
+      });
+      ranked.sort((a, b) => b.score - a.score || (a.topicId < b.topicId ? -1 : 1));
+      return { locale, ranked };
+    }
+    // The first `limit` kept in order as they come (the sort's order: higher score, then topic id):
+    // a search reads five of the dozens of topics its words touch.
+    const ranked: RankedTopic[] = [];
+    for (const { t, question, share, topic, covered } of scored) {
       const coverage = covered / queryMass;
-      const score = (RANKING.questionShare * question + (1 - RANKING.questionShare) * topic) * (1 - gamma + gamma * coverage) * (this.staff[t] ? boost : 1);
-      return { t, topicId: this.topicIds[t] as string, score, coverage, share };
-    });
-    ranked.sort((a, b) => b.score - a.score || (a.topicId < b.topicId ? -1 : 1));
+      const score = scoreOf(question, topic, coverage, t);
+      const topicId = this.topicIds[t] as string;
+      if (ranked.length === limit && !ranksBefore(score, topicId, ranked[limit - 1] as RankedTopic)) continue;
+      let at = ranked.length;
+      while (at > 0 && ranksBefore(score, topicId, ranked[at - 1] as RankedTopic)) at--;
+      ranked.splice(at, 0, { t, topicId, score, coverage, share });
+      if (ranked.length > limit) ranked.pop();
+    }
     return { locale, ranked };
   }
 
@@ -699,6 +717,11 @@ interface ScoredTopic {
 
 function round(x: number): number {
   return Math.round(x * 10000) / 10000;
+}
+
+/** Whether a topic of this score and id comes before `other` in a ranking (the order `rank` sorts in). */
+function ranksBefore(score: number, topicId: string, other: RankedTopic): boolean {
+  return score > other.score || (score === other.score && topicId < other.topicId);
 }
 
 /** Features of one hit, from which its confidence is computed. */

@@ -4,7 +4,8 @@
  * test adapter. Each test reads as a transcript.
  */
 import { expect } from 'chai';
-import { TestAdapter, type Activity } from 'botbuilder';
+import { ConversationState, MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
+import { DIALOG_STATE_MANAGER_CONFIGURATION, DialogSet, type DialogState } from '../../dialogs/dialogsSdk.js';
 import { FixedClock } from '../../bot/clock.js';
 import { loadConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/log.js';
@@ -76,6 +77,23 @@ describe('conversations (TestAdapter transcripts)', () => {
       .send({ type: 'message', text: 'Accéder à son dossier médical', value: { mdu: 'topic', id: 'rights.record' } } as Partial<Activity>)
       .assertReply((r) => expect(mdu(r)).to.include({ intent: 'answer', topic: 'rights.record' }))
       .startTest();
+  });
+
+  it("hands each turn the dialogs' configuration built once, under the key the SDK reads it from", async () => {
+    // bot/TurnPipeline.ts relies on botbuilder-dialogs keeping a turn's configuration under this key.
+    const probe = new TestAdapter(async (context) => {
+      const dialogContext = await new DialogSet(new ConversationState(new MemoryStorage()).createProperty<DialogState>('dialogs')).createContext(context);
+      expect(context.turnState.get(DIALOG_STATE_MANAGER_CONFIGURATION)).to.equal(dialogContext.state.configuration);
+      await context.sendActivity('checked');
+    });
+    await probe.send('hello').assertReply('checked').startTest();
+    // Two clarifying turns in a row: the second reuses the first's configuration.
+    const pipeline = parts.pipeline as unknown as { dialogStateConfiguration: unknown };
+    await adapter().send('droits ?').startTest();
+    const built = pipeline.dialogStateConfiguration;
+    expect(built).to.not.equal(undefined);
+    await adapter().send('droits ?').startTest();
+    expect(pipeline.dialogStateConfiguration).to.equal(built);
   });
 
   it('takes a new question instead of a choice as a new question', async () => {

@@ -47,6 +47,15 @@ describe('durability: a delivery retried is handled once', function () {
     expect(await bot.send(activity('retry-1', 'retry-conv-2', 'bonjour'))).to.have.length.greaterThan(0);
   });
 
+  it('keeps the ids in the conversation state on the embedded store (one document a turn, no dedupe/ one)', async () => {
+    await bot.send(activity('kept-1', 'kept-conv', 'bonjour'));
+    await bot.send(activity('kept-2', 'kept-conv', 'Comment obtenir mon dossier médical ?'));
+    const key = 'state/conversation/webchat/kept-conv';
+    const state = (await bot.store.read([key]))[key] as { deliveries?: [string, number][] };
+    expect(state.deliveries?.map(([id]) => id)).to.deep.equal(['kept-1', 'kept-2']);
+    expect(await bot.store.keys('dedupe/webchat/kept-conv')).to.deep.equal([]);
+  });
+
   it('a storm of the same delivery at once gets one answer', async () => {
     const responses = await Promise.all(Array.from({ length: 10 }, () => post(activity('storm-1', 'storm-conv', 'Comment obtenir mon dossier médical ?'))));
     const bodies = await Promise.all(responses.map(async (r) => ((await r.json()) as { activities?: unknown[] }).activities ?? []));

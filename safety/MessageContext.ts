@@ -41,7 +41,7 @@ const FIRST_PERSON = '(?:je|j|moi|me|m|i|im|myself|my)';
 const PRESENT_DANGER = re(
   [
     // "je vais me tuer", "je veux mourir" (without a negation in between), "I'm going to kill myself", "I want to die"
-    `(?<!(?:dit|dire|disent|says|said|say|tels me|told me) )(?:je|j) (?:vais|vai|veux|veut|compte|m aprete a|suis (?:pret|prete|decidee?)) (?:(?!pas|plus|jamais|aucun)[a-z]+ ){0,2}(?:me tuer|me suicider|mourir|en finir|me pendre|me jeter|sauter|me faire du mal|me couper|me scarifier|tuer|passer a l acte)`,
+    `(?<!(?:dit|dire|disent|says|said|say|tels me|told me)(?: \\w+)? )(?:je|j) (?:vais|vai|veux|veut|compte|m aprete a|suis (?:pret|prete|decidee?)) (?:(?!pas|plus|jamais|aucun)[a-z]+ ){0,2}(?:me tuer|me suicider|mourir|en finir|me pendre|me jeter|sauter|me faire du mal|me couper|me scarifier|tuer|passer a l acte)`,
     `(?<!(?:dit|dire|says|said|say|tels me|told me) )i (?:am going to|am gona|will|want to|wana|plan to|am about to|am ready to) (?:(?!not|never)[a-z]+ ){0,2}(?:kil|die|end it|hang|jump|hurt|cut|overdose|shot)`,
     // now / tonight / right now with a danger word
     `(?:ce soir|cette nuit|maintenant|tout de suite|en ce moment|tonight|right now|now)(?: [a-z?]+){0,6} (?:mourir|tuer|suicid[a-z]*|sauter|pendre|die|kil|jump|overdose|cachets|pills)`,
@@ -112,6 +112,7 @@ const NEGATED = re(
     // What might have happened and did not: "il aurait pu se tuer", "he might have killed himself"
     `(?:aurait|aurais|auraient|aurions) pu (?:\\w+ ){0,2}(?:se tuer|mourir|y rester|me tuer|le tuer|la tuer)|(?:might|could) have (?:\\w+ )?(?:kiled|died|ben kiled)`,
     `(?:demande|asked|ask) (?:\\w+ ){0,4}(?:si|if|whether) (?:\\w+ ){1,6}(?:et|and) (?:j ai |i )?(?:repondu|said|answered|dit) (?:non|no)`,
+    `nothing to do with (?:\\w+ ){0,2}(?:suicide|self harm|danger|crisis|violence)|i (?:have|ve) never (?:\\w+ )?(?:hurt|harmed|cut) myself|(?:lok|loks|loked) like (?:self harm|cuts|scars)|resemblent? a (?:de l |des )?(?:automutilation|scarifications?)|(?:n ai|n a|ai|a) plus d (?:idees|pensees) (?:noires|suicidaires|de mort)`,
     `no way (?:i d|i would|i wil|i am|i m|i) (?:ever )?(?:\\w+ ){0,2}(?:hurt|kil|cut|harm|jump|overdose)(?: myself)?|(?:je n irai|j irai) (?:pas|jamais) (?:me |m )?(?:\\w+ ){0,2}(?:jeter|tuer|pendre|suicider|couper)(?: \\w+){0,4}`,
     `(?:ni|zero|aucune?|pas la moindre) (?:\\w+ )?(?:idees? noires?|pensees? (?:suicidaires?|noires?)|idees? suicidaires?|envie de disparaitre|envie d en finir|envie de mourir|projet de (?:pasage a l acte|suicide))|rien a voir avec (?:une |un |des |de l |la |le )?(?:\\w+ ){0,2}(?:envie d en finir|envie de mourir|idees noires|suicide|danger|crise|detresse)`,
     `(?:suicide|kiling myself|self harm|hurting myself|dying|death) (?:was|is|has ben) never (?:\\w+ )?(?:on my mind|an option|in my head)|never (?:\\w+ )?(?:on my mind|crossed my mind)|(?:se|me|s|m) (?:\\w+ )?(?:pendre|tuer|suicider|jeter) \\? non(?: \\w+){0,3}|(?:me|m|se|s) (?:\\w+ ){1,3}(?:ce n est|c est) pas (?:mon|son) (?:truc|genre|style|delire)`,
@@ -174,7 +175,7 @@ const DOCUMENT_SAYS = re(
   [
     `(?:record|file|discharge (?:leter|sumary)|notes|report|form|leter|chart) (?:\\w+ ){0,3}(?:says|said|mentions|mentioned|states|reads|shows|lists)`,
     `(?:dosier|compte rendu|courier(?: de sortie)?|fiche de liaison|notice|formulaire|lettre de sortie) (?:\\w+ ){0,3}(?:dit|indique|mentione|porte|est ecrit|il est ecrit|il est marque|marque)`,
-    `(?:il est ecrit|il est marque|it says)|(?:they|ils) (?:put|wrote|noted|labeled) (?:\\w+ ){0,3}(?:in|on|dans|sur) (?:my|the|his|her|mon|ma|son|sa|le) (?:record|file|notes|chart|dosier)|on m a (?:inscrit|note|marque|diagnostique) (?:\\w+ ){1,3}(?:parce|a cause|dans|sur|alors)`,
+    `(?:il est ecrit|il est marque|il y a marque|il y a ecrit|it says)|(?:they|ils) (?:put|wrote|noted|labeled) (?:\\w+ ){0,3}(?:in|on|dans|sur) (?:my|the|his|her|mon|ma|son|sa|le) (?:record|file|notes|chart|dosier)|on m a (?:inscrit|note|marque|diagnostique) (?:\\w+ ){1,3}(?:parce|a cause|dans|sur|alors)`,
     `(?:case|champ|field|rubrique|item|box|checkbox) (?:\\w+ ){0,4}(?:risque|risk|suicid[a-z]*|self harm|automutilation)|(?:risque|risk|suicid[a-z]*|self harm|automutilation) (?:\\w+ ){0,2}(?:case|champ|field|rubrique|item|box|checkbox)`,
   ].join('|'),
 );
@@ -189,7 +190,7 @@ const PAST = re(
     `il y a (?:\\w+ ){0,2}(?:ans?|anes?|mois|semaines|jours|longtemps)|depuis (?:\\w+ ){0,2}(?:ans|anes)|(?:\\d+|a few|few|several|two|thre|four|five|six|seven|eight|nine|ten|twelve|fourten) (?:days?|weks?) ago|(?:when|quand|lorsque) (?:\\w+ ){1,2}(?:was|were|est|etait|a ete) (?:admited|admise?|hospitalisee?|brought in|amenee?)`,
     `l an (?:dernier|pase)|l ane (?:derniere|pase)|(?:en|depuis) (?:19|20)\\d\\d|autrefois|a l epoque|quand (?:j etais|il etait|ele etait|on etait)|a l adolescence|adolescente?|plus jeune|dans le pase|par le pase|il y a (?:quelques|plusieurs) (?:ans|anes)`,
     `(?:^|^\\w+ )(?:at|a) (?:1\\d|[2-9]\\d)(?= (?:i|j|je|he|she|il|ele|on|we) )`,
-    `(?:last|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) night|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (?:dernier|soir)|la nuit de (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|(?:a|at|on|upon) (?:son|sa|his|her) (?:admission|arivee|arival)|when (?:he|she|they) (?:was|were) (?:admitted|brought in)|quand (?:il|ele) est arivee?|(?:a|lors de) l admission`,
+    `la semaine (?:derniere|pasee)|last wek|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)(?: dernier| soir| matin)?|(?:last|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) night|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (?:dernier|soir)|la nuit de (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|(?:a|at|on|upon) (?:son|sa|his|her) (?:admission|arivee|arival)|when (?:he|she|they) (?:was|were) (?:admitted|brought in)|quand (?:il|ele) est arivee?|(?:a|lors de) l admission`,
     `(?:en|au mois de|depuis) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)(?! prochain)|(?:in|last|since) (?:january|february|march|april|may|june|july|august|september|october|november|december)`,
     `(?:a|vers|at|around) (?:\\d+|douze|treize|quatorze|quinze|seize|dix sept|dix huit|vingt|trente|twelve|thirten|fourten|fiften|sixten|seventen|eighten|nineten|twenty) (?:ans|years old)|(?:during|at|in) (?:university|colege|uni|high schol|midle schol|secondary schol)|pendant (?:la fac|mes etudes)`,
     `au (?:colege|lycee)|a l ecole primaire|at schol|in high schol|a (?:\\d+|quinze|seize|dix sept|dix huit|vingt|trente) ans(?= (?:\\w+ ){0,3}(?:(?:il|ele) a|j ai|aujourd hui|maintenant))`,
@@ -212,8 +213,8 @@ const DISTANT_PAST = re(
     // A habit that is over: "my ex used to hit me", "I used to cut" (RELAPSE and ONGOING still keep "...and it started again").
     // A clinical history, and an event named as what came before: "des antécédents de TS", "a
     // history of self-harm", "my past suicidal thoughts", "après ma tentative de suicide, on m'a...".
-    `pendant toute? (?:mon|ma|son|sa|leur) (?:adolescence|enfance|jeunese)|(?:all through|throughout) (?:my|his|her|their) (?:tens|childhod|youth|twenties)|(?:my|his|her) own (?:suicide atempt|atempt|overdose)|(?:ma|sa) propre (?:tentative|ts)`,
-    `(?:des |ses |mes |avec |a des )?antecedents? (?:de|d)|atcd (?:de|d)|(?:a|with a|has a|had a|his|her|their|my|past) history of|(?:mes|ses|leurs|my|his|her|their) past (?:\\w+ )?(?:suicidal|suicide|self harm|atempts?|overdoses?|thoughts)|(?:idees|pensees|tentatives?|ts) (?:\\w+ ){0,2}passee?s|apres (?:ma|mon|sa|son|leur) (?:\\w+ )?(?:tentative|ts|overdose|pasage a l acte)|after (?:my|his|her|their) (?:\\w+ )?(?:suicide atempt|atempt|overdose)|(?:at|during|in) uni|(?:date|datent|remonte|remontent) (?:d avant|a (?:\\w+ ){0,3}(?:ans|anes))|dates? back to|long before|bien avant|(?:my|his|her|a|the) (?:first|previous|former|old) (?:marriage|relationship|partner|husband|wife)|(?:mon|ma|son|sa|un|une) (?:premier|premiere|ancien|ancienne|precedent|precedente) (?:mariage|couple|relation|mari|compagnon|conjoint)|dans l enfance|in (?:my |his |her )?childhod|when (?:i|he|she) was (?:ten|eleven|twelve|thirten|fourten|fiften|sixten|seventen|eighten|nineten|twenty|thirty)|quand (?:j avais|il avait|ele avait) (?:\\w+ ){1,2}ans`,
+    `par (?:mon|ma|son|sa) (?:ancien|ancienne|ex) (?:mari|compagnon|conjoint|copain|feme|compagne|conjointe|copine)|(?:de|from|between|entre) (?:19\\d\\d|20[01]\\d|202[0-4]) (?:a|to|et|and) (?:19\\d\\d|20[01]\\d|202[0-4])|pendant toute? (?:mon|ma|son|sa|leur) (?:adolescence|enfance|jeunese)|(?:all through|throughout) (?:my|his|her|their) (?:tens|childhod|youth|twenties)|(?:my|his|her) own (?:suicide atempt|atempt|overdose)|(?:ma|sa) propre (?:tentative|ts)`,
+    `(?:des |ses |mes |avec |a des )?antecedents? (?:de|d)|atcd (?:de|d)|(?:a|with a|has a|had a|his|her|their|my|past) history of|(?:mes|ses|leurs|my|his|her|their) past (?:\\w+ )?(?:suicidal|suicide|self harm|atempts?|overdoses?|thoughts)|(?:idees|pensees|tentatives?|ts) (?:\\w+ ){0,2}passee?s|apres (?:ma|mon|sa|son|leur) (?:\\w+ )?(?:tentative|ts|overdose|pasage a l acte)|after (?:my|his|her|their) (?:\\w+ )?(?:suicide atempt|atempt|overdose)|(?:at|during|in) uni|(?:date|datent|remonte|remontent) (?:d avant|a (?:\\w+ ){0,3}(?:ans|anes))|dates? back to|long before|bien avant|(?:my|his|her|a|the) (?:first|previous|former|old) (?:marriage|relationship|partner|husband|wife)|(?:mon|ma|son|sa|un|une|dans une|dans un) (?:premier|premiere|ancien|ancienne|precedent|precedente) (?:mariage|couple|relation)|dans l enfance|in (?:my |his |her )?childhod|when (?:i|he|she) was (?:ten|eleven|twelve|thirten|fourten|fiften|sixten|seventen|eighten|nineten|twenty|thirty)|quand (?:j avais|il avait|ele avait) (?:\\w+ ){1,2}ans`,
     `(?:i|he|she|they|we|it|my \\w+|his \\w+|her \\w+) used to`,
     `when (?:i|he|she|we|they) (?:was|were) (?:young|younger|a ten|a tenager|a kid|a child|a student|at uni|at university|at colege|in colege|\\d+)|(?:in|back in|during) (?:my|his|her|their) (?:youth|tens|twenties|childhod|student days|schol days|university years|colege years)|as a (?:tenager|ten|child|kid)`,
   ].join('|'),
@@ -224,7 +225,7 @@ const RESOLVED = re(
   [
     `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|ele|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd hui (?:je|il|ele|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd hui)|en securite maintenant`,
     `aujourd hui (?:je suis|il est|ele est|j ai|je fais)|(?:je suis|il est|ele est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|ele a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
-    `calmed down|came home|grounds leave|permision de sortie|a des permisions|has leave|faded|s est estompee?|s est dissipee?|a disparu|ont disparu|(?:s est|se sont) calmee?s?|calme depuis|calm (?:since|now)|(?:est|is) calme|rentree?s? (?:a la maison|chez (?:ele|lui|nous|moi)|ensemble)|sommes rentres|back at work|de retour au travail|a repris le travail|(?:is|was) discharged|sortie? d afaire|out of danger|hors de danger|(?:is|was) (?:now )?(?:in prison|in jail|convicted|locked up|sentenced)|(?:est|a ete|sont|ont ete) (?:\\w+ )?(?:en prison|condamnee?s?|incarceree?s?)|no contact since|plus (?:aucun|de) contact|(?:therapy|treatment|the meds|la therapie|le traitement|les soins) (?:\\w+ )?(?:cleared|helped|fixed|worked|a marche|a aide|les a chasees)|(?:elles|ils) sont parties?|(?:they|it) went away|they are gone|(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
+    `sortie? de rea|sortie? de reanimation|out of intensive care|out of icu|came back to work|back to work|a repris le travail|sauvee? a temps|saved in time|refait ma vie|je suis partie?|(?:il|ele) est (?:maintenant )?(?:hospitalisee?|en securite|entouree?|suivie?)|(?:is|she s|he s) (?:now )?(?:in hospital|on the ward|an inpatient|admitted|safe)|(?:en securite|safe) (?:dans|in|on) (?:le|the) (?:service|ward)|hospitalisee? et entouree?|pris en charge|prise en charge|calmed down|came home|grounds leave|permision de sortie|a des permisions|has leave|faded|s est estompee?|s est dissipee?|a disparu|ont disparu|(?:s est|se sont) calmee?s?|calme depuis|calm (?:since|now)|(?:est|is) calme|rentree?s? (?:a la maison|chez (?:ele|lui|nous|moi)|ensemble)|sommes rentres|back at work|de retour au travail|a repris le travail|(?:is|was) discharged|sortie? d afaire|out of danger|hors de danger|(?:is|was) (?:now )?(?:in prison|in jail|convicted|locked up|sentenced)|(?:est|a ete|sont|ont ete) (?:\\w+ )?(?:en prison|condamnee?s?|incarceree?s?)|no contact since|plus (?:aucun|de) contact|(?:therapy|treatment|the meds|la therapie|le traitement|les soins) (?:\\w+ )?(?:cleared|helped|fixed|worked|a marche|a aide|les a chasees)|(?:elles|ils) sont parties?|(?:they|it) went away|they are gone|(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
     `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|(?:je suis|je me suis) reconstruite?|(?:j en ai|j ai|i am|i m) \\d+ (?:ans )?(?:now|aujourd ?hui|maintenant)|(?:aujourd ?hui|now|today) (?:j en ai|i am) \\d+|(?:je fais|i do|i give|j anime) (?:de la |des )?(?:prevention|prevention talks|temoignages|talks)|tourne la page|rebuilt my life|moved on|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
     `(?:je me sens|i fel|i am feling) (?:bien|mieux|beaucoup mieux|wel|beter|much beter|great|fine)|(?:it|that|this) (?:s |has |is )?(?:worked|working) (?:wel|great|fine)|ca (?:a )?(?:bien |tres bien )?marche`,
     `(?:al|everything) (?:god|fine|ok|okay) now|(?:i am|he is|she is|they are|we are) (?:wel|fine|ok|okay|god|great|happy|safe|stable)(?: now)?|(?:that|it) (?:is |s |was )?(?:over|in the past|behind (?:me|us|him|her)|done)|(?:came|come|got|pulled|made it) through|(?:hapy|healthy|thriving) (?:adult|young (?:man|woman)) now|steady (?:life|job)|(?:clean|sober) for|(?:have|has) ben (?:clean|sober|safe|wel|fine|ok|okay|stable)`,
@@ -234,7 +235,7 @@ const RESOLVED = re(
 
 /** A danger back again: no past-and-resolved reading then. */
 const RELAPSE = re(
-  `ce matin|this morning|last night|la nuit derniere|il y a (?:une|deux|trois|quelques|\\d+) (?:heures?|minutes)|(?:an|one|two|thre|a few|\\d+) (?:hours?|minutes) ago|tout a l heure|just now|a l instant|recomence|recomencer|rechute|de nouveau|a nouveau|encore une fois|come avant|j y repense|y repense|again|relapse|relapsed|coming back|it is back|back to|started again|cette semaine|ce soir|hier|yesterday|tonight|this week|these days|ces jours ci|en ce moment|depuis quelques jours|lately|recently|recemment`,
+  `ce matin|this morning|last night|la nuit derniere|il y a (?:une|deux|trois|quelques|\\d+) (?:heures?|minutes)|(?:an|one|two|thre|a few|\\d+) (?:hours?|minutes) ago|tout a l heure|just now|a l instant|recomence|recomencer|rechute|de nouveau|a nouveau|encore une fois|come avant|j y repense|y repense|again|relapse|relapsed|coming back|it is back|back to(?! work| schol| the ward| normal| uni| colege| university| my job| his job| her job)|started again|cette semaine|ce soir|hier|yesterday|tonight|this week|these days|ces jours ci|en ce moment|depuis quelques jours|lately|recently|recemment`,
 );
 
 /**
@@ -256,6 +257,7 @@ const REPORTED = re(
     `(?:l|un|le|la) (?:opera|spectacle|slam|podcast|piece de theatre|cine debat|documentaire)|(?:the|an|a) (?:opera|play|podcast|documentary|musical)`,
     `(?:a|the|one) (?:character|hero|heroine|actor|actres|singer)`,
     `(?:les paroles|the lyrics|lyrics|come on dit|as they say|the expression|l expression)`,
+    `(?:the|a|that|this) (?:\\w+ ){0,2}song|(?:analyse|analyser|analyze|study|studying|etudier|comenter) (?:\\w+ ){0,4}(?:poem|poeme)|(?:poem|poeme) (?:by|de) [a-z]+`,
     `aux infos|in the news|on the news|au journal|dans le journal|a la tele|on tv|dans la presse|in the paper`,
     // A title named as such: "la chanson 'Mourir sur scène'", "the film 'Kill Bill'"
     `(?:la|une|cette) serie|(?:the|that|this|a) (?:\\w+ )?(?:series|tv show|show|novel)|scene de suicide|suicide scene|club (?:de )?lecture|book club|film debates?|`+`(?:la chanson|le film|le titre|le livre|le roman|la piece de theatre|l album|the song|the film|the movie|the book|the novel|the album|the title)`,
@@ -313,7 +315,7 @@ const DANGER_AS_TOPIC = re(
 
 /** Someone close who has, does or wants something ("ma fille a des idées suicidaires"): a person's danger, not a topic. */
 const SOMEONE_HAS = re(
-  `(?:ma|mon|mes|sa|son|ses|notre|nos|leur|my|his|her|our|their|il|ele|he|she|they|ils|eles) (?:\\w+ ){0,4}(?:a|ont|avait|has|have|had|fait|is|are|was|pense|thinks|veut|wants|parle|talks|keps|continue)`,
+  `(?:ma|mon|mes(?! patients| usagers| eleves| residents| clients)|sa|son|ses|notre|nos(?! patients| usagers| eleves| residents| clients)|leur|my|his|her|our(?! patients| clients| users)|their|il|ele|he|she|they|ils|eles) (?:\\w+ ){0,4}(?:a|ont|avait|has|have|had|fait|is|are|was|pense|thinks|veut|wants|parle|talks|keps|continue)`,
 );
 
 /** The asker's own act or wish ("j'ai fait une TS", "I attempted", "my suicide"): not a topic. */
@@ -357,7 +359,7 @@ const RIGHTS = re(
     // "mon fils est sous neuroleptiques, comment rencontrer d'autres parents ?", "they want to change my medication, do they need my agreement?"
     `(?:rencontrer|meet|meting|rejoindre|join|parler avec|talk to|talking to|talk with|echanger avec) (?:\\w+ ){0,3}(?:parents|familles|families|autres|others|other|pers?|pairs?|pair aidante?s?|per helpers?|benevoles|volunteers|asociations?|groupes?|groups?|mediateur|mediator)|(?:dans|in|at) (?:un|le|les|a|the) (?:groupe|group|atelier|workshop|gem|permanence)|(?:need|ned|besoin de|faut il) (?:\\w+ )?(?:my|mon|ma|leur|his|her|son|sa) (?:agreement|acord|consent|consentement|permision|autorisation)|(?:how|la facon dont|comment) (?:\\w+ ){0,2}(?:treatment|traitement) (?:was|a ete) (?:handled|managed|gere|mene)|(?:does|do|is|can) (?:the )?(?:mdu|maison des usagers|users house)`,
     // The trusted person, a complaint, whether peers meddle with a treatment (seventh session, batch u2).
-    `personne de confiance|trusted person|(?:me plaindre|porter plainte|faire une reclamation|complain|make a complaint|file a complaint)|(?:se melent|se meler|interfere|meddle) (?:\\w+ ){0,2}(?:de son|de mon|with (?:his|my|her))`,
+    `(?:stop|prevent|bar|empecher) (?:\\w+ )?(?:me|him|her|de) (?:from )?(?:leaving|partir|sortir)|prescription history|historique (?:de mes |des )?ordonances|(?:oublie|perdu|lost|forgot|left) (?:\\w+ ){0,2}(?:boite|medicaments|pils|medication|ordonance)|pas de (?:mes|ses) (?:medicaments|traitement)|personne de confiance|trusted person|(?:me plaindre|porter plainte|faire une reclamation|complain|make a complaint|file a complaint)|(?:se melent|se meler|interfere|meddle) (?:\\w+ ){0,2}(?:de son|de mon|with (?:his|my|her))`,
     // The role of someone else: "les pairs aidants donnent des conseils sur les médocs ou c'est pas leur rôle ?"
     `(?:c est|est ce|ce n est|ce serait) (?:pas |bien |aussi )?(?:leur|son|votre|ton) (?:role|travail|boulot|metier|mission)|(?:is it|is that|it is not|isn t it) (?:\\w+ )?(?:their|his|her|your) (?:role|job|place)`,
   ].join('|'),
@@ -365,7 +367,7 @@ const RIGHTS = re(
 
 /** A request for advice inside a rights question ("dois-je", "combien", "should I"): the medical verdict stands. */
 const ADVICE = re(
-  `a quele heure (?:prendre|je prends|dois je|faut il)|pause|suspendre|interompre|c est bien|est ce bien|is it ok|is that ok|is it fine|is it god|what time (?:should|to take|do i take)|together|ensemble|en meme temps|at the same time|mix|mixing|melanger|avec (?:de l |l )?alcol|with (?:alcohol|alcol|drinks)|dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quele dose|quel dosage|quel medicament (?:prendre|choisir)|should i|how much|how many|(?:me|moi|m) (?:doner|donez|dire) (?:un |votre |son |leur |ton )?(?:avis|opinion) (?:sur|on|about) (?:mon|ma|mes) (?:traitement|medicaments?|dose)|(?:give me|tel me) (?:your |an |some )?(?:opinion|advice) (?:on|about) (?:my) (?:treatment|medication|meds|dose|pils)|(?:can|could|may) i (?:switch|change|stop|increase|decrease|lower|double|skip) (?:from|to|my|the|it|them|dose|doses)|(?:est ce que je peux|puis je|je peux) (?:passer de|changer|arreter|augmenter|diminuer|baiser|doubler|sauter)|which (?:drug|medication|medicine) (?:should|is best)|which \\w+ (?:is best|is beter|should|to take)|(?:is )?best for me|le meilleur pour moi|la meilleure pour moi|quel \\w+ (?:est le meilleur|prendre|choisir)|(?:je veux|je vais|j ai envie d|je compte|i want to|i m going to|i am going to|i plan to|i wana) (?:\\w+ )?(?:arreter|stop|quit|change|changer|baiser|reduce|reduire|diminuer|sevrer)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
+  `a quele heure (?:prendre|je prends|dois je|faut il)|pause|suspendre|interompre|c est bien|est ce bien|is it ok|is that ok|is it fine|is it god|what time (?:should|to take|do i take)|together|ensemble|en meme temps|at the same time|mix|mixing|melanger|avec (?:de l |l )?alcol|with (?:alcohol|alcol|drinks)|dois je|devrais je|faut il que je|est ce que je dois|je dois (?:arreter|prendre|changer|augmenter|baiser|diminuer|reduire)|combien (?:de|d)|quele dose|quel dosage|quel medicament (?:prendre|choisir)|(?<!who |where |whom |which |who else )should i|how much|how many|(?:me|moi|m) (?:doner|donez|dire) (?:un |votre |son |leur |ton )?(?:avis|opinion) (?:sur|on|about) (?:mon|ma|mes) (?:traitement|medicaments?|dose)|(?:give me|tel me) (?:your |an |some )?(?:opinion|advice) (?:on|about) (?:my) (?:treatment|medication|meds|dose|pils)|(?:can|could|may) i (?:switch|change|stop|increase|decrease|lower|double|skip) (?:from|to|my|the|it|them|dose|doses)|(?:est ce que je peux|puis je|je peux) (?:passer de|changer|arreter|augmenter|diminuer|baiser|doubler|sauter)|which (?:drug|medication|medicine) (?:should|is best)|which \\w+ (?:is best|is beter|should|to take)|(?:is )?best for me|le meilleur pour moi|la meilleure pour moi|quel \\w+ (?:est le meilleur|prendre|choisir)|(?:je veux|je vais|j ai envie d|je compte|i want to|i m going to|i am going to|i plan to|i wana) (?:\\w+ )?(?:arreter|stop|quit|change|changer|baiser|reduce|reduire|diminuer|sevrer)|what dose|is it safe to|risque|risquee?|dangereux|dangereuse|risky|dangerous|safe to`,
 );
 
 /**
@@ -409,6 +411,11 @@ export function readContext(text: string, normalise: (text: string) => string): 
     // Said as a joke in this sentence ("...; c'est sa blague à chaque visite"): the sentence is set aside.
     if (test(JOKE, here) && !test(NOT_A_JOKE, whole)) {
       kinds.add('negated');
+      return ['#'];
+    }
+    // A sentence that tells a work and no one's own life ("Dans le film « ... », un élève se suicide."): the story.
+    if (test(REPORTED, here) && here.split(' ').length <= STORY_WORDS && !test(FIRST_PERSON_NOT_VIEWING, here.replace(VIEWING, ' '))) {
+      kinds.add('reported');
       return ['#'];
     }
     // What a document says: from there to the end of the sentence.
@@ -499,7 +506,7 @@ export function readContext(text: string, normalise: (text: string) => string): 
 }
 
 /** The first words of the next sentence, where a resolution still speaks of this one ("Elle va beaucoup mieux maintenant et ..."). */
-const NEXT_OPENING_WORDS = 8;
+const NEXT_OPENING_WORDS = 12;
 
 /** A sentence that dates the one before it: "C'était il y a deux semaines.", "That was ten days ago." */
 const NEXT_DATES_THIS = /^(?:c etait|ca s est pase|c est arive|that was|it was|this was|this hapened|that hapened)\s/;
@@ -514,18 +521,25 @@ function sentencesOf(text: string): string[] {
 
 /**
  * A clause that is only a time ("..., il y a six ans ;", "..., years ago.") dates the clause before
- * it: the two are read as one.
+ * it, or the one after it when it opens the sentence ("Il y a dix ans, j'ai..."): the two are read as one.
  */
 function withTimesAttached(parts: string[], normalise: (text: string) => string): string[] {
   const joined: string[] = [];
+  let opening: string | null = null;
   for (const part of parts) {
     const clause = normalise(part);
     const time = firstMatch(PAST, clause) ?? firstMatch(DISTANT_PAST, clause);
     // Only a time: at most one word beside it ("c'était il y a six ans").
-    const onlyTime = joined.length > 0 && time !== null && clause.replace(NEXT_DATES_THIS, '').split(' ').length - time[0].split(' ').length <= 1;
-    if (onlyTime) joined[joined.length - 1] += ` ${part}`;
-    else joined.push(part);
+    const onlyTime = time !== null && clause.replace(NEXT_DATES_THIS, '').split(' ').length - time[0].split(' ').length <= 1;
+    if (onlyTime && joined.length > 0) joined[joined.length - 1] += ` ${part}`;
+    // A time opening the sentence dates the clause after it ("Il y a dix ans, | j'ai avalé...").
+    else if (onlyTime && joined.length === 0 && opening === null) opening = part;
+    else {
+      joined.push(opening === null ? part : `${opening} ${part}`);
+      opening = null;
+    }
   }
+  if (opening !== null) joined.push(opening);
   return joined;
 }
 
@@ -565,11 +579,11 @@ function pastSetAside(clause: string): string {
 const DATING_VERB = /^(?:date|datent|remonte|remontent|dates?) /;
 
 /** Words after a time that go on telling the event it dates: "après avoir...", "after drinking...", "pendant...". */
-const EVENT_GOES_ON = /^(?:apres|after|avant|before|pendant|during|a cause|because of|suite a|following) /;
+const EVENT_GOES_ON = /^(?:(?:night|evening|morning|afternoon|soir|matin|nuit|aprem) )?(?:apres|after|avant|before|pendant|during|a cause|because of|suite a|following) /;
 
 /** A verb in a past tense, as normalised: "j'ai", "avait", "était", "took", "cut herself"... */
 const PAST_TENSE = re(
-  `(?:a|ont) (?:\\w+ )?(?:avale|pris|fait|tente|essaye|bu|vecu|subi|eu|ete|voulu|menace|frape|batu)|(?:j|il|ele|ele|on|ils|eles|eles|tu|nous|vous) (?:a|ai|as|ont|avons|avez|avait|avais|avaient|etait|etais|etaient)|ete|[a-z]{3,}(?:ait|ais|aient)|[a-z]{3,}ed|tok|had|was|were|did|made|got|wrote|went|came|fel|ran|drank|swalowed|overdosed|cut (?:himself|herself|myself|themselves)`,
+  `(?:a|ont) (?:\\w+ )?(?:avale|pris|fait|tente|essaye|bu|vecu|subi|eu|ete|voulu|menace|frape|batu)|(?:j|il|ele|ele|on|ils|eles|eles|tu|nous|vous) (?:a|ai|as|ont|avons|avez|avait|avais|avaient|etait|etais|etaient)|ete|[a-z]{2,}(?:ait|ais|aient)|[a-z]{3,}ed|tok|had|was|were|did|made|got|wrote|went|came|fel|ran|drank|swalowed|overdosed|cut (?:himself|herself|myself|themselves)`,
 );
 
 /** The French imperfect of a verb, or years of it, a state or habit of the past ("me menaçait", "frappait", "threatened me for years"). */

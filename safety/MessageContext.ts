@@ -392,7 +392,8 @@ export function readContext(text: string, normalise: (text: string) => string): 
   const whole = normalise(text);
   const none: ContextReading = { remaining: whole, kinds: [] };
   if (whole === '' || test(PRESENT_DANGER, whole)) return none;
-  const sentenceTexts = sentencesOf(text).map((sentence) => normalise(sentence));
+  const sentenceList = sentencesOf(text);
+  const sentenceTexts = sentenceList.map((sentence) => normalise(sentence));
   const overdoseNow = sentenceTexts.some((here, i) => {
     if (!test(TOLD_OVERDOSE, here)) return false;
     const next = sentenceTexts[i + 1] ?? '';
@@ -402,10 +403,10 @@ export function readContext(text: string, normalise: (text: string) => string): 
   if (overdoseNow) return none;
   const kinds = new Set<ContextKind>();
   const relapse = test(RELAPSE, whole);
-  // A past is read as past in its own sentence: resolved there or in a short sentence right after
-  // it ("Il va mieux."), and nothing there says it still goes on. Another sentence's "I'm stable
+  // A past is read as past in its own sentence: resolved there or at the opening of the sentence
+  // right after it ("Il va mieux."), and nothing there says it still goes on. Another sentence's "I'm stable
   // now" says nothing of this one's danger.
-  const sentences = sentencesOf(text).map((sentence, i) => ({ sentence, normalised: sentenceTexts[i]! }));
+  const sentences = sentenceList.map((sentence, i) => ({ sentence, normalised: sentenceTexts[i]! }));
   const parts = sentences.flatMap(({ sentence, normalised: here }, i) => {
     const next = sentences[i + 1]?.normalised ?? '';
     // Said as a joke in this sentence ("...; c'est sa blague à chaque visite"): the sentence is set aside.
@@ -425,9 +426,10 @@ export function readContext(text: string, normalise: (text: string) => string): 
       return [here.slice(0, quoted), '#'];
     }
     const ongoing = relapse || test(ONGOING, here);
-    // Resolved here, or in the sentence after when it is short or opens with it ("Elle va beaucoup mieux maintenant et...").
+    // Resolved here, or at the opening of the sentence after ("Il va mieux.", "Elle va beaucoup mieux
+    // maintenant et..."), or anywhere in a sentence after that dates this one ("C'était il y a deux semaines, il est calme depuis.").
     const nextOpening = next.split(' ').slice(0, NEXT_OPENING_WORDS).join(' ');
-    const resolved = !ongoing && (test(RESOLVED, here) || ((next.split(' ').length <= SHORT_SENTENCE_WORDS || NEXT_DATES_THIS.test(next)) && test(RESOLVED, next)) || test(RESOLVED, nextOpening));
+    const resolved = !ongoing && (test(RESOLVED, here) || test(RESOLVED, nextOpening) || (NEXT_DATES_THIS.test(next) && test(RESOLVED, next)));
     // "C'était il y a deux semaines." / "That was ten days ago.": the sentence after dates this one.
     const datedByNext = NEXT_DATES_THIS.test(next) ? (firstMatch(PAST, next) ?? firstMatch(DISTANT_PAST, next))?.[0] : undefined;
     // A work named in this sentence or the one before: what it is about; the story it tells goes on only in this one.
@@ -510,9 +512,6 @@ const NEXT_OPENING_WORDS = 12;
 
 /** A sentence that dates the one before it: "C'était il y a deux semaines.", "That was ten days ago." */
 const NEXT_DATES_THIS = /^(?:c etait|ca s est pase|c est arive|that was|it was|this was|this hapened|that hapened)\s/;
-
-/** A sentence after a past event, this short or shorter, may be what says it is resolved ("Il va mieux."). */
-const SHORT_SENTENCE_WORDS = 8;
 
 /** Sentences: a full stop, a question or exclamation mark, a new line. */
 function sentencesOf(text: string): string[] {

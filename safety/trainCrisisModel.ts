@@ -12,7 +12,7 @@ import { fitLinear, seededRandom } from '../learn/fitLinear.js';
 import { crisisFeatures, CrisisModelFile, encodeNets, FUNCTION_WORDS, WEIGHT_DECIMALS, type CrisisNet } from './CrisisModel.js';
 import { SafetyScreen } from './SafetyScreen.js';
 import { loadKnowledge } from '../knowledge/loadKnowledge.js';
-import { INTENT_CLASSES, readUnderstandingFile } from '../knowledge/understand/UnderstandingExamples.js';
+import { nonTopicExamples, readUnderstandingFile } from '../knowledge/understand/UnderstandingExamples.js';
 
 export interface TrainingOptions {
   readonly epochs: number;
@@ -160,11 +160,7 @@ export function knowledgeQuestions(knowledgeDir: string): string[] {
 /** The same, with their language. */
 export function knowledgeQuestionLines(knowledgeDir: string): { text: string; lang: 'fr' | 'en' }[] {
   const topics = loadKnowledge(knowledgeDir).topics.flatMap((t) => [...t.questions.fr.map((text) => ({ text, lang: 'fr' as const })), ...t.questions.en.map((text) => ({ text, lang: 'en' as const }))]);
-  const understanding = readUnderstandingFile(knowledgeDir);
-  const others = [...INTENT_CLASSES.map((id) => understanding.intents[id]), understanding.out_of_scope].flatMap((examples) => [
-    ...examples.fr.map((text) => ({ text, lang: 'fr' as const })),
-    ...examples.en.map((text) => ({ text, lang: 'en' as const })),
-  ]);
+  const others = nonTopicExamples(readUnderstandingFile(knowledgeDir)).map(({ text, lang }) => ({ text, lang }));
   return [...topics, ...others];
 }
 

@@ -55,7 +55,14 @@ export function understandingLines(knowledgeDir: string): { classes: string[]; l
       for (const k of topic.keywords[locale]) lines.push({ text: k, label: topic.id });
     }
   }
-  for (const id of INTENT_CLASSES) for (const locale of ['fr', 'en'] as const) for (const q of extra.intents[id][locale]) lines.push({ text: q, label: id });
-  for (const locale of ['fr', 'en'] as const) for (const q of extra.out_of_scope[locale]) lines.push({ text: q, label: OUT_OF_SCOPE });
+  for (const { text, label } of nonTopicExamples(extra)) lines.push({ text, label });
   return { classes: understandingClasses(topics.map((t) => t.id)), lines };
+}
+
+/** The examples that are not a topic's (intents, then out of scope; French then English for each), with their language. */
+export function nonTopicExamples(extra: UnderstandingFile): { text: string; label: IntentClass | typeof OUT_OF_SCOPE; lang: 'fr' | 'en' }[] {
+  const lines: { text: string; label: IntentClass | typeof OUT_OF_SCOPE; lang: 'fr' | 'en' }[] = [];
+  for (const id of INTENT_CLASSES) for (const lang of ['fr', 'en'] as const) for (const text of extra.intents[id][lang]) lines.push({ text, label: id, lang });
+  for (const lang of ['fr', 'en'] as const) for (const text of extra.out_of_scope[lang]) lines.push({ text, label: OUT_OF_SCOPE, lang });
+  return lines;
 }

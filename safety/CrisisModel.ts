@@ -21,6 +21,15 @@ import { undouble } from './normalise.js';
 /** The file's name inside the lexicon folder. */
 export const CRISIS_MODEL_FILE = 'crisis-model.json';
 
+/**
+ * The confirmation net's file, in the same format: a net of the same kind trained only on the
+ * messages a crisis rule fires on, real crises against ordinary messages that hold a danger's words
+ * ("c'est du suicide de se garer ici", a volunteer asking for the protocol, a record that says
+ * "risque suicidaire"). Its p(crisis) below its threshold sets a rule's verdict aside
+ * (`SafetyScreen.assess`).
+ */
+export const CONFIRMATION_MODEL_FILE = 'crisis-confirmation.json';
+
 /** Words shorter than this have no prefix feature; longer ones get their first STEM_LENGTH letters. */
 export const STEM_LENGTH = 5;
 
@@ -434,6 +443,11 @@ export class CrisisModel {
   /** p(medical request) of the same text (0 without a medical net). */
   medicalProbability(normalised: string): number {
     return this.probabilities(normalised).medical;
+  }
+
+  /** Whether the file holds a medical net. */
+  get hasMedicalNet(): boolean {
+    return this.medicalWeights !== null;
   }
 
   /** Whether the medical net takes the message for a request for medical advice. */

@@ -95,6 +95,8 @@ const NEGATED = re(
     // "je n'ai jamais voulu me faire du mal", "I've never wanted to hurt myself"
     `(?:je n ai|j ai|je n avais|j avais) jamais (?:voulu|eu envie|pense a|cherche a|essaye de) (?:de |a )?(?:me faire (?:du|de) mal|me tuer|me suicider|me couper|mourir|me blesser)`,
     `i (?:have|ve) never (?:wanted|tried|thought about|planned) (?:to )?(?:hurt|hurting|kil|kiling|harm|harming|cut|cuting) myself`,
+    // "I've never self-harmed (and I'm not about to)", "je n'ai jamais pensé au suicide"
+    `i (?:have|ve|had) never (?:\\w+ )?self harmed(?: and i am not about to)?|(?:je n ai|j ai|je n avais) jamais (?:\\w+ )?(?:pense|songe) (?:au|a la|a) (?:suicide|mort|mourir|me tuer|me suicider)`,
     // The danger itself negated, whatever the verb before it: "je ne pense pas du tout à mourir",
     // "je ne vais pas sauter du pont", "je ne cherche pas à me faire du mal", "j'ai pas d'idées de mort".
     // Never "ne ... plus vivre": the negated word is the danger, not life.
@@ -161,6 +163,7 @@ const AS_A_CASE = re(
     `(?:que faire|quoi faire|comment (?:reagir|repondre|accompagner|orienter|l orienter|les orienter|faire|agir|aider|en parler)|conduite a tenir|quele attitude (?:adopter|avoir)|what (?:to|should i|should we|do i|do we) do|how (?:to|should i|should we|do i|do we|can i|can we) (?:react|respond|handle|help|deal|support|talk)|(?:the right|the best|a good) way to (?:react|respond)|who (?:to|should we|do we|should i) call|qui (?:appeler|contacter)|fiche reflexe|reference sheet) (?:\\w+ ){0,4}(?:si|if|when|quand|lorsqu|lorsque) (?:un|une|quelqu un|someone|somebody|a|an|un de nos|une de nos|one of our|l un de nos|un enfant|a child|a member|un adherent|une adherente|un participant|une participante|a participant|un patient|une patiente|a patient|une persone|a person|un jeune|a young person|un usager|une usagere|a user|un colegue|a colegue|un proche)(?: \\w+){0,14}`,
     `(?:des|les|aux|of|with|for|ces|these|those|some|de|see|meet|vois|rencontre|recois|acompagne|suport|work with|travaile avec) (?:\\w+ ){0,2}(?:patients|persones|gens|jeunes|ados|adolescents|people|youngsters|young people|tens|clients|users|usagers|femmes|women|victimes|victims|hommes|men|enfants|children|kids) (?:\\w+ )?(?:qui|who|that) (?:se |s )?(?:\\w+ )?(?:mutilent|scarifient|font du mal|automutilent|self harm|cut themselves|hurt themselves|are suicidal|sont suicidaires|ont fait une ts|have atempted suicide|atempted suicide|ont des idees suicidaires|have suicidal thoughts|are victims of|sont victimes de|subisent|have experienced|ont subi)(?: \\w+){0,3}`,
     `(?:si|if|when|whenever|quand|lorsqu|lorsque|face a|comment orienter|how to (?:help|respond to|answer|support)) (?:un |une |a |an )?(?:quelqu un|someone|somebody|visitor|visiteur|visiteuse|persone|person|patient|patiente|caler|apelant|usager|usagere|adherent|adherente|member|participant|participante|jeune|young person|eleve|pupil|student|etudiante?) (?:\\w+ ){0,3}(?:qui )?(?:me |m |nous |us )?(?:tells|says|told|mentions|talks|speaks|dit|dira|annonce|evoque|evoquera|parle|parlera|confie|wants|veut)(?: \\w+){0,12}|(?:une|a|someone|quelqu un|une persone|a person) (?:en|in) (?:a )?(?:crise suicidaire|suicidal crisis)|(?:quand|when|si|if) (?:on|we|you|a suicide|un suicide|suicide) (?:\\w+ ){0,2}(?:evoque|parle|mention|mentions|talk|talks|comes up|aborde)(?: \\w+){0,6}`,
+    `(?:calls|appels|messages) (?:from|de) (?:someone|somebody|quelqu un|people|gens|persones|callers) (?:who|qui)(?: \\w+){0,12}|(?:des gens|des persones|people|callers) (?:\\w+ ){0,4}(?:qui|who) (?:parlent|talk|speak) (?:de|about|of) (?:se |s |killing |hurting |harming )?(?:\\w+ )?(?:tuer|suicider|jeter|pendre|faire du mal|themselves|suicide)(?: \\w+){0,6}`,
     `(?:combien de|how many) (?:\\w+ ){0,3}(?:persones|people|gens|jeunes|francais|deaths?|morts|deces|suicides|tentatives|patients)(?: \\w+){0,6}|(?:un|a|le|the) (?:cas|case|scenario|vignete) (?:\\w+ )?(?:fictif|fictive|fictional|clinique|clinical|d ecole|theorique|hypothetical)(?: \\w+){0,5}|(?:fictional|fictitious|hypothetical) case(?: \\w+){0,5}|(?:des dizaines|des centaines|beaucoup|plein|dozens|hundreds|lots|many) (?:de |d |of )?(?:suicides|overdoses|tentatives de suicide|suicide atempts|morts|deaths)`,
     `(?:apres|after|en cas de|in case of|trace d|record of|mention of|mention d|suite a|following) (?:une|un|a|an) (?:tentative de suicide|ts|suicide atempt|overdose|crise suicidaire|pasage a l acte)|after self harm|apres (?:une )?automutilation`,
   ].join('|'),
@@ -243,14 +246,19 @@ const RELAPSE = re(
  * nothing says it still weighs ("depuis je n'arrête pas d'y penser", "it still haunts me").
  */
 const ONGOING = re(
-  `(?:je|j) (?:ne |n )?(?:\\w+ )?(?:arete|arive|dors|suporte|reve|revis|pense|repense|sens)|toujours|(?<!existe |existent |ouvert |ouverte |valable |lieu )encore(?! (?:ouverte?|disponible|valable|lieu|d actualite))|chaque (?:jour|nuit)|tous les (?:jours|soirs)|depuis (?:ce jour|lors|ca|cette date)|tout le temps|sans aret|j y pense|y pense|stil(?! tabo| a tabo| a secret| hard to talk| run| runs| open| exist| exists| available| valid| on| hapening| going)|every (?:day|night)|al the time|constantly|keep|can not stop|haunts?|since then|ever since|never stoped|never went away`,
+  `(?:je|j) (?:ne |n )?(?:\\w+ )?(?:arete|arive|dors|suporte|reve|revis|pense|repense|sens)|toujours|(?<!existe |existent |ouvert |ouverte |valable |lieu )encore(?! (?:ouverte?|disponible|valable|lieu|d actualite))|chaque (?:jour|nuit)|tous les (?:jours|soirs)|depuis (?:ce jour|lors|ca|cette date)|tout le temps|sans aret|j y pense|y pense|stil(?! tabo| a tabo| a secret| hard to talk| run| runs| open| exist| exists| available| valid| on| hapening| going)|every (?:day|night)|al the time|constantly|keep|can not stop|haunts?|since then|ever since|never stoped|never went away|en train de|(?:is|are) (?:\\w+ )?(?:drinking|shouting|screaming|yeling|hiting|threatening|holding|waiting|loking for|coming)`,
 );
+
+/** A habit dated in the past by its own sentence: "à l'époque", "back then". */
+const HABIT_DATED = re(`a l epoque|a cete epoque|en ce temps la|back then|at the time|in those days|in tho se years`);
 
 /** Fiction or reported speech: a film, a book, a song, a character, a quote. */
 const REPORTED = re(
   [
     `dans (?:le|la|un|une|ce|cette|les) (?:film|serie|livre|roman|chanson|jeu|piece(?! d a cote| a cote| voisine| du fond)|bd|manga|documentaire|episode|emission)`,
-    `(?:un|le|une|la|l) (?:personage|heros|heroine|acteur|actrice|chanteur|chanteuse)`,
+    `(?:une|la|notre|cete|our|a|the) (?:piece|play)(?: de theatre)? (?:ou|dans laquele|qui raconte|where|in which)`,
+    // Not "(pris|pris de) l'héroïne": the drug, not a story's heroine.
+    `(?<!(?:pris|prend|prendre|de|d|sniffe|injecte) )(?:un|le|une|la|l) (?:personage|heros|heroine|acteur|actrice|chanteur|chanteuse)`,
     `(?:un|le|ce) (?:film|livre|roman|documentaire|manga|jeu video) (?:ou|qui|dans lequel|dans lequel)|(?:a|the|this) (?:film|movie|book|novel|series|show|documentary|play|opera|game) (?:where|in which|that|which)`,
     `in (?:the|a|this|that) (?:film|movie|book|novel|song|show|series|game|play|episode|documentary)`,
     `(?:my|our) (?:favourite|favorite) (?:song|film|movie|bok|novel|show|series|game|band|singer|play)|(?:dans|in) (?:mon|ma|le|la|un|une|my|the|a|this|that) (?:\\w+ )?(?:polar|thriller|roman|jeu|jeu video|video game|game|serie|chanson|song|bok|novel|film|movie|manga|bd)|(?:ma|mon|my) (?:chanson|song|film|movie|bok|livre|serie|show|jeu|game) (?:preferee?|prefere|favourite|favorite)|(?:we are|on) (?:studying|etudie) (?:\\w+ ){0,3}(?:at|en|in) (?:drama|theatre|clas|cours)`,
@@ -278,10 +286,13 @@ const WORK_IS_ABOUT = re(
   `(?:ca|cela|il|ele|qui|l histoire|le livre|le film) (?:parle|traite|raconte|aborde|evoque) (?:\\w+ ){0,2}(?:de|du|des|d|la|le|l)|(?:it|which|that|the story|the book|the film) (?:deals|talks|is|tells|touches) (?:\\w+ )?(?:with|about|of|on)`,
 );
 
-/** A piece of work about a topic: "un mémoire sur", "un reportage sur", "a thesis on", "a piece about". */
+/**
+ * A piece of work about a topic: "un mémoire sur", "un reportage sur", "a thesis on", "a piece about".
+ * Never "plaquettes vides": a plaquette is a leaflet and a blister pack ("des plaquettes vides partout autour de lui").
+ */
 const ABOUT_INFORMATION = re(
   [
-    `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|module|dosier|campagne|projet|formation|cours|conference|chifres|statistiques|sensibilisation|prevention|grand oral|oral|cas|journee|colloque|atelier|podcast|emision|questionaire|brochures?|plaquetes?|temoignages?|intervention|travaile|travailer|formee?|former|reperage|flyers?|affiches?|depliants?|posters?) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre|au|aux|aupres)|(?:j etudie|etudier|etudie les|etudie le|etudie la)`,
+    `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|module|dosier|campagne|projet|formation|cours|conference|chifres|statistiques|sensibilisation|prevention|grand oral|oral|cas|journee|colloque|atelier|podcast|emision|questionaire|brochures?|plaquetes?(?! (?:vides?|de (?:cachets|comprimes|medicaments|gelules|pilules)))|temoignages?|intervention|travaile|travailer|formee?|former|reperage|flyers?|affiches?|depliants?|posters?) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre|au|aux|aupres)|(?:j etudie|etudier|etudie les|etudie le|etudie la)`,
     `(?:self harm|suicide|suicide prevention|domestic violence|automutilation|prevention du suicide|violences conjugales) (?:awarenes|prevention|training|session|seance|workshop|atelier|day|journee|week|semaine|module|talks?|leaflets|brochures|campaign|campagne|conference)`,
     `(?:thesis|disertation|esay|paper|piece|article|report|research|study|project|campaign|presentation|course|statistics|figures|data|training|awarenes|prevention|working|work|studying|teaching|day|talk|workshop|survey|podcast|leaflets|brochures|speakers?|questionaire|conference|seminar|module|lesson|lecture) (?:\\w+ ){0,3}(?:on|about|into|regarding|concerning|against)|(?:covering|reporting on|writing about|writing on|a story on|a story about)|(?:i study|i am studying|researching|studying)`,
   ].join('|'),
@@ -388,19 +399,33 @@ const CLAUSE_END =
 /**
  * Reads the context of a message. `normalise` is the screen's normalisation (same spelling table).
  */
+/**
+ * Whether the message tells an explicit present danger: a first person now, a method, a time (see
+ * PRESENT_DANGER), or an overdose told in the first person that no sentence dates in the past.
+ * No context reading and no net sets such a message aside.
+ */
+export function holdsPresentDanger(text: string, normalise: (text: string) => string): boolean {
+  const whole = normalise(text);
+  return whole !== '' && (test(PRESENT_DANGER, whole) || tellsOverdoseNow(sentencesOf(text).map((sentence) => normalise(sentence))));
+}
+
+/** An overdose told in the first person in one of the sentences, which neither it nor the next dates in the past. */
+function tellsOverdoseNow(sentenceTexts: readonly string[]): boolean {
+  return sentenceTexts.some((here, i) => {
+    if (!test(TOLD_OVERDOSE, here)) return false;
+    const next = sentenceTexts[i + 1] ?? '';
+    const dated = test(DISTANT_PAST, here) || test(PAST, here) || (NEXT_DATES_THIS.test(next) && (test(PAST, next) || test(DISTANT_PAST, next)));
+    return !dated || test(RELAPSE, here);
+  });
+}
+
 export function readContext(text: string, normalise: (text: string) => string): ContextReading {
   const whole = normalise(text);
   const none: ContextReading = { remaining: whole, kinds: [] };
   if (whole === '' || test(PRESENT_DANGER, whole)) return none;
   const sentenceList = sentencesOf(text);
   const sentenceTexts = sentenceList.map((sentence) => normalise(sentence));
-  const overdoseNow = sentenceTexts.some((here, i) => {
-    if (!test(TOLD_OVERDOSE, here)) return false;
-    const next = sentenceTexts[i + 1] ?? '';
-    const dated = test(DISTANT_PAST, here) || test(PAST, here) || (NEXT_DATES_THIS.test(next) && (test(PAST, next) || test(DISTANT_PAST, next)));
-    return !dated || test(RELAPSE, here);
-  });
-  if (overdoseNow) return none;
+  if (tellsOverdoseNow(sentenceTexts)) return none;
   const kinds = new Set<ContextKind>();
   const relapse = test(RELAPSE, whole);
   // A past is read as past in its own sentence: resolved there or at the opening of the sentence
@@ -425,7 +450,8 @@ export function readContext(text: string, normalise: (text: string) => string): 
       kinds.add('reported');
       return [here.slice(0, quoted), '#'];
     }
-    const ongoing = relapse || test(ONGOING, here);
+    // "every day" is a habit of that past when the sentence or the next dates it ("je pensais à la mort tous les jours à l'époque", "...every single day. That was 2016.").
+    const ongoing = relapse || (test(ONGOING, here) && !test(HABIT_DATED, here) && !(NEXT_DATES_THIS.test(next) && (test(PAST, next) || test(DISTANT_PAST, next))));
     // Resolved here, or at the opening of the sentence after ("Il va mieux.", "Elle va beaucoup mieux
     // maintenant et..."), or anywhere in a sentence after that dates this one ("C'était il y a deux semaines, il est calme depuis.").
     const nextOpening = next.split(' ').slice(0, NEXT_OPENING_WORDS).join(' ');

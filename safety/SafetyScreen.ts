@@ -9,8 +9,8 @@
  * (or `model.crisis`), never the visitor's text.
  */
 import path from 'node:path';
-import { CRISIS_MODEL_FILE, CrisisModel, FUNCTION_WORDS } from './CrisisModel.js';
-import { isRightsQuestion, readContext } from './MessageContext.js';
+import { CONFIRMATION_MODEL_FILE, CRISIS_MODEL_FILE, CrisisModel, FUNCTION_WORDS } from './CrisisModel.js';
+import { holdsPresentDanger, isRightsQuestion, readContext } from './MessageContext.js';
 import { loadLexicons, type CompiledLexicons, type CompiledRule, type RuleKind } from './loadLexicons.js';
 import { buildRegExp, normalise } from './normalise.js';
 import { RulePrefilter } from './RulePrefilter.js';
@@ -87,6 +87,11 @@ export interface SafetyScreenOptions {
    * alone (to measure what the model adds).
    */
   readonly crisisModel?: string | null;
+  /**
+   * The confirmation net's file (default: `crisis-confirmation.json` in the lexicon folder); null:
+   * every crisis rule's verdict stands.
+   */
+  readonly confirmationModel?: string | null;
 }
 
 export class SafetyScreen {
@@ -96,6 +101,7 @@ export class SafetyScreen {
   private constructor(
     private readonly lexicons: CompiledLexicons,
     private readonly model: CrisisModel | null,
+    private readonly confirmation: CrisisModel | null,
     options: SafetyScreenOptions,
   ) {
     const sample = (options.ordinaryMessages ?? []).map((m) => normalise(m, lexicons.spelling));
@@ -109,7 +115,13 @@ export class SafetyScreen {
   static fromDirectory(dir: string, options: SafetyScreenOptions = {}): SafetyScreen {
     const lexicons = loadLexicons(dir);
     const modelFile = options.crisisModel === undefined ? path.join(dir, CRISIS_MODEL_FILE) : options.crisisModel;
-    return new SafetyScreen(lexicons, modelFile === null ? null : CrisisModel.fromFile(modelFile), options);
+    const confirmationFile = options.confirmationModel === undefined ? path.join(dir, CONFIRMATION_MODEL_FILE) : options.confirmationModel;
+    return new SafetyScreen(
+      lexicons,
+      modelFile === null ? null : CrisisModel.fromFile(modelFile),
+      confirmationFile === null ? null : CrisisModel.fromFile(confirmationFile),
+      options,
+    );
   }
 
   /** The normalised form of a message, as the patterns see it (for tests and lexicon authors). */
@@ -149,6 +161,67 @@ export class SafetyScreen {
     if (normalised === '') return { kind: 'none' };
     // Scanned once for both readings of the whole message.
     const seen = this.prefilter?.scan(normalised) ?? null;
+    const verdict = this.assessRead(text, normalised, seen);
+    if (verdict.kind === 'crisis') return this.confirmed(verdict, text, normalised, seen);
+    if (verdict.kind === 'medical') return this.confirmedMedical(verdict, normalised, seen);
+    return verdict;
+  }
+
+  /** Whether a rule of `kind` fires on the message or on one of its sentences, whatever their context (the confirmation nets' training lines). */
+  ruleFires(kind: 'crisis' | 'medical', text: string): boolean {
+    const normalised = this.normalise(text);
+    if (normalised === '') return false;
+    if (this.matching(kind, normalised, this.prefilter?.scan(normalised) ?? null, true).length > 0) return true;
+    return splitSentences(text).some((sentence) => {
+      const part = this.normalise(sentence);
+      return part !== '' && this.matching(kind, part, this.prefilter?.scan(part) ?? null, true).length > 0;
+    });
+  }
+
+  /**
+   * A crisis rule's verdict, unless the confirmation net is all but sure that what surrounds the
+   * danger's words makes them ordinary (a protocol asked for, a record quoted, "c'est du suicide de
+   * se garer ici"): the message is then judged without the crisis rules. Not the crisis net's own
+   * verdicts: it has weighed the whole message already.
+   */
+  private confirmed(verdict: SafetyAssessment & { kind: 'crisis' }, text: string, normalised: string, seen: Uint8Array | null): SafetyAssessment {
+    const net = this.confirmation;
+    if (!net || verdict.matched === CRISIS_MODEL_ID || net.isCrisis(this.maskedForCrisis(normalised, seen))) return verdict;
+    // Never an explicit present danger ("je veux mourir", an overdose told now), whatever follows it.
+    if (holdsPresentDanger(text, (t) => this.normalise(t))) return verdict;
+    // A danger told in a part of the message (one to three sentences in a row) among ordinary
+    // questions: that part, read alone, must not look like a crisis either.
+    const sentences = splitSentences(text);
+    for (let from = 0; from < sentences.length; from++) {
+      for (let to = from + 1; to <= Math.min(sentences.length, from + CONFIRMED_PART_SENTENCES); to++) {
+        if (to - from === sentences.length) continue;
+        const part = this.normalise(sentences.slice(from, to).join('. '));
+        const partSeen = this.prefilter?.scan(part) ?? null;
+        if (part !== '' && this.matching('crisis', part, partSeen, true).length > 0 && net.probability(this.maskedForCrisis(part, partSeen)) >= CONFIRMED_PART_PROBABILITY) return verdict;
+      }
+    }
+    const medical = this.matching('medical', normalised, seen, false);
+    if (medical.length > 0 && !isRightsQuestion(normalised)) {
+      const best = pick(medical, MEDICAL_PRIORITY);
+      return { kind: 'medical', category: best.category as MedicalCategory, matched: best.id };
+    }
+    const help = this.helpOrNone(normalised, seen);
+    return help.kind === 'none' ? { kind: 'none', setAside: true } : help;
+  }
+
+  /**
+   * A medical rule's verdict, unless the confirmation net is all but sure the medicine is only
+   * named around another question ("je suis sous lithium depuis dix ans : c'est quoi la MDU ?",
+   * "my son is on Abilify, what does recovery mean?"): the question is then answered.
+   */
+  private confirmedMedical(verdict: SafetyAssessment & { kind: 'medical' }, normalised: string, seen: Uint8Array | null): SafetyAssessment {
+    if (!this.confirmation?.hasMedicalNet || verdict.matched === MEDICAL_MODEL_ID) return verdict;
+    const masked = this.maskedForCrisis(normalised, seen);
+    return this.confirmation.medicalProbability(masked) < this.confirmation.medicalRequestThreshold ? this.helpOrNone(normalised, seen) : verdict;
+  }
+
+  /** The assessment by rules, nets and context, before the confirmation nets. */
+  private assessRead(text: string, normalised: string, seen: Uint8Array | null): SafetyAssessment {
     let verdict = this.assessNormalised(normalised, seen);
     // A danger told in one sentence among ordinary questions: each sentence is also read alone.
     if (verdict.kind !== 'crisis') verdict = this.crisisInOneSentence(text, normalised, seen) ?? verdict;
@@ -189,7 +262,7 @@ export class SafetyScreen {
    * A message of one sentence costs only the split.
    */
   private crisisInOneSentence(text: string, normalised: string, seen: Uint8Array | null): SafetyAssessment | null {
-    const sentences = text.slice(0, MAX_CHARS).split(SENTENCE_END).filter((s) => s.trim() !== '');
+    const sentences = splitSentences(text);
     if (sentences.length < 2) return null;
     const wholeMasked = this.maskedForCrisis(normalised, seen);
     const parts = sentences.map((sentence) => this.normalise(sentence)).filter((part) => part !== '').map((part) => ({ part, seen: this.prefilter?.scan(part) ?? null }));
@@ -321,6 +394,21 @@ const DILUTED_CRISIS_PROBABILITY = 0.2;
  * not any capital: "demain à Paris" is one sentence).
  */
 const SENTENCE_END = /[.!?;\n…]+|(?<=[a-zà-ÿ0-9'"»”])\s+(?=[A-ZÀ-Ý]['’]|(?:Je|Il|Elle|On|Nous|Vous|Est|Comment|Quand|Pourquoi|Bonjour|Merci|What|When|How|Where|Can|Could|Is|Are|Do|Does|Hello|Hi|Thanks|My|The|I)\s)/u;
+
+/**
+ * The longest run of sentences the confirmation net reads apart from the rest of the message, and
+ * the p(crisis) of such a part, read alone, at which the rule's verdict stands. Without this, a
+ * danger said next to a long ordinary question is outweighed by its words: of 5,000 crisis lines of
+ * the tuning corpus joined to an ordinary one (seeded), 282 lost the alarm; with parts of up to
+ * three sentences at 0.5, 2, as without the net (both from the context reading). At 0.9, 10.
+ */
+const CONFIRMED_PART_SENTENCES = 3;
+const CONFIRMED_PART_PROBABILITY = 0.5;
+
+/** The sentences of a message (as cut for the screen, up to MAX_CHARS). */
+function splitSentences(text: string): string[] {
+  return text.slice(0, MAX_CHARS).split(SENTENCE_END).filter((s) => s.trim() !== '');
+}
 
 /** What is left asks about taking a treatment ("... il y a trois ans, est-ce que je peux en reprendre ?"): still medical. */
 const TREATMENT_ASKED =

@@ -165,11 +165,8 @@ export function knowledgeQuestionLines(knowledgeDir: string): { text: string; la
 }
 
 
-/**
- * The model file trained from the tuning corpus in `corpusDir`, as JSON text (what
- * `npm run train-safety` writes). Deterministic: only `trainedOn` comes from outside.
- */
-export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, knowledgeDir: string, trainedOn: string): string {
+/** The tuning corpus and the knowledge base's example questions (ordinary), and the sha256 of what was read. */
+function readTrainingSet(corpusDir: string, knowledgeDir: string): { lines: { text: string; crisis: boolean; medical: boolean; lang?: string }[]; sha256: string } {
   const hash = createHash('sha256');
   const corpus = TUNING_FILES.flatMap((f) => {
     const content = readFileSync(path.join(corpusDir, f), 'utf8');
@@ -178,9 +175,22 @@ export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, know
   });
   const questions = knowledgeQuestionLines(knowledgeDir);
   hash.update(questions.map((q) => q.text).join('\n'));
-  const lines = [...corpus, ...questions.map((q) => ({ ...q, crisis: false, medical: false }))];
+  return { lines: [...corpus, ...questions.map((q) => ({ ...q, crisis: false, medical: false }))], sha256: hash.digest('hex') };
+}
+
+/** The crisis rules alone, no net: the text the nets are given, and where a rule fires. */
+function rulesOnly(lexiconDir: string): SafetyScreen {
+  return SafetyScreen.fromDirectory(lexiconDir, { crisisModel: null, confirmationModel: null });
+}
+
+/**
+ * The model file trained from the tuning corpus in `corpusDir`, as JSON text (what
+ * `npm run train-safety` writes). Deterministic: only `trainedOn` comes from outside.
+ */
+export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, knowledgeDir: string, trainedOn: string): string {
+  const { lines, sha256 } = readTrainingSet(corpusDir, knowledgeDir);
   // The text as the crisis rules see it (normalised, idioms and topic names masked): what the screen gives the model.
-  const screen = SafetyScreen.fromDirectory(lexiconDir, { crisisModel: null });
+  const screen = rulesOnly(lexiconDir);
   const texts = lines.map((l) => screen.crisisText(l.text));
   const fitted = trainCrisisModel(
     lines.map((l, i) => ({ normalised: texts[i]!, crisis: l.crisis, lang: l.lang })),
@@ -197,7 +207,7 @@ export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, know
     version: 3,
     source: {
       corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f}`), 'knowledge/topics/*.md (example questions, as non-crisis)'],
-      corpusSha256: hash.digest('hex'),
+      corpusSha256: sha256,
       lines: { crisis, other: lines.length - crisis },
       trainedOn,
       command: 'npm run train-safety',
@@ -206,6 +216,64 @@ export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, know
     threshold: CRISIS_THRESHOLD,
     medicalThreshold: CRISIS_OVER_MEDICAL_THRESHOLD,
     ...encodeNets(fitted, { threshold: MEDICAL_THRESHOLD, ...medical }),
+  });
+  return `${JSON.stringify(data, null, 2)}\n`;
+}
+
+/**
+ * p(crisis) under which the confirmation net sets a crisis rule's verdict aside. Chosen by 5-fold
+ * cross-validation (eighth session) on the lines a crisis rule fires on in the tuning corpus and the
+ * blind rounds' tuning halves (2,736 crises, 509 ordinary): at 0.002 no crisis fell under it and 19
+ * of the 49 ordinary messages still flagged after the context reading did; at 0.005 one crisis ("I
+ * attempted suicide last year and the thoughts are back") did. The held-out halves were not read.
+ */
+export const CONFIRMATION_THRESHOLD = 0.002;
+
+/**
+ * p(medical request) under which the medical confirmation net sets a medical rule's verdict aside.
+ * Chosen the same way on the lines a medical rule fires on (1,225 medical requests; 341 ordinary
+ * messages of the corpus, the knowledge base and the tuning halves): at 0.002 no request fell under
+ * it and 34 of the 161 ordinary messages still declined as medical were answered; at 0.01, one
+ * request ("La MDU peut-elle me donner un avis sur mon traitement ?", which the MDU-is-not answer
+ * serves too) and 54 of the 161; at 0.05, two and 90. A medical request missed is answered from
+ * the knowledge base, which holds no medical advice; a crisis missed is not, hence 0.002 there.
+ */
+export const MEDICAL_CONFIRMATION_THRESHOLD = 0.01;
+
+/**
+ * The confirmation nets' file: a crisis net trained only on the lines a crisis rule fires on (the
+ * whole message or one of its sentences), crises against the rest, so it learns what around a
+ * danger's words makes them ordinary (a protocol asked for, a record quoted, a song, "c'est du
+ * suicide"); and a medical net trained the same way on the lines a medical rule fires on (a
+ * medicine named around a question about a group or a right). Same format as the crisis model.
+ */
+export function buildConfirmationModelFile(corpusDir: string, lexiconDir: string, knowledgeDir: string, trainedOn: string): string {
+  const { lines: all, sha256 } = readTrainingSet(corpusDir, knowledgeDir);
+  const screen = rulesOnly(lexiconDir);
+  const crisisFired = all.filter((l) => screen.ruleFires('crisis', l.text));
+  const medicalFired = all.filter((l) => !l.crisis && screen.ruleFires('medical', l.text));
+  const fitted = trainCrisisModel(
+    crisisFired.map((l) => ({ normalised: screen.crisisText(l.text), crisis: l.crisis, lang: l.lang })),
+    DEFAULT_TRAINING,
+  );
+  const medical = trainCrisisModel(
+    medicalFired.map((l) => ({ normalised: screen.crisisText(l.text), crisis: l.medical, lang: l.lang })),
+    DEFAULT_TRAINING,
+  );
+  const crisis = crisisFired.filter((l) => l.crisis).length;
+  const data: CrisisModelFile = CrisisModelFile.parse({
+    kind: 'crisis-model',
+    version: 3,
+    source: {
+      corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f} (the lines a crisis or a medical rule fires on)`), 'knowledge/topics/*.md (the same, as ordinary)'],
+      corpusSha256: sha256,
+      lines: { crisis, other: crisisFired.length - crisis },
+      trainedOn,
+      command: 'npm run train-safety',
+    },
+    training: { ...DEFAULT_TRAINING },
+    threshold: CONFIRMATION_THRESHOLD,
+    ...encodeNets(fitted, { threshold: MEDICAL_CONFIRMATION_THRESHOLD, ...medical }),
   });
   return `${JSON.stringify(data, null, 2)}\n`;
 }

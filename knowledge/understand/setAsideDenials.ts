@@ -94,6 +94,9 @@ const MIN_KEPT_WORDS = 3;
  * The message without the clauses that put a topic aside, or `undefined` when it has none (or
  * when nothing would be left to read).
  */
+/** The words that turn from a denial to the question: "it's about whether", "c'est plutôt pour savoir si", "I want to know if". */
+const PIVOT = /^(?:(?:but|mais|it'?s|it is|this is|c'?est|c est|ma question,?)\s+)*(?:(?:about|plutot|pour savoir|de savoir|sur|porte sur)\s+)*(?:whether|if|si|s')?\s*/i;
+
 export function setAsideDenials(text: string): DenialReading | undefined {
   const folded = foldLetters(text).replace(/[\u2018\u2019\u02bc\u00b4`]/g, "'");
   if (!NEGATION_CUE.test(folded)) return undefined;
@@ -122,6 +125,8 @@ export function setAsideDenials(text: string): DenialReading | undefined {
     at = stop;
   }
   kept = (kept + folded.slice(at)).replace(/\s+/g, ' ').replace(/^[\s,;:.!)\-–—]+/, '').trim();
+  // What turns from the denial to the question ("..., it's about whether they can keep me"): the question itself is what is asked.
+  kept = kept.replace(PIVOT, '');
   if ((kept.match(/\p{L}+/gu) ?? []).length < MIN_KEPT_WORDS) return undefined;
   return { kept, denied: denied.join(' ; ') };
 }

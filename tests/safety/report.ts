@@ -2,7 +2,7 @@
  * Prints the safety screen's figures, for lexicon authors:
  *   npx tsx tests/safety/report.ts            (tuning corpus, round 7's tuning half, dev set: figures and every miss)
  *   npx tsx tests/safety/report.ts --heldout  (the held-out halves too: aggregate figures only, never a line)
- *   npx tsx tests/safety/report.ts --rules    (the rules alone, crisis and medical models off)
+ *   npx tsx tests/safety/report.ts --rules    (the rules alone, crisis, medical and confirmation nets off)
  *   npx tsx tests/safety/report.ts "some message"   (explains one message)
  *
  * For each set: crisis recall by family (lines that carry a `family`, blind rounds from round 7
@@ -41,7 +41,7 @@ function printFamilies(f: FamilyFigures): void {
 
 const args = process.argv.slice(2);
 const rulesOnly = args.includes('--rules');
-const screen = SafetyScreen.fromDirectory(LEXICON_DIR, rulesOnly ? { crisisModel: null } : {});
+const screen = SafetyScreen.fromDirectory(LEXICON_DIR, rulesOnly ? { crisisModel: null, confirmationModel: null } : {});
 const texts = args.filter((a) => !a.startsWith('--'));
 if (texts.length > 0) {
   for (const t of texts) console.log(JSON.stringify(screen.assess(t)), JSON.stringify(screen.explain(t)));

@@ -128,6 +128,9 @@ export class Understanding {
     let c = -1;
     for (let i = 0; i < p.length; i++) if (this.topicOf[i] === 1 && (c < 0 || (p[i] as number) > (p[c] as number))) c = i;
     if (c < 0) return;
+    // The question kept is itself sure of that topic ("not about being kept against my will, about
+    // whether I can refuse a medication": both name consent): the denial named another side of it.
+    if (argmax(probs) === c && (probs[c] as number) >= this.thresholds.sentenceSure) return;
     const removed = (probs[c] as number) * (p[c] as number) * this.thresholds.deniedDiscount;
     let others = 0;
     for (let i = 0; i < probs.length; i++) if (this.topicOf[i] === 1 && i !== c) others += probs[i] as number;

@@ -72,7 +72,8 @@ const cases: Case[] = [
   { text: 'not a complaint about the staff, I only need a copy of my medical file', topic: 'rights.record', denied: 'not a complaint about the staff' },
   { text: "I'm not here to complain, who are the user representatives and what do they do?", topic: 'rights.user_reps', denied: "i'm not here to complain" },
   { text: 'not looking for the opening hours, I need the weekly schedule of the associations', topic: 'schedule.permanences', denied: 'not looking for the opening hours' },
-  { text: "it's not about a group, I'd like one-to-one support from someone who has recovered", topic: 'peer.support', denied: "it's not about a group" },
+  // Asked as a question: "I'd like one-to-one support from someone who has recovered" is also a request for a peer volunteer (a handoff since batch u4).
+  { text: "it's not about a group, what is one-to-one support from someone who has recovered?", topic: 'peer.support', denied: "it's not about a group" },
   // Negations that are the question: nothing set aside
   { text: 'je ne veux pas être hospitalisé, ai-je le droit de refuser ?', topic: 'rights.consent', denied: null },
   { text: "je veux pas prendre ce traitement, est-ce qu'on peut me forcer à l'avaler ?", topic: 'rights.consent', denied: null },

@@ -163,7 +163,7 @@ export class SafetyScreen {
     const seen = this.prefilter?.scan(normalised) ?? null;
     const verdict = this.assessRead(text, normalised, seen);
     if (verdict.kind === 'crisis') return this.confirmed(verdict, text, normalised, seen);
-    if (verdict.kind === 'medical') return this.confirmedMedical(verdict, normalised, seen);
+    if (verdict.kind === 'medical') return this.confirmedMedical(verdict, text, normalised, seen);
     return verdict;
   }
 
@@ -191,15 +191,7 @@ export class SafetyScreen {
     if (holdsPresentDanger(text, (t) => this.normalise(t))) return verdict;
     // A danger told in a part of the message (one to three sentences in a row) among ordinary
     // questions: that part, read alone, must not look like a crisis either.
-    const sentences = splitSentences(text);
-    for (let from = 0; from < sentences.length; from++) {
-      for (let to = from + 1; to <= Math.min(sentences.length, from + CONFIRMED_PART_SENTENCES); to++) {
-        if (to - from === sentences.length) continue;
-        const part = this.normalise(sentences.slice(from, to).join('. '));
-        const partSeen = this.prefilter?.scan(part) ?? null;
-        if (part !== '' && this.matching('crisis', part, partSeen, true).length > 0 && net.probability(this.maskedForCrisis(part, partSeen)) >= CONFIRMED_PART_PROBABILITY) return verdict;
-      }
-    }
+    if (this.partConfirmed('crisis', text, (masked) => net.probability(masked))) return verdict;
     const medical = this.matching('medical', normalised, seen, false);
     if (medical.length > 0 && !isRightsQuestion(normalised)) {
       const best = pick(medical, MEDICAL_PRIORITY);
@@ -214,10 +206,35 @@ export class SafetyScreen {
    * named around another question ("je suis sous lithium depuis dix ans : c'est quoi la MDU ?",
    * "my son is on Abilify, what does recovery mean?"): the question is then answered.
    */
-  private confirmedMedical(verdict: SafetyAssessment & { kind: 'medical' }, normalised: string, seen: Uint8Array | null): SafetyAssessment {
-    if (!this.confirmation?.hasMedicalNet || verdict.matched === MEDICAL_MODEL_ID) return verdict;
-    const masked = this.maskedForCrisis(normalised, seen);
-    return this.confirmation.medicalProbability(masked) < this.confirmation.medicalRequestThreshold ? this.helpOrNone(normalised, seen) : verdict;
+  private confirmedMedical(verdict: SafetyAssessment & { kind: 'medical' }, text: string, normalised: string, seen: Uint8Array | null): SafetyAssessment {
+    const net = this.confirmation;
+    if (!net?.hasMedicalNet || verdict.matched === MEDICAL_MODEL_ID) return verdict;
+    if (net.medicalProbability(this.maskedForCrisis(normalised, seen)) >= net.medicalRequestThreshold) return verdict;
+    // A request made in passing in a long message ("..., et au fait je peux doubler ma dose ?"): that part, read alone, must not look like one either.
+    if (this.partConfirmed('medical', text, (masked) => net.medicalProbability(masked))) return verdict;
+    return this.helpOrNone(normalised, seen);
+  }
+
+  /**
+   * Whether a part of the message of one to three sentences in a row (not the whole), on which a
+   * rule of `kind` fires, reads alone at `probability` >= CONFIRMED_PART_PROBABILITY. For a medical
+   * request, only parts that end in a question. Measured on batch s12 (eighth session): checked on
+   * the whole message only, the medical net let 7 of its 60 requests go, most asked in passing at the
+   * end of a long message; with parts, 2.
+   */
+  private partConfirmed(kind: 'crisis' | 'medical', text: string, probability: (masked: string) => number): boolean {
+    // A medical request is asked: its part ends with a question mark ("Je suis sous Deroxat." names a treatment, asks nothing).
+    const sentences = kind === 'crisis' ? splitSentences(text) : text.slice(0, MAX_CHARS).split(/(?<=[.!?;\n…])\s+/).filter((s) => s.trim() !== '');
+    for (let from = 0; from < sentences.length; from++) {
+      for (let to = from + 1; to <= Math.min(sentences.length, from + CONFIRMED_PART_SENTENCES); to++) {
+        if (to - from === sentences.length) continue;
+        if (kind === 'medical' && !/\?/.test(sentences[to - 1]!)) continue;
+        const part = this.normalise(sentences.slice(from, to).join('. '));
+        const partSeen = this.prefilter?.scan(part) ?? null;
+        if (part !== '' && this.matching(kind, part, partSeen, true).length > 0 && probability(this.maskedForCrisis(part, partSeen)) >= CONFIRMED_PART_PROBABILITY) return true;
+      }
+    }
+    return false;
   }
 
   /** The assessment by rules, nets and context, before the confirmation nets. */

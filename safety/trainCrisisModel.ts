@@ -202,20 +202,26 @@ export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, know
     DEFAULT_TRAINING,
   );
   const crisis = lines.filter((l) => l.crisis).length;
+  return modelFileText(
+    { corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f}`), 'knowledge/topics/*.md (example questions, as non-crisis)'], sha256, crisis, other: lines.length - crisis, trainedOn },
+    { threshold: CRISIS_THRESHOLD, medicalThreshold: CRISIS_OVER_MEDICAL_THRESHOLD },
+    encodeNets(fitted, { threshold: MEDICAL_THRESHOLD, ...medical }),
+  );
+}
+
+/** A model file's text: where it comes from, its settings and thresholds, its nets; validated before it is written. */
+function modelFileText(
+  from: { corpus: string[]; sha256: string; crisis: number; other: number; trainedOn: string },
+  thresholds: { threshold: number; medicalThreshold?: number },
+  nets: ReturnType<typeof encodeNets>,
+): string {
   const data: CrisisModelFile = CrisisModelFile.parse({
     kind: 'crisis-model',
     version: 3,
-    source: {
-      corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f}`), 'knowledge/topics/*.md (example questions, as non-crisis)'],
-      corpusSha256: sha256,
-      lines: { crisis, other: lines.length - crisis },
-      trainedOn,
-      command: 'npm run train-safety',
-    },
+    source: { corpus: from.corpus, corpusSha256: from.sha256, lines: { crisis: from.crisis, other: from.other }, trainedOn: from.trainedOn, command: 'npm run train-safety' },
     training: { ...DEFAULT_TRAINING },
-    threshold: CRISIS_THRESHOLD,
-    medicalThreshold: CRISIS_OVER_MEDICAL_THRESHOLD,
-    ...encodeNets(fitted, { threshold: MEDICAL_THRESHOLD, ...medical }),
+    ...thresholds,
+    ...nets,
   });
   return `${JSON.stringify(data, null, 2)}\n`;
 }
@@ -261,19 +267,15 @@ export function buildConfirmationModelFile(corpusDir: string, lexiconDir: string
     DEFAULT_TRAINING,
   );
   const crisis = crisisFired.filter((l) => l.crisis).length;
-  const data: CrisisModelFile = CrisisModelFile.parse({
-    kind: 'crisis-model',
-    version: 3,
-    source: {
+  return modelFileText(
+    {
       corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f} (the lines a crisis or a medical rule fires on)`), 'knowledge/topics/*.md (the same, as ordinary)'],
-      corpusSha256: sha256,
-      lines: { crisis, other: crisisFired.length - crisis },
+      sha256,
+      crisis,
+      other: crisisFired.length - crisis,
       trainedOn,
-      command: 'npm run train-safety',
     },
-    training: { ...DEFAULT_TRAINING },
-    threshold: CONFIRMATION_THRESHOLD,
-    ...encodeNets(fitted, { threshold: MEDICAL_CONFIRMATION_THRESHOLD, ...medical }),
-  });
-  return `${JSON.stringify(data, null, 2)}\n`;
+    { threshold: CONFIRMATION_THRESHOLD },
+    encodeNets(fitted, { threshold: MEDICAL_CONFIRMATION_THRESHOLD, ...medical }),
+  );
 }

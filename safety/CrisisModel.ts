@@ -22,11 +22,11 @@ import { undouble } from './normalise.js';
 export const CRISIS_MODEL_FILE = 'crisis-model.json';
 
 /**
- * The confirmation net's file, in the same format: a net of the same kind trained only on the
- * messages a crisis rule fires on, real crises against ordinary messages that hold a danger's words
- * ("c'est du suicide de se garer ici", a volunteer asking for the protocol, a record that says
- * "risque suicidaire"). Its p(crisis) below its threshold sets a rule's verdict aside
- * (`SafetyScreen.assess`).
+ * The confirmation nets' file, in the same format: a crisis net trained only on the messages a
+ * crisis rule fires on (real crises against ordinary messages that hold a danger's words: "c'est du
+ * suicide de se garer ici", a volunteer asking for the protocol, a record that says "risque
+ * suicidaire"), and a medical net trained the same way on the messages a medical rule fires on.
+ * Under its threshold, a net sets its rule's verdict aside (`SafetyScreen.assess`).
  */
 export const CONFIRMATION_MODEL_FILE = 'crisis-confirmation.json';
 

@@ -250,7 +250,7 @@ const ONGOING = re(
 );
 
 /** A habit dated in the past by its own sentence: "à l'époque", "back then". */
-const HABIT_DATED = re(`a l epoque|a cete epoque|en ce temps la|back then|at the time|in those days|in tho se years`);
+const HABIT_DATED = re(`a l epoque|a cete epoque|en ce temps la|back then|at the time|in those days|in those years`);
 
 /** Fiction or reported speech: a film, a book, a song, a character, a quote. */
 const REPORTED = re(
@@ -399,9 +399,6 @@ const CLAUSE_END =
   /[.;!?:,\n()]+|\s(?:[Mm]ais|[Bb]ut|sauf que|[Hh]owever|cependant|pourtant)\s|(?<=[a-zà-ÿ0-9'"»”])\s+(?=(?:Je|J['’]|Il|Elle|Ils|Elles|On|Nous|Vous|En|Depuis|Hier|Aujourd|Maintenant|Mais|Et|Quand|Comment|Pourquoi|Est|C['’]|Ça|Ca|Mon|Ma|Mes|Ce|My|We|He|She|They|It|Now|But|And|When|How|What|Today|Yesterday|Since|Is|Are|Can|Do)\b)/u;
 
 /**
- * Reads the context of a message. `normalise` is the screen's normalisation (same spelling table).
- */
-/**
  * Whether the message tells an explicit present danger: a first person now, a method, a time (see
  * PRESENT_DANGER), or an overdose told in the first person that no sentence dates in the past.
  * No context reading and no net sets such a message aside.
@@ -421,6 +418,9 @@ function tellsOverdoseNow(sentenceTexts: readonly string[]): boolean {
   });
 }
 
+/**
+ * Reads the context of a message. `normalise` is the screen's normalisation (same spelling table).
+ */
 export function readContext(text: string, normalise: (text: string) => string): ContextReading {
   const whole = normalise(text);
   const none: ContextReading = { remaining: whole, kinds: [] };

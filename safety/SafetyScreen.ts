@@ -88,8 +88,8 @@ export interface SafetyScreenOptions {
    */
   readonly crisisModel?: string | null;
   /**
-   * The confirmation net's file (default: `crisis-confirmation.json` in the lexicon folder); null:
-   * every crisis rule's verdict stands.
+   * The confirmation nets' file (default: `crisis-confirmation.json` in the lexicon folder); null:
+   * every crisis and medical rule's verdict stands.
    */
   readonly confirmationModel?: string | null;
 }

@@ -90,13 +90,13 @@ const TAG_QUESTION = /^[,\s]*(?:\p{L}+[\s'-]*){1,3}\?/u;
 /** Below this many words, what is left is not a question on its own: the message is read whole. */
 const MIN_KEPT_WORDS = 3;
 
+/** The words that turn from a denial to the question: "it's about whether", "c'est plutôt pour savoir si", "ma question porte sur". */
+const PIVOT = /^(?:(?:but|mais|it'?s|it is|this is|c'?est|c est|ma question,?)\s+)*(?:(?:about|plutot|pour savoir|de savoir|sur|porte sur)\s+)*(?:whether|if|si|s')?\s*/i;
+
 /**
  * The message without the clauses that put a topic aside, or `undefined` when it has none (or
  * when nothing would be left to read).
  */
-/** The words that turn from a denial to the question: "it's about whether", "c'est plutôt pour savoir si", "I want to know if". */
-const PIVOT = /^(?:(?:but|mais|it'?s|it is|this is|c'?est|c est|ma question,?)\s+)*(?:(?:about|plutot|pour savoir|de savoir|sur|porte sur)\s+)*(?:whether|if|si|s')?\s*/i;
-
 export function setAsideDenials(text: string): DenialReading | undefined {
   const folded = foldLetters(text).replace(/[\u2018\u2019\u02bc\u00b4`]/g, "'");
   if (!NEGATION_CUE.test(folded)) return undefined;

@@ -162,7 +162,7 @@ const AS_A_CASE = re(
   [
     `(?:que faire|quoi faire|comment (?:reagir|repondre|accompagner|orienter|l orienter|les orienter|faire|agir|aider|en parler)|conduite a tenir|quele attitude (?:adopter|avoir)|what (?:to|should i|should we|do i|do we) do|how (?:to|should i|should we|do i|do we|can i|can we) (?:react|respond|handle|help|deal|support|talk)|(?:the right|the best|a good) way to (?:react|respond)|who (?:to|should we|do we|should i) call|qui (?:appeler|contacter)|fiche reflexe|reference sheet) (?:\\w+ ){0,4}(?:si|if|when|quand|lorsqu|lorsque) (?:un|une|quelqu un|someone|somebody|a|an|un de nos|une de nos|one of our|l un de nos|un enfant|a child|a member|un adherent|une adherente|un participant|une participante|a participant|un patient|une patiente|a patient|une persone|a person|un jeune|a young person|un usager|une usagere|a user|un colegue|a colegue|un proche)(?: \\w+){0,14}`,
     `(?:des|les|aux|of|with|for|ces|these|those|some|de|see|meet|vois|rencontre|recois|acompagne|suport|work with|travaile avec) (?:\\w+ ){0,2}(?:patients|persones|gens|jeunes|ados|adolescents|people|youngsters|young people|tens|clients|users|usagers|femmes|women|victimes|victims|hommes|men|enfants|children|kids) (?:\\w+ )?(?:qui|who|that) (?:se |s )?(?:\\w+ )?(?:mutilent|scarifient|font du mal|automutilent|self harm|cut themselves|hurt themselves|are suicidal|sont suicidaires|ont fait une ts|have atempted suicide|atempted suicide|ont des idees suicidaires|have suicidal thoughts|are victims of|sont victimes de|subisent|have experienced|ont subi)(?: \\w+){0,3}`,
-    `(?:si|if|when|whenever|quand|lorsqu|lorsque|face a|comment orienter|how to (?:help|respond to|answer|support)) (?:un |une |a |an )?(?:quelqu un|someone|somebody|visitor|visiteur|visiteuse|persone|person|patient|patiente|caler|apelant|usager|usagere|adherent|adherente|member|participant|participante|jeune|young person|eleve|pupil|student|etudiante?) (?:\\w+ ){0,3}(?:qui )?(?:me |m |nous |us )?(?:tells|says|told|mentions|talks|speaks|dit|dira|annonce|evoque|evoquera|parle|parlera|confie|wants|veut)(?: \\w+){0,12}|(?:une|a|someone|quelqu un|une persone|a person) (?:en|in) (?:a )?(?:crise suicidaire|suicidal crisis)|(?:quand|when|si|if) (?:on|we|you|a suicide|un suicide|suicide) (?:\\w+ ){0,2}(?:evoque|parle|mention|mentions|talk|talks|comes up|aborde)(?: \\w+){0,6}`,
+    `(?:si|if|when|whenever|quand|lorsqu|lorsque|face a|comment orienter|how to (?:help|respond to|answer|support)) (?:un jour |someday |some day |one day |ever )?(?:un |une |a |an )?(?:quelqu un|someone|somebody|visitor|visiteur|visiteuse|persone|person|patient|patiente|caler|apelant|usager|usagere|adherent|adherente|member|participant|participante|jeune|young person|eleve|pupil|student|etudiante?|proche|ami|amie|friend|relative|loved one|family member|colegue|coleague) (?:\\w+ ){0,3}(?:qui )?(?:me |m |nous |us )?(?:tells|says|told|mentions|talks|speaks|dit|dira|annonce|evoque|evoquera|parle|parlera|confie|wants|veut)(?: \\w+){0,12}|(?:une|a|someone|quelqu un|une persone|a person) (?:en|in) (?:a )?(?:crise suicidaire|suicidal crisis)|(?:quand|when|si|if) (?:on|we|you|a suicide|un suicide|suicide) (?:\\w+ ){0,2}(?:evoque|parle|mention|mentions|talk|talks|comes up|aborde)(?: \\w+){0,6}`,
     `(?:calls|appels|messages) (?:from|de) (?:someone|somebody|quelqu un|people|gens|persones|callers) (?:who|qui)(?: \\w+){0,12}|(?:des gens|des persones|people|callers) (?:\\w+ ){0,4}(?:qui|who) (?:parlent|talk|speak) (?:de|about|of) (?:se |s |killing |hurting |harming )?(?:\\w+ )?(?:tuer|suicider|jeter|pendre|faire du mal|themselves|suicide)(?: \\w+){0,6}`,
     `(?:combien de|how many) (?:\\w+ ){0,3}(?:persones|people|gens|jeunes|francais|deaths?|morts|deces|suicides|tentatives|patients)(?: \\w+){0,6}|(?:un|a|le|the) (?:cas|case|scenario|vignete) (?:\\w+ )?(?:fictif|fictive|fictional|clinique|clinical|d ecole|theorique|hypothetical)(?: \\w+){0,5}|(?:fictional|fictitious|hypothetical) case(?: \\w+){0,5}|(?:des dizaines|des centaines|beaucoup|plein|dozens|hundreds|lots|many) (?:de |d |of )?(?:suicides|overdoses|tentatives de suicide|suicide atempts|morts|deaths)`,
     `(?:apres|after|en cas de|in case of|trace d|record of|mention of|mention d|suite a|following) (?:une|un|a|an) (?:tentative de suicide|ts|suicide atempt|overdose|crise suicidaire|pasage a l acte)|after self harm|apres (?:une )?automutilation`,
@@ -266,7 +266,8 @@ const REPORTED = re(
     `(?:a|the|one) (?:character|hero|heroine|actor|actres|singer)`,
     `(?:les paroles|the lyrics|lyrics|come on dit|as they say|the expression|l expression)`,
     `(?:the|a|that|this) (?:\\w+ ){0,2}song|(?:analyse|analyser|analyze|study|studying|etudier|comenter) (?:\\w+ ){0,4}(?:poem|poeme)|(?:poem|poeme) (?:by|de) [a-z]+`,
-    `aux infos|in the news|on the news|au journal|dans le journal|a la tele|on tv|dans la presse|in the paper`,
+    // Not "elle parle à la télé", "he talks to the TV": a sign, not a programme.
+    `aux infos|in the news|on the news|au journal|dans le journal|(?<!(?:parle|parlent|repond|repondent|crie|crient|hurle|hurlent|talks|talking|talk|shouts|shouting|screams|screaming|answers|answering) )(?:a la tele|on tv)|dans la presse|in the paper`,
     // A title named as such: "la chanson 'Mourir sur scène'", "the film 'Kill Bill'"
     `(?:la|une|cette) serie|(?:the|that|this|a) (?:\\w+ )?(?:series|tv show|show|novel)|scene de suicide|suicide scene|club (?:de )?lecture|book club|film debates?|`+`(?:la chanson|le film|le titre|le livre|le roman|la piece de theatre|l album|the song|the film|the movie|the book|the novel|the album|the title)`,
   ].join('|'),
@@ -421,14 +422,17 @@ function tellsOverdoseNow(sentenceTexts: readonly string[]): boolean {
 /**
  * Reads the context of a message. `normalise` is the screen's normalisation (same spelling table).
  */
-export function readContext(text: string, normalise: (text: string) => string): ContextReading {
+export function readContext(message: string, normalise: (text: string) => string): ContextReading {
+  const none: ContextReading = { remaining: normalise(message), kinds: [] };
+  // A title in quotation marks is the name of a work, whatever words it holds.
+  const text = titlesSetAside(message);
+  const titled = text !== message;
   const whole = normalise(text);
-  const none: ContextReading = { remaining: whole, kinds: [] };
-  if (whole === '' || test(PRESENT_DANGER, whole)) return none;
+  if (none.remaining === '' || test(PRESENT_DANGER, whole)) return none;
   const sentenceList = sentencesOf(text);
   const sentenceTexts = sentenceList.map((sentence) => normalise(sentence));
   if (tellsOverdoseNow(sentenceTexts)) return none;
-  const kinds = new Set<ContextKind>();
+  const kinds = new Set<ContextKind>(titled ? ['reported'] : []);
   const relapse = test(RELAPSE, whole);
   // A past is read as past in its own sentence: resolved there or at the opening of the sentence
   // right after it ("Il va mieux."), and nothing there says it still goes on. Another sentence's "I'm stable
@@ -457,7 +461,10 @@ export function readContext(text: string, normalise: (text: string) => string): 
     // Resolved here, or at the opening of the sentence after ("Il va mieux.", "Elle va beaucoup mieux
     // maintenant et..."), or anywhere in a sentence after that dates this one ("C'était il y a deux semaines, il est calme depuis.").
     const nextOpening = next.split(' ').slice(0, NEXT_OPENING_WORDS).join(' ');
-    const resolved = !ongoing && (test(RESOLVED, here) || test(RESOLVED, nextOpening) || (NEXT_DATES_THIS.test(next) && test(RESOLVED, next)));
+    // Not when the sentence after tells its own past first ("J'ai été hospitalisé en 2015, tout va bien depuis."): its resolution is of that.
+    const resolvedNext = firstIndex(RESOLVED, nextOpening);
+    const ownPast = Math.min(...[firstIndex(PAST, next), firstIndex(DISTANT_PAST, next)].map((i) => (i < 0 ? Infinity : i)));
+    const resolved = !ongoing && (test(RESOLVED, here) || (resolvedNext >= 0 && !(ownPast < resolvedNext && !NEXT_DATES_THIS.test(next))) || (NEXT_DATES_THIS.test(next) && test(RESOLVED, next)));
     // "C'était il y a deux semaines." / "That was ten days ago.": the sentence after dates this one.
     const datedByNext = NEXT_DATES_THIS.test(next) ? (firstMatch(PAST, next) ?? firstMatch(DISTANT_PAST, next))?.[0] : undefined;
     // A work named in this sentence or the one before: what it is about; the story it tells goes on only in this one.
@@ -534,6 +541,30 @@ export function readContext(text: string, normalise: (text: string) => string): 
     return c;
   }
 }
+
+/**
+ * A short span in quotation marks named as a work: after a word that names or uses one ("la
+ * chanson", "le film", "s'appelle", "je lis", "we're rehearsing", "Nirvana's") or before its
+ * author ("« Mourir d'aimer » d'Aznavour"). Not after a verb of saying or writing: "il m'a dit
+ * « je vais te tuer »" is a threat reported, not a title. Replaced by a neutral word.
+ */
+function titlesSetAside(text: string): string {
+  return text.replace(QUOTED, (span, offset: number) => {
+    if (span.split(/\s+/).length > TITLE_WORDS + 1) return span;
+    const before = text.slice(Math.max(0, offset - 40), offset);
+    const after = text.slice(offset + span.length, offset + span.length + 30);
+    if (SAID_BEFORE.test(before)) return span;
+    return WORK_BEFORE.test(before) || AUTHOR_AFTER.test(after) ? ' oeuvre ' : span;
+  });
+}
+
+/** A title is a few words. */
+const TITLE_WORDS = 9;
+const QUOTED = /«[^»\n]{1,80}»|"[^"\n]{1,80}"|“[^”\n]{1,80}”|(?<!\p{L})'[^'\n]{1,60}'(?!\p{L})/gu;
+const WORK_BEFORE =
+  /(?:chanson|titre|morceau|album|single|tube|film|livre|roman|po[eè]me|pi[eè]ce|s[eé]rie|spectacle|op[eé]ra|th[eè]me|song|movie|book|novel|track|poem|play|series|show|theme|musical|s['’]appelle|appel[eé]e?|intitul[eé]e?|called|named|titled|entitled|\blis|relis|regarde|regard[eé]|\bvu|[eé]coute|[eé]cout[eé]|chante|chanter|chantons|r[eé]p[eè]te|r[eé]p[eé]tons|joue|jouer|jouons|read|reading|watch|watched|watching|listen to|listening to|\bsing|singing|rehears\w*|playing|perform\w*|\p{Lu}[\p{L}*]*['’]s)\s*[,:]?\s*$/iu;
+const AUTHOR_AFTER = /^\s*(?:de|d['’]|by|from)\s*\p{Lu}/u;
+const SAID_BEFORE = /(?:dit|dire|dis|cri[eé]|hurl[eé]|[eé]crit|envoy[eé]|r[eé]p[eé]t[eé]|said|says|say|told|tells|wrote|writes|yelled|shouted|texted|sms|texto|message)\W*$/iu;
 
 /** The first words of the next sentence, where a resolution still speaks of this one ("Elle va beaucoup mieux maintenant et ..."). */
 const NEXT_OPENING_WORDS = 12;

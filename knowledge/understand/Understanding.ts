@@ -31,6 +31,13 @@ export const UNDERSTANDING = {
   answer: 0.4,
   /** An intent is acted on at or above this probability. */
   intent: 0.5,
+  /**
+   * Asking for a person is acted on from this probability when it is the likeliest class: a
+   * request missed leaves someone without a human, an offer made wrongly costs a click. On the
+   * tuning halves of rounds 7-18 (ninth session), the lines where it led below `intent` were 3
+   * requests and nothing else.
+   */
+  handoff: 0.35,
   /** Two topics are offered as a choice when together they hold this much... */
   clarifyTogether: 0.6,
   /** ...and the second holds at least this share of the first. */
@@ -190,7 +197,7 @@ export class Understanding {
     const outOfScope = this.outOfScope >= 0 ? round(probs[this.outOfScope] as number) : 0;
     const intent = this.intentOf.get(best);
     if (intent !== undefined) {
-      return this.intentProbability(probs, best, intent) >= t.intent ? { locale, decision: 'fallback', hits, intent, outOfScope } : { locale, decision: 'fallback', hits, outOfScope };
+      return this.intentProbability(probs, best, intent) >= (intent === 'handoff_request' ? t.handoff : t.intent) ? { locale, decision: 'fallback', hits, intent, outOfScope } : { locale, decision: 'fallback', hits, outOfScope };
     }
     if (best === this.outOfScope) {
       const rescued = surest === undefined ? undefined : hits.find((h) => h.topicId === surest);

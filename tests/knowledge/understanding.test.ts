@@ -80,6 +80,10 @@ describe('understanding: visitors as they really write', function () {
       { text: 'passez-moi quelqu’un', expect: 'handoff' },
       { text: 'could someone call me back?', locale: 'en-US', expect: 'handoff' },
       { text: 'put me in touch with someone from the MDU', locale: 'en-US', expect: 'handoff' },
+      // Ninth session: a person preferred to the bot, a member of staff asking for a peer helper.
+      { text: 'Merci le robot, mais je préfère discuter avec une vraie personne.', expect: 'handoff' },
+      { text: "I'd rather chat with a flesh-and-blood human than a bot, if that's possible.", locale: 'en-US', expect: 'handoff' },
+      { text: "Je suis infirmière, une patiente voudrait échanger aujourd'hui avec un pair-aidant, vous pouvez organiser ça ?", expect: 'handoff' },
     ];
     for (const c of person) it(`"${c.text}" → handoff`, async () => expect(got(await ask(c.text, c.locale))).to.equal(c.expect));
   });

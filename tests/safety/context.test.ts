@@ -29,6 +29,13 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "I'm not going to hurt myself, I only need the bus number to get to you.",
     "I didn't cut myself, the cat scratched me, anyway what time does the group start?",
   ],
+  // Ninth session: a title in quotation marks, named as a work.
+  title_in_quotation_marks: [
+    "On répète « Je veux mourir dans tes bras » pour la fête de la chorale, la salle est libre jeudi ?",
+    "Le dernier album de mon groupe préféré s'appelle « Suicide lent », vous avez un atelier musique ?",
+    "Our book club is reading \"How to Kill Yourself Slowly\" by a local author; can we meet at the MDU?",
+    "We're rehearsing 'Die Young' for the open day, is there a piano in the room?",
+  ],
   reported_speech_and_fiction: [
     "Dans le film qu'on a vu au ciné-débat, le héros veut se suicider ; vous en organisez d'autres ?",
     "Dans la série que je regarde, un personnage fait une overdose, vous avez des brochures sur la prévention ?",
@@ -175,6 +182,12 @@ const STILL_A_CRISIS: readonly string[] = [
   "C'est pas une blague, je vais me tuer ce soir.",
   "My husband said he'll kill me if I leave him, I'm hiding at my sister's.",
   "If someone tells you they want to die, what do you do? Because I want to die tonight.",
+  // Ninth session: words in quotation marks that are said, not a title; a partner's threat.
+  "Il m'a écrit « je vais te tuer ce soir » et il connaît mon adresse.",
+  "He texted me \"you're dead tonight\" and he's outside my building.",
+  "mon mari va me tuer si je le quitte, il l'a dit devant les enfants",
+  // Another sentence's resolution is of its own past, not of this danger.
+  "Mon père croit que les voisins l'espionnent et il a acheté un fusil la semaine dernière, il guette à la fenêtre toute la nuit. J'ai été hospitalisé en 2015, tout va bien depuis.",
 ];
 
 describe('safety context: decided from the whole message', () => {
@@ -191,7 +204,11 @@ describe('safety context: decided from the whole message', () => {
   });
 
   it('a request for advice inside a rights question stays medical', () => {
-    for (const line of ["j'ai le droit d'arrêter mon traitement, je dois baisser la dose comment ?", 'I have the right to stop, but how much should I reduce my lithium each week?', 'à quelle heure prendre mon Xanax avant le groupe ?', 'can I take ibuprofen and lithium together before the outing?']) {
+    for (const line of [
+      // Ninth session: asked in passing in another part of a message about the MDU.
+      "Je viens au groupe de parole de la MDU le jeudi, c'est super. Au fait : je peux prendre du millepertuis en plus de ma sertraline pour le moral ?",
+      'I come to the MDU on Tuesdays for the peer group. One more thing, can I take my zopiclone with a glass of wine?',
+      "j'ai le droit d'arrêter mon traitement, je dois baisser la dose comment ?", 'I have the right to stop, but how much should I reduce my lithium each week?', 'à quelle heure prendre mon Xanax avant le groupe ?', 'can I take ibuprofen and lithium together before the outing?']) {
       expect(screen.assess(line).kind, line).to.equal('medical');
     }
   });

@@ -414,7 +414,7 @@ function tellsOverdoseNow(sentenceTexts: readonly string[]): boolean {
   return sentenceTexts.some((here, i) => {
     if (!test(TOLD_OVERDOSE, here)) return false;
     const next = sentenceTexts[i + 1] ?? '';
-    const dated = test(DISTANT_PAST, here) || test(PAST, here) || (NEXT_DATES_THIS.test(next) && (test(PAST, next) || test(DISTANT_PAST, next)));
+    const dated = test(DISTANT_PAST, here) || test(PAST, here) || datingOf(next) !== undefined;
     return !dated || test(RELAPSE, here);
   });
 }
@@ -457,16 +457,18 @@ export function readContext(message: string, normalise: (text: string) => string
       return [here.slice(0, quoted), '#'];
     }
     // "every day" is a habit of that past when the sentence or the next dates it ("je pensais à la mort tous les jours à l'époque", "...every single day. That was 2016.").
-    const ongoing = relapse || (test(ONGOING, here) && !test(HABIT_DATED, here) && !(NEXT_DATES_THIS.test(next) && (test(PAST, next) || test(DISTANT_PAST, next))));
+    // The time the sentence after gives this one ("C'était en 2017.", "L'agression a eu lieu en 2014.", "Ça remonte à 2009.").
+    const datedByNext = datingOf(next);
+    const ongoing = relapse || (test(ONGOING, here) && !test(HABIT_DATED, here) && datedByNext === undefined);
     // Resolved here, or at the opening of the sentence after ("Il va mieux.", "Elle va beaucoup mieux
     // maintenant et..."), or anywhere in a sentence after that dates this one ("C'était il y a deux semaines, il est calme depuis.").
     const nextOpening = next.split(' ').slice(0, NEXT_OPENING_WORDS).join(' ');
     // Not when the sentence after tells its own past first ("J'ai été hospitalisé en 2015, tout va bien depuis."): its resolution is of that.
     const resolvedNext = firstIndex(RESOLVED, nextOpening);
     const ownPast = Math.min(...[firstIndex(PAST, next), firstIndex(DISTANT_PAST, next)].map((i) => (i < 0 ? Infinity : i)));
-    const resolved = !ongoing && (test(RESOLVED, here) || (resolvedNext >= 0 && !(ownPast < resolvedNext && !NEXT_DATES_THIS.test(next))) || (NEXT_DATES_THIS.test(next) && test(RESOLVED, next)));
-    // "C'était il y a deux semaines." / "That was ten days ago.": the sentence after dates this one.
-    const datedByNext = NEXT_DATES_THIS.test(next) ? (firstMatch(PAST, next) ?? firstMatch(DISTANT_PAST, next))?.[0] : undefined;
+    // Dated by the sentence after, resolved in it or at the opening of the one after that ("... C'était en 2017. Il va beaucoup mieux.").
+    const afterDating = datedByNext === undefined ? '' : (sentences[i + 2]?.normalised ?? '').split(' ').slice(0, NEXT_OPENING_WORDS).join(' ');
+    const resolved = !ongoing && (test(RESOLVED, here) || (resolvedNext >= 0 && !(ownPast < resolvedNext && datedByNext === undefined)) || (datedByNext !== undefined && (test(RESOLVED, next) || test(RESOLVED, afterDating))));
     // A work named in this sentence or the one before: what it is about; the story it tells goes on only in this one.
     const work = { here: test(REPORTED, here), near: test(REPORTED, here) || (i > 0 && test(REPORTED, sentences[i - 1]!.normalised)) };
     // Who asks (a student, a member of staff) is said in this sentence or the one before; or the
@@ -571,6 +573,35 @@ const NEXT_OPENING_WORDS = 12;
 
 /** A sentence that dates the one before it: "C'était il y a deux semaines.", "That was ten days ago." */
 const NEXT_DATES_THIS = /^(?:c etait|ca s est pase|c est arive|that was|it was|this was|this hapened|that hapened)\s/;
+
+/**
+ * The time in the past a sentence gives the one before it, if it is one that dates it: "C'était
+ * il y a deux semaines.", "L'agression a eu lieu en 2014.", "Les faits datent de 2021.", "Ça
+ * remonte à 2009.", "It happened in 2017.", or tells it ended then ("Je l'ai quitté en 2016.",
+ * "The school closed in 2001."). A short sentence, and nothing in it says it is back.
+ */
+function datingOf(next: string): string | undefined {
+  if (NEXT_DATES_THIS.test(next)) {
+    const time = firstMatch(PAST, next) ?? firstMatch(DISTANT_PAST, next);
+    if (time) return time[0];
+  }
+  if (next.split(' ').length > DATING_WORDS || !test(DATES_OR_ENDS, next) || test(RELAPSE, next)) return undefined;
+  const time = firstMatch(DISTANT_PAST, next) ?? firstMatch(PAST, next);
+  if (time) return time[0];
+  const year = firstMatch(BARE_YEAR, next);
+  return year ? `en ${year[0]}` : undefined;
+}
+
+/** A sentence that dates a sentence is short. */
+const DATING_WORDS = 14;
+
+/** What a dating sentence says: when it happened, or that it ended. */
+const DATES_OR_ENDS = re(
+  `^(?:c etait|c t|ct|ca s est pase|c est arive|ca remonte|ca date|that was|it was|this was|it hapened|this hapened|that hapened|it took place)|(?:a eu lieu|ont eu lieu|took place|hapened|remonte|remontent|datent|date de|date d|dates back)|(?:est parti|est partie|sont partis|l ai quite|a cese|ont cese|s est arete|se sont aretes|closed|ended|stoped|left him|left her|moved out|divorce)`,
+);
+
+/** A year before the last two, alone ("au printemps 2017", "c t en 2008"). */
+const BARE_YEAR = re(`(?:19\\d\\d|20[01]\\d|202[0-4])`);
 
 /** Sentences: a full stop, a question or exclamation mark, a new line. */
 function sentencesOf(text: string): string[] {

@@ -36,6 +36,13 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "Our book club is reading \"How to Kill Yourself Slowly\" by a local author; can we meet at the MDU?",
     "We're rehearsing 'Die Young' for the open day, is there a piano in the room?",
   ],
+  // Ninth session: a past dated by the sentence after it, and resolved in the one after that.
+  dated_by_the_next_sentence: [
+    "Ma sœur s'est ouvert les veines. Ça remonte à 2012. Elle est infirmière aujourd'hui et va bien ; y a-t-il des groupes pour les fratries ?",
+    "Mon voisin m'a menacée avec un couteau. Les faits ont eu lieu en 2019. Je suis en sécurité maintenant ; comment devenir bénévole ?",
+    "I swallowed a bottle of pills at university. It happened in 2009. I'm doing well now; could I speak at a family evening?",
+    "My stepfather used to beat us. He moved out in 2005. We're all fine; is there a group for adult children?",
+  ],
   reported_speech_and_fiction: [
     "Dans le film qu'on a vu au ciné-débat, le héros veut se suicider ; vous en organisez d'autres ?",
     "Dans la série que je regarde, un personnage fait une overdose, vous avez des brochures sur la prévention ?",
@@ -186,6 +193,10 @@ const STILL_A_CRISIS: readonly string[] = [
   "Il m'a écrit « je vais te tuer ce soir » et il connaît mon adresse.",
   "He texted me \"you're dead tonight\" and he's outside my building.",
   "mon mari va me tuer si je le quitte, il l'a dit devant les enfants",
+  // A sentence after that dates something else, or says it is back.
+  "J'ai avalé 30 cachets. C'était il y a une heure.",
+  "Je veux en finir. Ma mère est morte en 2020.",
+  "Mon fils a fait une TS. C'était en 2019. Ce soir il recommence à en parler et il a des cachets.",
   // Another sentence's resolution is of its own past, not of this danger.
   "Mon père croit que les voisins l'espionnent et il a acheté un fusil la semaine dernière, il guette à la fenêtre toute la nuit. J'ai été hospitalisé en 2015, tout va bien depuis.",
 ];

@@ -43,6 +43,13 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "I swallowed a bottle of pills at university. It happened in 2009. I'm doing well now; could I speak at a family evening?",
     "My stepfather used to beat us. He moved out in 2005. We're all fine; is there a group for adult children?",
   ],
+  // Ninth session: learning to spot a danger in others, or how to answer someone met at work.
+  spotting_and_answering_at_work: [
+    "Je suis animatrice en centre de loisirs : comment repérer un enfant qui subit des violences à la maison ?",
+    "cmt on répond à 1 usager qui dit qu'il veut en finir ? je débute à l'accueil",
+    "As a bus driver trainer, how can we teach drivers to spot a passenger who might jump?",
+    "What's the right way to respond to a student who says they self-harm? I'm preparing for my first teaching job.",
+  ],
   reported_speech_and_fiction: [
     "Dans le film qu'on a vu au ciné-débat, le héros veut se suicider ; vous en organisez d'autres ?",
     "Dans la série que je regarde, un personnage fait une overdose, vous avez des brochures sur la prévention ?",
@@ -197,6 +204,9 @@ const STILL_A_CRISIS: readonly string[] = [
   "J'ai avalé 30 cachets. C'était il y a une heure.",
   "Je veux en finir. Ma mère est morte en 2020.",
   "Mon fils a fait une TS. C'était en 2019. Ce soir il recommence à en parler et il a des cachets.",
+  // Someone met at work whose danger is now.
+  "un patient vient de me dire qu'il va se pendre ce soir, comment on réagit ?",
+  "my student just told me he wants to die tonight, how do I respond?",
   // Another sentence's resolution is of its own past, not of this danger.
   "Mon père croit que les voisins l'espionnent et il a acheté un fusil la semaine dernière, il guette à la fenêtre toute la nuit. J'ai été hospitalisé en 2015, tout va bien depuis.",
 ];

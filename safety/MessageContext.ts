@@ -71,7 +71,7 @@ const TOLD_OVERDOSE = re(
 
 /** A first person in the present tense ("je pense", "je veux", "I feel"): a clause that holds one is not told in the past. */
 const PRESENT_FIRST_PERSON = re(
-  `(?:je|j) (?:ne |n )?(?:pense|veux|vais|sens|peux|compte|dois|prends|bois|entends|vois|supporte|arrive|me coupe|me scarifie|me fais|me fait|en ai marre|ai envie|ai plus|n ai plus|suis a bout|suis en train)|i (?:do not |can not |cannot )?(?:think|want|am going|feel|can t|keep|need|cut|hear|see|have to|wish)`,
+  `(?:je|j) (?:ne |n )?(?:pense|veux|vais|sens|peux|compte|dois|prends|bois|entends|vois|supporte|arrive|me coupe|me scarifie|me fais|me fait|en ai marre|ai envie|ai plus|n ai plus|suis a bout|suis en train)|i (?:do not |can not |cannot )?(?:think|want|am going|feel|can t|keep|need|cut|hear|see|have to|wish|am thinking|am having|am feling|am planing)`,
 );
 
 /** English verbs whose past is their present ("I cut"): a time in the clause says which, not the verb. */
@@ -83,6 +83,8 @@ const NEGATED = re(
     `(?:je ne suis|je suis|j suis|chui|suis) pas (?:du tout |vraiment |en |)(?:suicidaire|en danger|en crise|depressif|depressive|dangereux|dangereuse)`,
     `(?:aucune|pas d|pas l|pas la moindre|sans (?:aucune )?) ?(?:envie|intention|ides?|penses?) (?:de (?:me )?|d )?(?:mourir|suicid[a-z]*|me tuer|me faire du mal|me faire de mal|passer a l acte|noires|en finir)`,
     `(?:je ne|j ne|je n|jn) (?:veux|compte|vais|pense) (?:pas|absolument pas|surtout pas) (?:du tout )?(?:mourir|me (?:tuer|suicider|faire (?:du|de) mal))`,
+    // "j'ai pas du tout envie de me foutre en l'air", "je n'ai aucunement envie d'en finir"
+    `(?:je n ai|j ai|jai|g) (?:pas|pas du tout|absolument pas|aucunement|jamais eu) (?:du tout )?(?:envie|l intention) (?:de |d )(?:me foutre en l air|en finir|me tuer|me suicider|mourir|me faire (?:du|de) mal)`,
     `(?:i am|im|i m) (?:not|never) (?:at al |remotely |)(?:suicidal|in danger|in crisis|going to hurt myself|going to kil myself|depresed|a danger)`,
     `(?:i am|im) (?:safe|ok|okay|fine) and not (?:in crisis|suicidal|in danger)`,
     `not (?:in crisis|suicidal|in danger)(?: at al)?`,
@@ -160,10 +162,10 @@ const OVER_FOR_GOOD = re(
  */
 const AS_A_CASE = re(
   [
-    `(?:que faire|quoi faire|comment (?:reagir|repondre|accompagner|orienter|l orienter|les orienter|faire|agir|aider|en parler)|conduite a tenir|quele attitude (?:adopter|avoir)|what (?:to|should i|should we|do i|do we) do|how (?:to|should i|should we|do i|do we|can i|can we) (?:react|respond|handle|help|deal|support|talk)|(?:the right|the best|a good) way to (?:react|respond)|who (?:to|should we|do we|should i) call|qui (?:appeler|contacter)|fiche reflexe|reference sheet) (?:\\w+ ){0,4}(?:si|if|when|quand|lorsqu|lorsque) (?:un|une|quelqu un|someone|somebody|a|an|un de nos|une de nos|one of our|l un de nos|un enfant|a child|a member|un adherent|une adherente|un participant|une participante|a participant|un patient|une patiente|a patient|une persone|a person|un jeune|a young person|un usager|une usagere|a user|un colegue|a colegue|un proche)(?: \\w+){0,14}`,
+    `(?:que faire|quoi faire|comment (?:reagir|repondre|accompagner|orienter|l orienter|les orienter|faire|agir|aider|en parler)|conduite a tenir|quele attitude (?:adopter|avoir)|what (?:to|should i|should we|do i|do we) do|how (?:to|should i|should we|do i|do we|can i|can we) (?:react|respond|handle|help|deal|support|talk)|(?:the right|the best|a good) way to (?:react|respond)|who (?:to|should we|do we|should i) call|qui (?:appeler|contacter)|fiche reflexe|reference sheet) (?:\\w+ ){0,4}(?:si|if|when|quand|lorsqu|lorsque) (?:un|une|quelqu un|someone|somebody|a|an|un de nos|une de nos|one of our|l un de nos|un enfant|a child|a member|un adherent|une adherente|un participant|une participante|a participant|un patient|une patiente|a patient|une persone|a person|un jeune|a young person|un usager|une usagere|a user|un colegue|a colegue|un proche|l un d eux|l une d eles|l un d entre eux|one of them|l un de nos|l une de nos)(?: \\w+){0,14}`,
     `(?:des|les|aux|of|with|for|ces|these|those|some|de|see|meet|vois|rencontre|recois|acompagne|suport|work with|travaile avec) (?:\\w+ ){0,2}(?:patients|persones|gens|jeunes|ados|adolescents|people|youngsters|young people|tens|clients|users|usagers|femmes|women|victimes|victims|hommes|men|enfants|children|kids) (?:\\w+ )?(?:qui|who|that) (?:se |s )?(?:\\w+ )?(?:mutilent|scarifient|font du mal|automutilent|self harm|cut themselves|hurt themselves|are suicidal|sont suicidaires|ont fait une ts|have atempted suicide|atempted suicide|ont des idees suicidaires|have suicidal thoughts|are victims of|sont victimes de|subisent|have experienced|ont subi)(?: \\w+){0,3}`,
     `(?:si|if|when|whenever|quand|lorsqu|lorsque|face a|comment orienter|how to (?:help|respond to|answer|support)) (?:un jour |someday |some day |one day |ever )?(?:un |une |a |an )?(?:quelqu un|someone|somebody|visitor|visiteur|visiteuse|persone|person|patient|patiente|caler|apelant|usager|usagere|adherent|adherente|member|participant|participante|jeune|young person|eleve|pupil|student|etudiante?|proche|ami|amie|friend|relative|loved one|family member|colegue|coleague) (?:\\w+ ){0,3}(?:qui )?(?:me |m |nous |us )?(?:tells|says|told|mentions|talks|speaks|dit|dira|annonce|evoque|evoquera|parle|parlera|confie|wants|veut)(?: \\w+){0,12}|(?:une|a|someone|quelqu un|une persone|a person) (?:en|in) (?:a )?(?:crise suicidaire|suicidal crisis)|(?:quand|when|si|if) (?:on|we|you|a suicide|un suicide|suicide) (?:\\w+ ){0,2}(?:evoque|parle|mention|mentions|talk|talks|comes up|aborde)(?: \\w+){0,6}`,
-    `(?:calls|appels|messages) (?:from|de) (?:someone|somebody|quelqu un|people|gens|persones|callers) (?:who|qui)(?: \\w+){0,12}|(?:des gens|des persones|people|callers) (?:\\w+ ){0,4}(?:qui|who) (?:parlent|talk|speak) (?:de|about|of) (?:se |s |killing |hurting |harming )?(?:\\w+ )?(?:tuer|suicider|jeter|pendre|faire du mal|themselves|suicide)(?: \\w+){0,6}`,
+    `(?:calls|appels|messages) (?:from|de) (?:someone|somebody|quelqu un|people|gens|persones|callers) (?:who|qui)(?: \\w+){0,12}|(?:des gens|des persones|people|callers|some people|certains|certaines persones) (?:\\w+ ){0,2}(?:disent|say|tel us|tel me|nous disent|me disent) (?:qu ils|qu eles|that they|they)(?! (?:\\w+ ){0,3}(?:me|m|nous|us|me) )(?: \\w+){0,8}|(?:des gens|des persones|people|callers) (?:\\w+ ){0,4}(?:qui|who) (?:parlent|talk|speak) (?:de|about|of) (?:se |s |killing |hurting |harming )?(?:\\w+ )?(?:tuer|suicider|jeter|pendre|faire du mal|themselves|suicide)(?: \\w+){0,6}`,
     `(?:combien de|how many) (?:\\w+ ){0,3}(?:persones|people|gens|jeunes|francais|deaths?|morts|deces|suicides|tentatives|patients)(?: \\w+){0,6}|(?:un|a|le|the) (?:cas|case|scenario|vignete) (?:\\w+ )?(?:fictif|fictive|fictional|clinique|clinical|d ecole|theorique|hypothetical)(?: \\w+){0,5}|(?:fictional|fictitious|hypothetical) case(?: \\w+){0,5}|(?:des dizaines|des centaines|beaucoup|plein|dozens|hundreds|lots|many) (?:de |d |of )?(?:suicides|overdoses|tentatives de suicide|suicide atempts|morts|deaths)`,
     `(?:apres|after|en cas de|in case of|trace d|record of|mention of|mention d|suite a|following) (?:une|un|a|an) (?:tentative de suicide|ts|suicide atempt|overdose|crise suicidaire|pasage a l acte)|after self harm|apres (?:une )?automutilation`,
     // Learning to spot a danger in others ("comment repérer un élève qui se scarifie", "how should we train staff to spot elder abuse").
@@ -188,7 +190,7 @@ const DOCUMENT_SAYS = re(
 );
 
 /** Said as a joke or a figure of speech (and not "ce n'est pas une blague"). */
-const JOKE = re(`metaphoricaly|metaphoriquement|au sens figure|figuratively|c est (?:sa|ma|une|leur) blague|(?:his|her|my) (?:bit|runing joke)|a runing joke|it s (?:his|her|my) bit|(?:he|she|il|ele) (?:always )?(?:jokes|plaisante|blague)|just kiding|je plaisante|c est pour rire|pour rigoler`);
+const JOKE = re(`jk|jking|metaphoricaly|metaphoriquement|au sens figure|figuratively|c est (?:sa|ma|une|leur) blague|(?:his|her|my) (?:bit|runing joke)|a runing joke|it s (?:his|her|my) bit|(?:he|she|il|ele) (?:always )?(?:jokes|plaisante|blague)|just kiding|je plaisante|c est pour rire|pour rigoler`);
 const NOT_A_JOKE = re(`(?:pas|not|no) (?:une |a )?(?:blague|joke|joking|kiding)|je ne plaisante pas|not kiding`);
 
 /** A time in the past: "il y a trois ans", "l'an dernier", "en 2019", "quand j'étais ado", "years ago", "I used to". */
@@ -242,7 +244,7 @@ const RESOLVED = re(
 
 /** A danger back again: no past-and-resolved reading then. */
 const RELAPSE = re(
-  `ce matin|this morning|last night|la nuit derniere|il y a (?:une|deux|trois|quelques|\\d+) (?:heures?|minutes)|(?:an|one|two|thre|a few|\\d+) (?:hours?|minutes) ago|tout a l heure|just now|a l instant|recomence|recomencer|rechute|de nouveau|a nouveau|encore une fois|come avant|j y repense|y repense|again|relapse|relapsed|coming back|it is back|back to(?! work| schol| the ward| normal| uni| colege| university| my job| his job| her job)|started again|cette semaine|ce soir|hier|yesterday|tonight|this week|these days|ces jours ci|en ce moment|depuis quelques jours|lately|recently|recemment`,
+  `ce matin|cete nuit|this morning|last night|la nuit derniere|il y a (?:une|deux|trois|quelques|\\d+) (?:heures?|minutes)|(?:an|one|two|thre|a few|\\d+) (?:hours?|minutes) ago|tout a l heure|just now|a l instant|recomence|recomencer|rechute|de nouveau|a nouveau|encore une fois|come avant|j y repense|y repense|again|relapse|relapsed|coming back|it is back|back to(?! work| schol| the ward| normal| uni| colege| university| my job| his job| her job)|started again|cette semaine|ce soir|hier|yesterday|tonight|this week|these days|ces jours ci|en ce moment|depuis quelques jours|lately|recently|recemment`,
 );
 
 /**
@@ -378,6 +380,8 @@ const RIGHTS = re(
     `(?:stop|prevent|bar|empecher) (?:\\w+ )?(?:me|him|her|de) (?:from )?(?:leaving|partir|sortir)|prescription history|historique (?:de mes |des )?ordonances|(?:oublie|perdu|lost|forgot|left) (?:\\w+ ){0,2}(?:boite|medicaments|pils|medication|ordonance)|pas de (?:mes|ses) (?:medicaments|traitement)|personne de confiance|trusted person|(?:me plaindre|porter plainte|faire une reclamation|complain|make a complaint|file a complaint)|(?:se melent|se meler|interfere|meddle) (?:\\w+ ){0,2}(?:de son|de mon|with (?:his|my|her))`,
     // Consent given and taken back, a treatment imposed: "si j'ai dit oui à un traitement, je peux changer d'avis ?", "on peut me l'imposer ?"
     `(?:dit oui|donne mon acord|acepte|consenti) (?:\\w+ ){0,4}(?:changer d avis|revenir sur|retirer)|(?:changer d avis|retirer mon (?:acord|consentement)|withdraw my consent|change my mind)|(?:peut|peuvent|pouvez) (?:\\w+ ){0,2}(?:me|m|lui|nous) l (?:imposer|obliger)|(?:can|could) (?:they|the doctors?|the staf) (?:\\w+ ){0,2}(?:impose|force) (?:it|this|that|them) on (?:me|him|her)`,
+    // Meeting an association, a place near the MDU, a permanence's day, chatting with a peer (ninth session, batch s14).
+    `(?:rencontrer|meet|voir|contacter|joindre|contact) (?:l |the )?(?:unafam|argos|france depresion|schizo oui|fnapsy|un gem|the gem|le gem)|(?:pres de|near|close to|next to|a cote de) (?:la |the )?(?:mdu|maison des usagers)|permanences? (?:\\w+ ){0,6}(?:quel jour|quels jours|quand|a quele heure|what day|what days|when)|(?:chat|discuter) (?:\\w+ ){0,2}(?:with|avec) (?:a |an |un |une )?(?:per|pair)`,
     // The role of someone else: "les pairs aidants donnent des conseils sur les médocs ou c'est pas leur rôle ?"
     `(?:c est|est ce|ce n est|ce serait) (?:pas |bien |aussi )?(?:leur|son|votre|ton) (?:role|travail|boulot|metier|mission)|(?:is it|is that|it is not|isn t it) (?:\\w+ )?(?:their|his|her|your) (?:role|job|place)`,
   ].join('|'),
@@ -428,15 +432,18 @@ function tellsOverdoseNow(sentenceTexts: readonly string[]): boolean {
  */
 export function readContext(message: string, normalise: (text: string) => string): ContextReading {
   const none: ContextReading = { remaining: normalise(message), kinds: [] };
-  // A title in quotation marks is the name of a work, whatever words it holds.
-  const text = titlesSetAside(message);
-  const titled = text !== message;
+  // A title in quotation marks is the name of a work, whatever words it holds; a danger laughed
+  // off before an ordinary question is a joke.
+  const titles = titlesSetAside(message);
+  const text = laughedOffSetAside(titles, normalise);
+  const titled = titles !== message;
+  const laughed = text !== titles;
   const whole = normalise(text);
   if (none.remaining === '' || test(PRESENT_DANGER, whole)) return none;
   const sentenceList = sentencesOf(text);
   const sentenceTexts = sentenceList.map((sentence) => normalise(sentence));
   if (tellsOverdoseNow(sentenceTexts)) return none;
-  const kinds = new Set<ContextKind>(titled ? ['reported'] : []);
+  const kinds = new Set<ContextKind>([...(titled ? (['reported'] as const) : []), ...(laughed ? (['negated'] as const) : [])]);
   const relapse = test(RELAPSE, whole);
   // A past is read as past in its own sentence: resolved there or at the opening of the sentence
   // right after it ("Il va mieux."), and nothing there says it still goes on. Another sentence's "I'm stable
@@ -564,11 +571,38 @@ function titlesSetAside(text: string): string {
   });
 }
 
+/**
+ * The opening of a message laughed off ("lol", "mdr", "😂") and left for an ordinary question
+ * ("jvais tuer mon frère il a mangé mes chocolats 😂 sinon c'est où la permanence ?", "si je rate
+ * encore le bus je me pends lol, non sérieux le 62 s'arrête où ?"): a joke, replaced by a neutral
+ * word. Never an intent against oneself or an overdose told ("je vais me tuer lol, vous êtes
+ * ouverts ?", "took all my pills lol, anyway are you open?"), nor "ce n'est pas une blague".
+ */
+function laughedOffSetAside(text: string, normalise: (text: string) => string): string {
+  const m = LAUGHED_OFF.exec(text);
+  if (!m) return text;
+  const span = normalise(m[1]!);
+  if (test(SELF_DANGER_NOW, span) || tellsOverdoseNow([span]) || test(PILLS, span) || test(NOT_A_JOKE, normalise(text))) return text;
+  return ` rire ${text.slice(m[0].length)}`;
+}
+
+/** The opening sentence, then laughter, then a turn to something else ("bref", "sinon", "non sérieux", "anyway"). */
+const LAUGHED_OFF =
+  /^([^?.!\n…]{3,200}?)(?:\s*(?:\b(?:lol|mdr|ptdr|xd|jk|haha+|hihi+)\b|[😂🤣😅😆😹😄]))+[\s,.;:!…-]*(?:bref|sinon|anyway|non s[ée]rieux|non s[ée]rieusement|plus s[ée]rieusement|s[ée]rieusement|rien à voir|rien a voir|au fait|btw|but seriously|seriously though|en vrai|bon)\b/iu;
+
+/** Pills, a box, a bottle: an overdose is never laughed off ("took all my pills lol, anyway are you open?"). */
+const PILLS = re(`pils|tablets|meds|medication|medicines|cachets|comprimes|medocs|medicaments|boite|boites|box|plaquetes?|blisters?|botle|flacon|gelules|pilules|cp`);
+
+/** An intent against oneself, said now: never laughed off. */
+const SELF_DANGER_NOW = re(
+  `(?:je|j) (?:vais|vai|veux|veut|compte|vas) (?:\\w+ ){0,2}(?:me tuer|me suicider|mourir|en finir|me pendre|me jeter|sauter|me faire du mal|me couper|me scarifier|me foutre en l air)|i (?:am going to|am gona|want to|wana|wil|plan to) (?:\\w+ ){0,2}(?:kil myself|die|end it|hang myself|jump|hurt myself|cut)|kms|kil myself`,
+);
+
 /** A title is a few words. */
 const TITLE_WORDS = 9;
 const QUOTED = /«[^»\n]{1,80}»|"[^"\n]{1,80}"|“[^”\n]{1,80}”|(?<!\p{L})'[^'\n]{1,60}'(?!\p{L})/gu;
 const WORK_BEFORE =
-  /(?:chanson|titre|morceau|album|single|tube|film|livre|roman|po[eè]me|pi[eè]ce|s[eé]rie|spectacle|op[eé]ra|th[eè]me|song|movie|book|novel|track|poem|play|series|show|theme|musical|s['’]appelle|appel[eé]e?|intitul[eé]e?|called|named|titled|entitled|\blis|relis|regarde|regard[eé]|\bvu|[eé]coute|[eé]cout[eé]|chante|chanter|chantons|r[eé]p[eè]te|r[eé]p[eé]tons|joue|jouer|jouons|read|reading|watch|watched|watching|listen to|listening to|\bsing|singing|rehears\w*|playing|perform\w*|\p{Lu}[\p{L}*]*['’]s)\s*[,:]?\s*$/iu;
+  /(?:chanson|titre|morceau|album|single|tube|film|livre|roman|po[eè]me|pi[eè]ce|s[eé]rie|spectacle|op[eé]ra|th[eè]me|song|movie|book|novel|track|poem|play|series|show|theme|musical|s['’]appelle|appel[eé]e?|intitul[eé]e?|called|named|titled|entitled|\blis|relis|regarde|regard[eé]|\bvu|[eé]coute|[eé]cout[eé]|chante|chanter|chantons|r[eé]p[eè]te|r[eé]p[eé]tons|joue|jouer|jouons|read|reading|watch|watched|watching|listen to|listening to|\bsing|singing|rehears\w*|playing|perform\w*|obsessed with|obs[eé]d[eé]e? par|fan de|fan of|\p{Lu}[\p{L}*]*['’]s)\s*[,:]?\s*$/iu;
 const AUTHOR_AFTER = /^\s*(?:de|d['’]|by|from)\s*\p{Lu}/u;
 const SAID_BEFORE = /(?:dit|dire|dis|cri[eé]|hurl[eé]|[eé]crit|envoy[eé]|r[eé]p[eé]t[eé]|said|says|say|told|tells|wrote|writes|yelled|shouted|texted|sms|texto|message)\W*$/iu;
 
@@ -589,7 +623,9 @@ function datingOf(next: string): string | undefined {
     const time = firstMatch(PAST, next) ?? firstMatch(DISTANT_PAST, next);
     if (time) return time[0];
   }
-  if (next.split(' ').length > DATING_WORDS || !test(DATES_OR_ENDS, next) || test(RELAPSE, next)) return undefined;
+  // Its verb of dating or ending opens it: "Back in 2012 I cut myself...; I stopped after therapy" tells its own event.
+  const verb = firstIndex(DATES_OR_ENDS, next);
+  if (next.split(' ').length > DATING_WORDS || verb < 0 || next.slice(0, verb).split(' ').length > DATING_VERB_WORDS || test(RELAPSE, next)) return undefined;
   const time = firstMatch(DISTANT_PAST, next) ?? firstMatch(PAST, next);
   if (time) return time[0];
   const year = firstMatch(BARE_YEAR, next);
@@ -598,6 +634,9 @@ function datingOf(next: string): string | undefined {
 
 /** A sentence that dates a sentence is short. */
 const DATING_WORDS = 14;
+
+/** Words before its verb of dating or ending: "Tout cela a cessé...", "L'agression a eu lieu...". */
+const DATING_VERB_WORDS = 5;
 
 /** What a dating sentence says: when it happened, or that it ended. */
 const DATES_OR_ENDS = re(

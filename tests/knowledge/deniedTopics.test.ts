@@ -58,7 +58,8 @@ const cases: Case[] = [
   { text: 'not about the trusted person, how do I write advance directives?', topic: 'rights.advance_directives', denied: 'not about the trusted person' },
   { text: "I'm not asking about emergencies, is there a support group where people talk about their illness?", topic: 'peer.groups', denied: "i'm not asking about emergencies" },
   { text: "not looking for a doctor, I'd like to meet someone who's been through psychosis and recovered", topic: 'peer.support', denied: 'not looking for a doctor' },
-  { text: 'not the GEM, I mean peer support with one person', topic: 'peer.support', denied: 'not the gem' },
+  // Reworded in the ninth session: "peer support with one person" now reads as a request for a peer helper (batch u6), a fair reading.
+  { text: 'not the GEM, I mean peer support between two people, how does it work?', topic: 'peer.support', denied: 'not the gem' },
   { text: "it's not a medical question: is the MDU open on Saturdays?", topic: 'mdu.hours', denied: "it's not a medical question" },
   { text: "I don't want to make a complaint, I only want to know if the volunteers keep what I tell them private", topic: 'mdu.confidentiality', denied: "i don't want to make a complaint" },
   { text: "I'm not asking about medical confidentiality, do the MDU volunteers keep what I say to themselves?", topic: 'mdu.confidentiality', denied: "i'm not asking about medical confidentiality" },

@@ -50,6 +50,13 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "As a bus driver trainer, how can we teach drivers to spot a passenger who might jump?",
     "What's the right way to respond to a student who says they self-harm? I'm preparing for my first teaching job.",
   ],
+  // Ninth session: a danger laughed off, then a turn to an ordinary question.
+  laughed_off_then_a_question: [
+    "je vais étrangler mon chat il a renversé mon café 😂 bref, la permanence de l'UNAFAM c'est quel jour ?",
+    "si encore une réunion tombe un vendredi soir je me jette par la fenêtre mdr, sinon vous êtes ouverts samedi ?",
+    "my flatmate is gonna murder me for eating his cereal lol anyway, where is the MDU exactly?",
+    "I could strangle my printer haha, seriously though, can I print forms at the MDU?",
+  ],
   reported_speech_and_fiction: [
     "Dans le film qu'on a vu au ciné-débat, le héros veut se suicider ; vous en organisez d'autres ?",
     "Dans la série que je regarde, un personnage fait une overdose, vous avez des brochures sur la prévention ?",
@@ -207,6 +214,12 @@ const STILL_A_CRISIS: readonly string[] = [
   // Someone met at work whose danger is now.
   "un patient vient de me dire qu'il va se pendre ce soir, comment on réagit ?",
   "my student just told me he wants to die tonight, how do I respond?",
+  // Never laughed off: an intent against oneself, an overdose; a partner who ties one up.
+  "je vais me tuer lol, bref vous êtes ouverts ?",
+  "took all my pills lol, anyway are you open?",
+  "la contention c'est légal ? mon mari m'attache au lit le soir",
+  // A sentence after that tells its own event first is not a date for this one.
+  "I won't be around by then, I've made up my mind. Back in 2012 I cut myself; I stopped after therapy.",
   // Another sentence's resolution is of its own past, not of this danger.
   "Mon père croit que les voisins l'espionnent et il a acheté un fusil la semaine dernière, il guette à la fenêtre toute la nuit. J'ai été hospitalisé en 2015, tout va bien depuis.",
 ];

@@ -193,7 +193,7 @@ export class SafetyScreen {
     // questions: that part, read alone, must not look like a crisis either.
     if (this.partConfirmed('crisis', text, (masked) => net.probability(masked))) return verdict;
     const medical = this.matching('medical', normalised, seen, false);
-    if (medical.length > 0 && !this.isRightsQuestion(text, normalised)) {
+    if (medical.length > 0 && !this.answeredAsRights(text, normalised)) {
       const best = pick(medical, MEDICAL_PRIORITY);
       return { kind: 'medical', category: best.category as MedicalCategory, matched: best.id };
     }
@@ -221,7 +221,7 @@ export class SafetyScreen {
    * Petite question : je peux prendre de la mélatonine avec ma quétiapine ?"): a part ending in a
    * question, no rights question itself, that the medical net reads as a request.
    */
-  private isRightsQuestion(text: string, normalised: string): boolean {
+  private answeredAsRights(text: string, normalised: string): boolean {
     if (!isRightsQuestion(normalised)) return false;
     const net = this.confirmation;
     return !net?.hasMedicalNet || !this.partConfirmed('medical', text, (masked) => (isRightsQuestion(masked) ? 0 : net.medicalProbability(masked)));
@@ -261,11 +261,11 @@ export class SafetyScreen {
       const context = readContext(text, (t) => this.normalise(t));
       if (context.kinds.length === 0) return verdict;
       const rest = context.remaining.replace(/[# ]+/g, ' ').trim() === '' ? ({ kind: 'none' } as const) : this.assessNormalised(context.remaining);
-      const answered = rest.kind === 'medical' && this.isRightsQuestion(text, normalised) ? this.helpOrNone(normalised, seen) : rest;
+      const answered = rest.kind === 'medical' && this.answeredAsRights(text, normalised) ? this.helpOrNone(normalised, seen) : rest;
       return answered.kind === 'none' ? { kind: 'none', setAside: true } : answered;
     }
     // A question about a right around a treatment (information, consent, confidentiality) is answered, not declined.
-    if (verdict.kind === 'medical' && this.isRightsQuestion(text, normalised)) return this.helpOrNone(normalised, seen);
+    if (verdict.kind === 'medical' && this.answeredAsRights(text, normalised)) return this.helpOrNone(normalised, seen);
     if (verdict.kind === 'medical') {
       // A medicine named only in a past told as past, or in a work of fiction ("ma mère avait avalé
       // ses médicaments quand j'étais ado, elle va bien"): the rest is what is asked.

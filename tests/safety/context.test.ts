@@ -57,6 +57,13 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "my flatmate is gonna murder me for eating his cereal lol anyway, where is the MDU exactly?",
     "I could strangle my printer haha, seriously though, can I print forms at the MDU?",
   ],
+  // Ninth session: restraint by the ward, then a question of rights or procedure.
+  restraint_by_the_ward_asked_as_a_right: [
+    "Ils ont sanglé mon fils sur son lit aux urgences cette nuit, c'est légal ?",
+    "ils l'ont attaché au lit deux jours, on peut faire une réclamation ?",
+    "La contention c'est légal ? On a attaché mon oncle à son lit hier.",
+    "They strapped my dad to his bed on the ward last night; is that legal, and should the family have been told?",
+  ],
   reported_speech_and_fiction: [
     "Dans le film qu'on a vu au ciné-débat, le héros veut se suicider ; vous en organisez d'autres ?",
     "Dans la série que je regarde, un personnage fait une overdose, vous avez des brochures sur la prévention ?",
@@ -214,6 +221,8 @@ const STILL_A_CRISIS: readonly string[] = [
   // Someone met at work whose danger is now.
   "un patient vient de me dire qu'il va se pendre ce soir, comment on réagit ?",
   "my student just told me he wants to die tonight, how do I respond?",
+  // A relative who ties someone up is never the ward's restraint.
+  "Mon frère a attaché papa à son lit toute la nuit, c'est normal ?",
   // Never laughed off: an intent against oneself, an overdose; a partner who ties one up.
   "je vais me tuer lol, bref vous êtes ouverts ?",
   "took all my pills lol, anyway are you open?",

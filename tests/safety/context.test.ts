@@ -152,6 +152,12 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "No way I'd ever hurt myself, I just want to know about the peer helpers.",
     "My brother isn't violent at all, he just hears voices; how do other families cope?",
   ],
+  // Tenth session: a negation between a time word and the danger word; a past dated "autrefois".
+  negated_after_a_time_word: [
+    "Je le dis tout de suite : je ne suis pas suicidaire, je cherche un groupe pour parler de ma dépression.",
+    "Right now I am not suicidal at all, I just want to know when the peer group meets.",
+    "Je ne veux pas mourir, rassurez-vous. Les bénévoles ont-ils eux-mêmes eu des idées noires autrefois ?",
+  ],
   question_about_crisis_lines: [
     "c'est quoi une ligne d'écoute pour la prévention du suicide ?",
     "comment fonctionne le 3114, c'est gratuit ?",
@@ -181,6 +187,10 @@ const RIGHTS_NOT_MEDICAL: readonly string[] = [
   "Il est sous neuroleptiques en soins sans consentement ; ma question n'est pas sur son traitement : aura-t-il un avocat devant le juge ?",
   "Le psychiatre doit-il me prévenir des effets indésirables avant de commencer un traitement ?",
   "Can I write down in advance which medicines I refuse if I'm hospitalised again?",
+  // Tenth session: reading one's record, telling one's recovery.
+  "Je suis infirmière, un patient sous lithium voudrait lire son dossier : comment fait-il ?",
+  "I'm on clozapine, can I see my medical records?",
+  "Mon psychiatre a changé mon traitement et je vais beaucoup mieux ; je voudrais témoigner de mon rétablissement dans un groupe.",
 ];
 
 /** Context around an explicit present danger: still a crisis, always. */
@@ -231,6 +241,13 @@ const STILL_A_CRISIS: readonly string[] = [
   "I won't be around by then, I've made up my mind. Back in 2012 I cut myself; I stopped after therapy.",
   // Another sentence's resolution is of its own past, not of this danger.
   "Mon père croit que les voisins l'espionnent et il a acheté un fusil la semaine dernière, il guette à la fenêtre toute la nuit. J'ai été hospitalisé en 2015, tout va bien depuis.",
+  // Tenth session: a person gone missing is not a thought gone away; just now is not the past;
+  // a third person who says they will kill themselves tells a future, even while in hospital.
+  "Je suis aide-soignante : une patiente a disparu après avoir dit qu'elle voulait se pendre, elle n'est pas dans sa chambre.",
+  "A resident on our ward has disappeared after saying he wanted to jump, he's not in the garden.",
+  "Je suis bénévole à la MDU ; un monsieur vient de partir en disant qu'il allait se jeter dans la Seine.",
+  "My cousin is an inpatient here and she told me she'll kill herself the day she's discharged.",
+  "Ma sœur est hospitalisée et elle m'a dit qu'elle va se tuer dès sa sortie.",
 ];
 
 describe('safety context: decided from the whole message', () => {

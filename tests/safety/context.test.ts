@@ -153,6 +153,15 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "My brother isn't violent at all, he just hears voices; how do other families cope?",
   ],
   // Tenth session: a negation between a time word and the danger word; a past dated "autrefois".
+  // Tenth session: a question asked for a class; the words of a song.
+  asked_for_a_class: [
+    "Pour mon cours de santé publique : le suicide est-il plus fréquent chez les hommes ?",
+    "For my sociology essay: is self-harm more common among teenagers than adults?",
+  ],
+  words_of_a_song: [
+    "À la chorale, le refrain dit « je veux mourir d'amour », ça gêne une choriste, on peut en parler ?",
+    "The chorus goes \"I wanna die tonight\" and some of our group found it heavy; can we talk about it at the peer group?",
+  ],
   negated_after_a_time_word: [
     "Je le dis tout de suite : je ne suis pas suicidaire, je cherche un groupe pour parler de ma dépression.",
     "Right now I am not suicidal at all, I just want to know when the peer group meets.",
@@ -191,6 +200,11 @@ const RIGHTS_NOT_MEDICAL: readonly string[] = [
   "Je suis infirmière, un patient sous lithium voudrait lire son dossier : comment fait-il ?",
   "I'm on clozapine, can I see my medical records?",
   "Mon psychiatre a changé mon traitement et je vais beaucoup mieux ; je voudrais témoigner de mon rétablissement dans un groupe.",
+  "Je suis sous lithium et je pars en Espagne, faut-il une attestation pour la douane ?",
+  "I'm on olanzapine; does my landlord have any right to know my diagnosis?",
+  "Mon traitement par Depakine est-il noté dans mon dossier ? Je voudrais une copie.",
+  "Is recovery from schizophrenia really possible, or is that just something people say?",
+  "Mon psy m'a mis sous antidépresseur ; une association pourrait-elle me mettre en contact avec des gens qui vivent la même chose ?",
 ];
 
 /** Context around an explicit present danger: still a crisis, always. */
@@ -248,6 +262,7 @@ const STILL_A_CRISIS: readonly string[] = [
   "Je suis bénévole à la MDU ; un monsieur vient de partir en disant qu'il allait se jeter dans la Seine.",
   "My cousin is an inpatient here and she told me she'll kill herself the day she's discharged.",
   "Ma sœur est hospitalisée et elle m'a dit qu'elle va se tuer dès sa sortie.",
+  "Ma fille vient de m'avouer qu'elle a avalé une boîte de Doliprane ce matin, elle dit qu'elle va bien.",
 ];
 
 describe('safety context: decided from the whole message', () => {

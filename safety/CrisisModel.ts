@@ -223,24 +223,35 @@ class FeatureTable {
   private readonly hashes: Uint32Array;
   private readonly mask: number;
 
+  /**
+   * The features' texts are kept as one string (the model file's list) with each text's start and
+   * length, not as tens of thousands of small strings: the table then weighs a few typed arrays
+   * and one string on the heap, which the embedded store needs (tenth session: the store test
+   * near the heap limit ran out of memory once the nets passed 83,000 features).
+   */
   constructor(
-    private readonly texts: readonly string[],
+    private readonly all: string,
+    private readonly starts: Int32Array,
+    private readonly lengths: Int32Array,
     private readonly kinds: Uint8Array,
   ) {
+    const count = starts.length;
     let size = 16;
-    while (size < texts.length * 2) size *= 2;
+    while (size < count * 2) size *= 2;
     this.slots = new Int32Array(size).fill(-1);
     this.hashes = new Uint32Array(size);
     this.mask = size - 1;
-    texts.forEach((text, id) => {
+    for (let id = 0; id < count; id++) {
       let h = fnvSeed(kinds[id] as number);
-      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+      const start = starts[id] as number;
+      const end = start + (lengths[id] as number);
+      for (let i = start; i < end; i++) h = Math.imul(h ^ all.charCodeAt(i), FNV_PRIME);
       h >>>= 0;
       let at = h & this.mask;
       while ((this.slots[at] as number) >= 0) at = (at + 1) & this.mask;
       this.slots[at] = id;
       this.hashes[at] = h;
-    });
+    }
   }
 
   /** The id of the feature `kind` + `text[from, to)`, -1 when neither net knows it. */
@@ -264,19 +275,19 @@ class FeatureTable {
       const id = this.slots[at] as number;
       if (id < 0) return -1;
       if (this.hashes[at] === h && this.kinds[id] === KIND_CODE.c) {
-        const name = this.texts[id] as string;
-        if (name.length !== to - from) continue;
+        if (this.lengths[id] !== to - from) continue;
+        const at0 = (this.starts[id] as number) - from;
         let same = true;
-        for (let q = from; q < to && same; q++) same = name.charCodeAt(q - from) === paddedCode(text, start, end, q);
+        for (let q = from; q < to && same; q++) same = this.all.charCodeAt(at0 + q) === paddedCode(text, start, end, q);
         if (same) return id;
       }
     }
   }
 
   private same(id: number, text: string, from: number, to: number): boolean {
-    const name = this.texts[id] as string;
-    if (name.length !== to - from) return false;
-    for (let i = from; i < to; i++) if (name.charCodeAt(i - from) !== text.charCodeAt(i)) return false;
+    if (this.lengths[id] !== to - from) return false;
+    const at0 = (this.starts[id] as number) - from;
+    for (let i = from; i < to; i++) if (this.all.charCodeAt(at0 + i) !== text.charCodeAt(i)) return false;
     return true;
   }
 }
@@ -321,23 +332,29 @@ export class CrisisModel {
     const fail = (field: string, problem: string): never => {
       throw new DataFileError(ErrorCodes.LEXICON_FILE_INVALID, source, field, problem);
     };
-    const names = data.features === '' ? [] : data.features.split('\n');
-    const texts: string[] = new Array<string>(names.length);
+    const all = data.features;
+    const names = all === '' ? [] : all.split('\n');
+    const starts = new Int32Array(names.length);
+    const lengths = new Int32Array(names.length);
     const kinds = new Uint8Array(names.length);
     let gramFeatures = false;
+    let offset = 0;
     for (let i = 0; i < names.length; i++) {
       const name = names[i] as string;
       if (!FEATURE.test(name)) fail('features', `line ${i + 1} ("${name.slice(0, 40)}") is not w:, b:, p: or c: then normalised text`);
       if (i > 0 && !((names[i - 1] as string) < name)) fail('features', `line ${i + 1} is not after line ${i} (sorted, distinct)`);
       kinds[i] = name.charCodeAt(0);
-      texts[i] = name.slice(2);
+      // The text after "k:", in place in the whole list.
+      starts[i] = offset + 2;
+      lengths[i] = name.length - 2;
+      offset += name.length + 1;
       if (kinds[i] === KIND_CODE.c) gramFeatures = true;
     }
     const weightsOf = (base64: string, field: string): Float64Array => {
       if (base64.length % 4 !== 0 || Buffer.byteLength(base64, 'base64') !== names.length * 4) fail(field, `holds ${Buffer.byteLength(base64, 'base64')} bytes of base64, ${names.length * 4} expected (4 a feature)`);
       return Float64Array.from(int32s(base64), (k) => k / WEIGHT_SCALE);
     };
-    this.table = new FeatureTable(texts, kinds);
+    this.table = new FeatureTable(all, starts, lengths, kinds);
     this.hasGramFeatures = gramFeatures;
     this.crisisWeights = weightsOf(data.weights, 'weights');
     this.medicalWeights = data.medical ? weightsOf(data.medical.weights, 'medical.weights') : null;

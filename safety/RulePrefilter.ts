@@ -39,6 +39,31 @@ export class RulePrefilter {
   private readonly clauseSeen: Uint8Array;
 
   static forLexicons(lexicons: CompiledLexicons, cost: WordCost): RulePrefilter {
+    const { words, slotsKeyedOn, clausesOfSlot, slots } = clausesOfLexicons(lexicons, cost);
+    // The analysis's cache (~20 MB of fragments' facts) is garbage by now: the automaton is built without it beside.
+    const always = Uint8Array.from(clausesOfSlot, (clauses) => (clauses.length === 0 ? 1 : 0));
+    const otherClauses = clausesOfSlot.map((clauses) => clauses.slice(1));
+    return new RulePrefilter(WordScanner.build(words), slotsKeyedOn, otherClauses, always, slots);
+  }
+
+  /** The clauses the scan under way met (scratch, like `clauseSeen`). */
+  private readonly met: number[] = [];
+
+  /** Per slot, 1 when what it stands for may match `normalised` (a fresh array each call). */
+  scan(normalised: string): Uint8Array {
+    const { clauseSeen, met } = this;
+    met.length = 0;
+    this.scanner.scan(normalised, clauseSeen, met);
+    const seen = this.always.slice();
+    for (const clause of met)
+      for (const slot of this.slotsKeyedOn[clause]!) if (this.otherClauses[slot]!.every((other) => clauseSeen[other] === 1)) seen[slot] = 1;
+    for (const clause of met) clauseSeen[clause] = 0;
+    return seen;
+  }
+}
+
+/** Each pattern's slot and its clauses, and the words that stand for them. */
+function clausesOfLexicons(lexicons: CompiledLexicons, cost: WordCost) {
     const clauseIds = new Map<string, number>();
     const slotsKeyedOn: number[][] = [];
     const clausesOfSlot: number[][] = [];
@@ -75,24 +100,6 @@ export class RulePrefilter {
         excepts: rules.map((rule) => slotFor([rule.except])),
       };
     };
-    const slots = { crisis: kindSlots('crisis'), medical: kindSlots('medical'), help_info: kindSlots('help_info') };
-    const always = Uint8Array.from(clausesOfSlot, (clauses) => (clauses.length === 0 ? 1 : 0));
-    const otherClauses = clausesOfSlot.map((clauses) => clauses.slice(1));
-    return new RulePrefilter(WordScanner.build(words), slotsKeyedOn, otherClauses, always, slots);
-  }
-
-  /** The clauses the scan under way met (scratch, like `clauseSeen`). */
-  private readonly met: number[] = [];
-
-  /** Per slot, 1 when what it stands for may match `normalised` (a fresh array each call). */
-  scan(normalised: string): Uint8Array {
-    const { clauseSeen, met } = this;
-    met.length = 0;
-    this.scanner.scan(normalised, clauseSeen, met);
-    const seen = this.always.slice();
-    for (const clause of met)
-      for (const slot of this.slotsKeyedOn[clause]!) if (this.otherClauses[slot]!.every((other) => clauseSeen[other] === 1)) seen[slot] = 1;
-    for (const clause of met) clauseSeen[clause] = 0;
-    return seen;
-  }
+    const slots: Record<RuleKind, KindSlots> = { crisis: kindSlots('crisis'), medical: kindSlots('medical'), help_info: kindSlots('help_info') };
+    return { words, slotsKeyedOn, clausesOfSlot, slots };
 }

@@ -3,7 +3,7 @@
  * word): an Aho-Corasick automaton. Each word carries the ids of the rules it stands for; a scan
  * marks the ids whose words were seen.
  *
- * The lexicons give it about a hundred thousand states. Built with a Map per state, then packed
+ * The lexicons give it about a hundred thousand states. Built as lists of siblings, then packed
  * into typed arrays: a scan reads a few numbers a character, and the garbage collector, which
  * would otherwise walk a hundred thousand Maps at every full collection, sees a dozen arrays.
  */
@@ -76,46 +76,68 @@ interface PackedAutomaton {
   readonly output: Int32Array;
 }
 
-/** The automaton while it is built: a Map per state. */
+/**
+ * The automaton while it is built: each state's children as a list of siblings in plain arrays
+ * (a Map per state would hold ~30 MB for a moment at start-up, beside everything else).
+ */
 class TrieBuilder {
-  private readonly next: Map<number, number>[] = [new Map()];
-  private readonly ownIds: number[][] = [[]];
+  /** Per state: its first child, its next sibling, the character that leads to it (-1: none). */
+  private readonly firstChild: number[] = [-1];
+  private readonly lastChild: number[] = [-1];
+  private readonly nextSibling: number[] = [-1];
+  private readonly codeOf: number[] = [-1];
+  /** The ids of the states that end a word. */
+  private readonly ownIds = new Map<number, number[]>();
   private readonly codes = new Set<number>();
+
+  /** The child of `state` on character `c`, or -1. */
+  private child(state: number, c: number): number {
+    for (let s = this.firstChild[state]!; s !== -1; s = this.nextSibling[s]!) if (this.codeOf[s] === c) return s;
+    return -1;
+  }
 
   insert(word: string, ids: readonly number[]): void {
     let state = 0;
     for (let i = 0; i < word.length; i++) {
       const c = word.charCodeAt(i);
       this.codes.add(c);
-      let to = this.next[state]!.get(c);
-      if (to === undefined) {
-        to = this.next.length;
-        this.next.push(new Map());
-        this.ownIds.push([]);
-        this.next[state]!.set(c, to);
+      let to = this.child(state, c);
+      if (to === -1) {
+        to = this.codeOf.length;
+        this.firstChild.push(-1);
+        this.lastChild.push(-1);
+        this.nextSibling.push(-1);
+        this.codeOf.push(c);
+        // Appended, so that children keep the order they came in.
+        if (this.lastChild[state] === -1) this.firstChild[state] = to;
+        else this.nextSibling[this.lastChild[state]!] = to;
+        this.lastChild[state] = to;
       }
       state = to;
     }
-    const here = this.ownIds[state]!;
+    let here = this.ownIds.get(state);
+    if (!here) this.ownIds.set(state, (here = []));
     for (const id of ids) if (!here.includes(id)) here.push(id);
   }
 
   /** Failure links breadth-first, then everything into typed arrays. */
   pack(): PackedAutomaton {
-    const { next, ownIds } = this;
-    const count = next.length;
+    const { firstChild, nextSibling, codeOf, ownIds } = this;
+    const count = codeOf.length;
     const fail = new Int32Array(count);
     const output = new Int32Array(count);
-    const queue: number[] = [...next[0]!.values()];
+    const queue: number[] = [];
+    for (let s = firstChild[0]!; s !== -1; s = nextSibling[s]!) queue.push(s);
     for (let head = 0; head < queue.length; head++) {
       const state = queue[head]!;
       // The root's children fail to the root; a state's output is its own, else its suffix's.
-      output[state] = ownIds[state]!.length > 0 ? state : output[fail[state]!]!;
-      for (const [c, to] of next[state]!) {
+      output[state] = ownIds.has(state) ? state : output[fail[state]!]!;
+      for (let to = firstChild[state]!; to !== -1; to = nextSibling[to]!) {
+        const c = codeOf[to]!;
         let f = fail[state]!;
-        while (f !== 0 && !next[f]!.has(c)) f = fail[f]!;
-        const target = next[f]!.get(c);
-        fail[to] = target !== undefined && target !== to ? target : 0;
+        while (f !== 0 && this.child(f, c) === -1) f = fail[f]!;
+        const target = this.child(f, c);
+        fail[to] = target !== -1 && target !== to ? target : 0;
         queue.push(to);
       }
     }
@@ -126,23 +148,25 @@ class TrieBuilder {
     codes.forEach((code, i) => (classOf[code] = i + 1));
 
     const rootNext = new Int32Array(codes.length + 1).fill(-1);
-    for (const [c, to] of next[0]!) rootNext[classOf[c]!] = to;
+    for (let to = firstChild[0]!; to !== -1; to = nextSibling[to]!) rootNext[classOf[codeOf[to]!]!] = to;
     const edgeStart = new Int32Array(count + 1);
     const edgeClass = new Uint8Array(count);
     const edgeTo = new Int32Array(count);
     const idStart = new Int32Array(count + 1);
-    const ids = new Int32Array(ownIds.reduce((n, own) => n + own.length, 0));
+    let idTotal = 0;
+    for (const own of ownIds.values()) idTotal += own.length;
+    const ids = new Int32Array(idTotal);
     let edges = 0;
     let idCount = 0;
     for (let s = 0; s < count; s++) {
       edgeStart[s] = edges;
       if (s !== 0)
-        for (const [c, to] of next[s]!) {
-          edgeClass[edges] = classOf[c]!;
+        for (let to = firstChild[s]!; to !== -1; to = nextSibling[to]!) {
+          edgeClass[edges] = classOf[codeOf[to]!]!;
           edgeTo[edges++] = to;
         }
       idStart[s] = idCount;
-      for (const id of ownIds[s]!) ids[idCount++] = id;
+      for (const id of ownIds.get(s) ?? []) ids[idCount++] = id;
     }
     edgeStart[count] = edges;
     idStart[count] = idCount;

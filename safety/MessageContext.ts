@@ -170,6 +170,8 @@ const AS_A_CASE = re(
     `(?:calls|appels|messages) (?:from|de) (?:someone|somebody|quelqu un|people|gens|persones|callers) (?:who|qui)(?: \\w+){0,12}|(?:des gens|des persones|people|callers|some people|certains|certaines persones) (?:\\w+ ){0,2}(?:disent|say|tel us|tel me|nous disent|me disent) (?:qu ils|qu eles|that they|they)(?! (?:\\w+ ){0,3}(?:me|m|nous|us|me) )(?: \\w+){0,8}|(?:des gens|des persones|people|callers) (?:\\w+ ){0,4}(?:qui|who) (?:parlent|talk|speak) (?:de|about|of) (?:se |s |killing |hurting |harming )?(?:\\w+ )?(?:tuer|suicider|jeter|pendre|faire du mal|themselves|suicide)(?: \\w+){0,6}`,
     `(?:combien de|how many) (?:\\w+ ){0,3}(?:persones|people|gens|jeunes|francais|deaths?|morts|deces|suicides|tentatives|patients)(?: \\w+){0,6}|(?:un|a|le|the) (?:cas|case|scenario|vignete) (?:\\w+ )?(?:fictif|fictive|fictional|clinique|clinical|d ecole|theorique|hypothetical)(?: \\w+){0,5}|(?:fictional|fictitious|hypothetical) case(?: \\w+){0,5}|(?:des dizaines|des centaines|beaucoup|plein|dozens|hundreds|lots|many) (?:de |d |of )?(?:suicides|overdoses|tentatives de suicide|suicide atempts|morts|deaths)`,
     `(?:apres|after|en cas de|in case of|trace d|record of|mention of|mention d|suite a|following) (?:une|un|a|an) (?:tentative de suicide|ts|suicide atempt|overdose|crise suicidaire|pasage a l acte)|after self harm|apres (?:une )?automutilation`,
+    // A group or an association for a category of people ("un groupe pour les parents dont l'enfant a fait une TS", "support for families whose son attempted suicide").
+    `(?:groupe|groupes|groupe de parole|asso|association|associations|soutien|aide|espace|atelier|ateliers|group|groups|support group|support|charity|charities|association) (?:\\w+ ){0,3}(?:pour|for|de|des|of) (?:les |the )?(?:parents|proches|familles|meres|peres|freres et soeurs|conjoints|endeuilles|relatives|families|mothers|fathers|siblings|partners|spouses|people|persones|gens|survivants|survivors) (?:dont|qui|whose|who|ayant|of)(?: \\w+){0,10}`,
     // Learning to spot a danger in others ("comment repérer un élève qui se scarifie", "how should we train staff to spot elder abuse").
     `(?:comment|how to|how do (?:i|we|you)|how can (?:i|we)|how should (?:i|we)|savoir|learn to|apprendre a|(?:train|teach|former|aprendre a) (?:\\w+ ){0,2}(?:to|a)) (?:on )?(?:\\w+ ){0,2}(?:reperer|repere|detecter|identifier|spot|recognise|recognize|detect|identify|notice) (?:\\w+ ){0,3}(?:eleve|eleves|student|students|pupil|pupils|employe|employes|employee|employees|salarie|salaries|customer|customers|client|clients|patient|patients|ado|ados|adolescents?|tenagers?|resident|residents|usager|usagers|jeune|jeunes|member|members|adherent|adherents|joueur|joueurs|player|players|athlete|athletes|enfant|enfants|child|children|kids|signs?|signes?|abuse|maltraitance|violence|violences)(?: \\w+){0,12}`,
     // How one answers a person met at work who tells a danger ("respond to a customer who says...", "comment on réagit quand un patient parle de...").
@@ -238,6 +240,8 @@ const RESOLVED = re(
     `aujourd hui (?:je suis|il est|ele est|j ai|je fais)|(?:je suis|il est|ele est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|ele a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
     `sortie? de rea|sortie? de reanimation|out of intensive care|out of icu|came back to work|back to work|a repris le travail|sauvee? a temps|saved in time|refait ma vie|je suis partie?|(?:il|ele) est (?:maintenant )?(?:hospitalisee?|en securite|entouree?|suivie?)|(?:is|she s|he s) (?:now )?(?:in hospital|on the ward|an inpatient|admitted|safe)|(?:en securite|safe) (?:dans|in|on) (?:le|the) (?:service|ward)|hospitalisee? et entouree?|pris en charge|prise en charge|calmed down|came home|grounds leave|permision de sortie|a des permisions|has leave|faded|s est estompee?|s est dissipee?|(?:idees?|pensees?|envies?|voix|symptomes?|crises?|angoises?|pulsions?|cauchemars?|tout ca|ca|douleurs?|peurs?|eles) (?:\\w+ ){0,2}(?:a|ont|avait|avaient) (?:\\w+ )?disparue?s?|(?:s est|se sont) calmee?s?|calme depuis|calm (?:since|now)|(?:est|is) calme|rentree?s? (?:a la maison|chez (?:ele|lui|nous|moi)|ensemble)|sommes rentres|back at work|de retour au travail|a repris le travail|(?:is|was) discharged|sortie? d afaire|out of danger|hors de danger|(?:is|was) (?:now )?(?:in prison|in jail|convicted|locked up|sentenced)|(?:est|a ete|sont|ont ete) (?:\\w+ )?(?:en prison|condamnee?s?|incarceree?s?)|no contact since|plus (?:aucun|de) contact|(?:therapy|treatment|the meds|la therapie|le traitement|les soins) (?:\\w+ )?(?:cleared|helped|fixed|worked|a marche|a aide|les a chasees)|(?:elles|ils) sont parties?|(?:they|it) went away|they are gone|(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
     `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|(?:je suis|je me suis) reconstruite?|(?:j en ai|j ai|i am|i m) \\d+ (?:ans )?(?:now|aujourd ?hui|maintenant)|(?:aujourd ?hui|now|today) (?:j en ai|i am) \\d+|(?:je fais|i do|i give|j anime) (?:de la |des )?(?:prevention|prevention talks|temoignages|talks)|tourne la page|rebuilt my life|moved on|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
+    // Stopped for years: "ça fait 4 ans que j'ai arrêté", "c fini depuis longtemps", "I stopped years ago".
+    `(?:ca fait|cela fait) (?:\\w+ ){0,2}(?:ans|annees|mois) que (?:j ai|je l ai|il a|ele a|on a) arete|(?:j ai|il a|ele a) arete (?:\\w+ )?(?:depuis|il y a) (?:\\w+ )?(?:ans|annees|longtemps|mois)|c (?:est )?(?:fini|termine) depuis (?:longtemps|des annees|\\w+ ans)|(?:stopped|quit) (?:\\w+ )?(?:years|a long time) ago|(?:have not|havent|haven t) (?:cut|self harmed|hurt myself|done it) (?:in|for) (?:\\w+ )?years`,
     `(?:je me sens|i fel|i am feling) (?:bien|mieux|beaucoup mieux|wel|beter|much beter|great|fine)|(?:it|that|this) (?:s |has |is )?(?:worked|working) (?:wel|great|fine)|ca (?:a )?(?:bien |tres bien )?marche`,
     `(?:al|everything) (?:god|fine|ok|okay) now|(?:i am|he is|she is|they are|we are) (?:wel|fine|ok|okay|god|great|happy|safe|stable)(?: now)?|(?:that|it) (?:is |s |was )?(?:over|in the past|behind (?:me|us|him|her)|done)|(?:came|come|got|pulled|made it) through|(?:hapy|healthy|thriving) (?:adult|young (?:man|woman)) now|steady (?:life|job)|(?:clean|sober) for|(?:have|has) ben (?:clean|sober|safe|wel|fine|ok|okay|stable)`,
     `(?:j ai|je l ai|i) (?:quite|left) (?:cet homme|ce mec|him|her|mon mari|ma feme|my husband|my wife|my partner|mon compagnon|ma compagne)|(?:it s|it is) over now|we split|split up|(?:i have|i ve|have) ben (?:fine|wel|ok|okay)|ben fine for|pressed charges|went to therapy|`+`(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|doing (?:much |a lot |so much )?(?:beter|wel|fine|great)|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
@@ -258,7 +262,9 @@ const ONGOING = re(
 );
 
 /** A habit dated in the past by its own sentence: "à l'époque", "back then". */
-const HABIT_DATED = re(`a l epoque|a cete epoque|en ce temps la|back then|at the time|in those days|in those years`);
+const HABIT_DATED = re(
+  `a l epoque|a cete epoque|en ce temps la|back then|at the time|in those days|in those years|en (?:19\\d\\d|20[01]\\d|202[0-4])|in (?:19\\d\\d|20[01]\\d|202[0-4])|au colege|au lycee|quand (?:j etais|il etait|ele etait) (?:\\w+ )?(?:petite?|ado|jeune|etudiante?|enfant|gamine?|au colege|au lycee)|in (?:high schol|my tens|my twenties)|when (?:i|he|she) was (?:a )?(?:kid|ten|tenager|student|younger|at schol|in high schol)`,
+);
 
 /** Fiction or reported speech: a film, a book, a song, a character, a quote. */
 const REPORTED = re(
@@ -267,9 +273,9 @@ const REPORTED = re(
     `(?:une|la|notre|cete|our|a|the) (?:piece|play)(?: de theatre)? (?:ou|dans laquele|qui raconte|where|in which)`,
     // Not "(pris|pris de) l'héroïne": the drug, not a story's heroine.
     `(?<!(?:pris|prend|prendre|de|d|sniffe|injecte) )(?:un|le|une|la|l) (?:personage|heros|heroine|acteur|actrice|chanteur|chanteuse)`,
-    `(?:un|le|ce) (?:film|livre|roman|documentaire|manga|jeu video) (?:ou|qui|dans lequel|dans lequel)|(?:a|the|this) (?:film|movie|book|novel|series|show|documentary|play|opera|game) (?:where|in which|that|which)`,
+    `(?:un|le|ce) (?:film|livre|roman|documentaire|manga|jeu video|sketch|sketche|stand up|spectacle) (?:ou|qui|dans lequel|dans lequel)|(?:a|the|this) (?:film|movie|book|novel|series|show|documentary|play|opera|game|sketch|stand up|comedy special|meme) (?:where|in which|that|which)`,
     `in (?:the|a|this|that) (?:film|movie|book|novel|song|show|series|game|play|episode|documentary)`,
-    `(?:my|our) (?:favourite|favorite) (?:song|film|movie|bok|novel|show|series|game|band|singer|play)|(?:dans|in) (?:mon|ma|le|la|un|une|my|the|a|this|that) (?:\\w+ )?(?:polar|thriller|roman|jeu|jeu video|video game|game|serie|chanson|song|bok|novel|film|movie|manga|bd)|(?:ma|mon|my) (?:chanson|song|film|movie|bok|livre|serie|show|jeu|game) (?:preferee?|prefere|favourite|favorite)|(?:we are|on) (?:studying|etudie) (?:\\w+ ){0,3}(?:at|en|in) (?:drama|theatre|clas|cours)`,
+    `(?:my|our) (?:favourite|favorite) (?:song|film|movie|bok|novel|show|series|game|band|singer|play)|(?:dans|in) (?:mon|ma|le|la|un|une|my|the|a|this|that) (?:\\w+ )?(?:polar|thriller|roman|jeu|jeu video|video game|game|serie|chanson|song|bok|novel|film|movie|manga|bd|episode|saison|season|chapitre|chapter)|(?:ma|mon|my) (?:chanson|song|film|movie|bok|livre|serie|show|jeu|game) (?:preferee?|prefere|favourite|favorite)|(?:we are|on) (?:studying|etudie) (?:\\w+ ){0,3}(?:at|en|in) (?:drama|theatre|clas|cours)`,
     `(?:l|un|le|la) (?:opera|spectacle|slam|podcast|piece de theatre|cine debat|documentaire)|(?:the|an|a) (?:opera|play|podcast|documentary|musical)`,
     `(?:a|the|one) (?:character|hero|heroine|actor|actres|singer)`,
     `(?:les paroles|the lyrics|lyrics|come on dit|as they say|the expression|l expression)`,
@@ -285,7 +291,7 @@ const REPORTED = re(
 const FIRST_PERSON_WORD = re(FIRST_PERSON);
 /** A first person other than the one who watches, reads or likes the work ("que je regarde", "my favourite song"). */
 const FIRST_PERSON_NOT_VIEWING = re(`${FIRST_PERSON} (?!regarde|lis|ai vu|ai lu|watch|watched|read|saw|listen)`);
-const VIEWING = re(`(?:que )?(?:je|j) (?:regarde|lis|ai vu|ai lu|ecoute)|(?:i|we) (?:watched|read|saw|am watching|am reading)|(?:my|our) (?:favourite|favorite)|(?:ma|mon) (?:\\w+ )?(?:preferee?|prefere)|it (?:actualy )?helps me|ele me fait du bien`);
+const VIEWING = re(`(?:que )?(?:je|j) (?:regarde|lis|ai vu|ai lu|ecoute)|(?:i|we) (?:watched|read|saw|am watching|am reading)|(?:my|our) (?:favourite|favorite)|(?:ma|mon) (?:\\w+ )?(?:preferee?|prefere)|it (?:actualy )?helps me|ele me fait du bien|(?:ca|cela|ce qui) (?:m a|m avait|me) (?:\\w+ )?(?:choque|choquee|marque|marquee|boulverse|bouleverse|boulversee|bouleversee|retourne|retournee|fait pleurer|fait peur|hante|hantee|touche|touchee)|(?:it|that|which) (?:realy )?(?:shocked|upset|haunted|moved|scared|got to) me`);
 
 /** A clause that goes on telling the story of a work named in the message ("..., they both die"). */
 const STORY_GOES_ON = /^(?:they|he|she|il|ele|ils|eles|le heros|l heroine|the hero|the heroine|the character|le personage|tout le monde|everyone|everybody) /;
@@ -593,7 +599,7 @@ function laughedOffSetAside(text: string, normalise: (text: string) => string): 
 
 /** The opening sentence, then laughter, then a turn to something else ("bref", "sinon", "non sérieux", "anyway"). */
 const LAUGHED_OFF =
-  /^([^?.!\n…]{3,200}?)(?:\s*(?:\b(?:lol|mdr|ptdr|xd|jk|haha+|hihi+)\b|[😂🤣😅😆😹😄]))+[\s,.;:!…-]*(?:bref|sinon|anyway|non s[ée]rieux|non s[ée]rieusement|plus s[ée]rieusement|s[ée]rieusement|rien à voir|rien a voir|au fait|btw|but seriously|seriously though|en vrai|bon)\b/iu;
+  /^([^?.!\n…]{3,200}?)(?:\s*(?:\b(?:lol|lmao|lmfao|rofl|mdr+|ptdr+|xptdr+|xd|jk|haha+|hihi+)\b|[😂🤣😅😆😹😄]))+[\s,.;:!…-]*(?:bref|sinon|anyway|non s[ée]rieux|non s[ée]rieusement|plus s[ée]rieusement|s[ée]rieusement|rien à voir|rien a voir|au fait|btw|but seriously|seriously though|en vrai|bon)\b/iu;
 
 /** Pills, a box, a bottle: an overdose is never laughed off ("took all my pills lol, anyway are you open?"). */
 const PILLS = re(`pils|tablets|meds|medication|medicines|cachets|comprimes|medocs|medicaments|boite|boites|box|plaquetes?|blisters?|botle|flacon|gelules|pilules|cp`);
@@ -605,12 +611,13 @@ const SELF_DANGER_NOW = re(
 
 /** A title is a few words. */
 const TITLE_WORDS = 9;
-const QUOTED = /«[^»\n]{1,80}»|"[^"\n]{1,80}"|“[^”\n]{1,80}”|(?<!\p{L})'[^'\n]{1,60}'(?!\p{L})/gu;
+const QUOTED = /«[^»\n]{1,80}»|"[^"\n]{1,80}"|“[^”\n]{1,80}”|(?<!\p{L})'(?:[^'\n]|(?<=\p{L})'(?=\p{L})){1,60}'(?!\p{L})/gu;
 const WORK_BEFORE =
   /(?:chanson|titre|morceau|album|single|tube|film|livre|roman|po[eè]me|pi[eè]ce|s[eé]rie|spectacle|op[eé]ra|th[eè]me|song|movie|book|novel|track|poem|play|series|show|theme|musical|s['’]appelle|appel[eé]e?|intitul[eé]e?|called|named|titled|entitled|\blis|relis|regarde|regard[eé]|\bvu|[eé]coute|[eé]cout[eé]|chante|chanter|chantons|r[eé]p[eè]te|r[eé]p[eé]tons|joue|jouer|jouons|read|reading|watch|watched|watching|listen to|listening to|\bsing|singing|rehears\w*|playing|perform\w*|obsessed with|obs[eé]d[eé]e? par|fan de|fan of|\p{Lu}[\p{L}*]*['’]s)\s*[,:]?\s*$/iu;
 const AUTHOR_AFTER = /^\s*(?:de|d['’]|by|from)\s*\p{Lu}/u;
 /** What a song's words say ("le refrain dit « j'ai envie de mourir »"): the song, not a person. */
-const LYRICS_SAY = /(?:refrain|couplet|paroles|chorus|lyrics|chanson|song|morceau|verse)\s+(?:qui\s+)?(?:dit|disent|r[eé]p[eè]te|says|say|go|goes)\W*$/iu;
+const LYRICS_SAY =
+  /(?:(?:refrain|couplet|paroles|chorus|lyrics|chanson|song|morceau|verse)\s+(?:qui\s+)?(?:dit|disent|r[eé]p[eè]te|says|say|go|goes)|(?:chanson|song|refrain|chorus|lyrics|paroles|morceau|track|rap|po[eè]me|poem)\b[^.?!"«“]{0,30}\b(?:line|lines|ligne|phrase|vers|words|mots))\W*$/iu;
 const SAID_BEFORE = /(?:dit|dire|dis|cri[eé]|hurl[eé]|[eé]crit|envoy[eé]|r[eé]p[eé]t[eé]|said|says|say|told|tells|wrote|writes|yelled|shouted|texted|sms|texto|message)\W*$/iu;
 
 /** The first words of the next sentence, where a resolution still speaks of this one ("Elle va beaucoup mieux maintenant et ..."). */

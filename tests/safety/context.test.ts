@@ -162,6 +162,22 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "À la chorale, le refrain dit « je veux mourir d'amour », ça gêne une choriste, on peut en parler ?",
     "The chorus goes \"I wanna die tonight\" and some of our group found it heavy; can we talk about it at the peer group?",
   ],
+  a_song_line_quoted: [
+    "Le chanteur dans son morceau dit 'j'vais tous les flinguer', mon neveu l'écoute en boucle dans la salle d'attente, c'est permis ?",
+    "That song has the line 'I just wanna die tonight' and the whole choir sings it, can we talk about the lyrics in the peer group?",
+  ],
+  a_group_for_people_it_happened_to: [
+    "Existe-t-il un groupe de parole pour les familles dont un proche a fait une tentative de suicide ?",
+    "Is there a support group for the parents whose child attempted suicide a few years ago?",
+  ],
+  a_habit_dated_by_its_year: [
+    "En 2018 je me scarifiais tous les jours ; ça fait des années que j'ai arrêté. Je voudrais remercier les bénévoles.",
+    "In 2016 I cut myself every day; I stopped years ago. Can I volunteer at the MDU now?",
+  ],
+  an_episode_that_shook_the_viewer: [
+    "Dans le dernier épisode de ma série, une héroïne avale toute une boîte de cachets, ça m'a bouleversée. On peut en parler au groupe ?",
+    "In the last episode of my show a character swallows a bottle of pills and it really upset me. Can we talk about it in the group?",
+  ],
   negated_after_a_time_word: [
     "Je le dis tout de suite : je ne suis pas suicidaire, je cherche un groupe pour parler de ma dépression.",
     "Right now I am not suicidal at all, I just want to know when the peer group meets.",
@@ -209,6 +225,8 @@ const RIGHTS_NOT_MEDICAL: readonly string[] = [
 
 /** Context around an explicit present danger: still a crisis, always. */
 const STILL_A_CRISIS: readonly string[] = [
+  "Au collège je me scarifiais tous les jours, et depuis hier ça recommence.",
+  "Je viens d'avaler une boîte de cachets, ça m'a choquée moi-même.",
   "je ne suis pas suicidaire mais j'ai pris 30 cachets",
   "je ne suis pas suicidaire, je veux juste mourir",
   "j'ai fait une TS l'an dernier, j'allais mieux mais ce soir je vais recommencer",

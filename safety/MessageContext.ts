@@ -206,7 +206,7 @@ const PAST = re(
     `la semaine (?:derniere|pasee)|last wek|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)(?: dernier| soir| matin)?|(?:last|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) night|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (?:dernier|soir)|la nuit de (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|(?:a|at|on|upon) (?:son|sa|his|her) (?:admission|arivee|arival)|when (?:he|she|they) (?:was|were) (?:admitted|brought in)|quand (?:il|ele) est arivee?|(?:a|lors de) l admission`,
     `(?:en|au mois de|depuis) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)(?! prochain)|(?:in|last|since) (?:january|february|march|april|may|june|july|august|september|october|november|december)`,
     `(?:a|vers|at|around) (?:\\d+|douze|treize|quatorze|quinze|seize|dix sept|dix huit|vingt|trente|twelve|thirten|fourten|fiften|sixten|seventen|eighten|nineten|twenty) (?:ans|years old)|(?:during|at|in) (?:university|colege|uni|high schol|midle schol|secondary schol)|pendant (?:la fac|mes etudes)`,
-    `au (?:colege|lycee)|a l ecole primaire|at schol|in high schol|a (?:\\d+|quinze|seize|dix sept|dix huit|vingt|trente) ans(?= (?:\\w+ ){0,3}(?:(?:il|ele) a|j ai|aujourd hui|maintenant))`,
+    `au (?:colege|lycee)|a l ecole primaire|at schol|in high schol|a (?:\\d+|quinze|seize|dix sept|dix huit|vingt|trente) ans(?= (?:\\w+ ){0,3}(?:(?:il|ele) a|j ai|aujourd ?hui|maintenant))`,
     `quand (?:j avais|il avait|ele avait|on avait)|dans (?:ma|sa|leur) jeunese|dans (?:mon|son) enfance|l (?:hiver|ete|automne|printemps) (?:dernier|pase)|le mois (?:dernier|pase)`,
     `when (?:i|he|she) was (?:\\d+|[a-z]+ years old)|in my youth|as a child|last (?:winter|summer|spring|autumn|month)|`+`(?:years?|months?) ago|last year|in (?:19|20)\\d\\d|as a (?:ten|tenager|child|kid)|when i was (?:young|younger|a ten|a tenager|a kid|a student)|i used to|used to|in the past|back then|a long time ago`,
   ].join('|'),
@@ -236,12 +236,13 @@ const DISTANT_PAST = re(
 /** Resolved since: "il va mieux", "est suivi", "stabilisé", "c'est derrière moi", "is better", "I'm safe now". */
 const RESOLVED = re(
   [
-    `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|ele|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd hui (?:je|il|ele|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd hui)|en securite maintenant`,
-    `aujourd hui (?:je suis|il est|ele est|j ai|je fais)|(?:je suis|il est|ele est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|ele a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd hui|mieux|beaucoup mieux)|c est fini`,
+    `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|ele|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd ?hui (?:je|il|ele|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd ?hui)|en securite maintenant`,
+    `aujourd ?hui (?:je suis|il est|ele est|j ai|je fais)|(?:je suis|il est|ele est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|ele a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd ?hui|mieux|beaucoup mieux)|c est fini`,
     `sortie? de rea|sortie? de reanimation|out of intensive care|out of icu|came back to work|back to work|a repris le travail|sauvee? a temps|saved in time|refait ma vie|je suis partie?|(?:il|ele) est (?:maintenant )?(?:hospitalisee?|en securite|entouree?|suivie?)|(?:is|she s|he s) (?:now )?(?:in hospital|on the ward|an inpatient|admitted|safe)|(?:en securite|safe) (?:dans|in|on) (?:le|the) (?:service|ward)|hospitalisee? et entouree?|pris en charge|prise en charge|calmed down|came home|grounds leave|permision de sortie|a des permisions|has leave|faded|s est estompee?|s est dissipee?|(?:idees?|pensees?|envies?|voix|symptomes?|crises?|angoises?|pulsions?|cauchemars?|tout ca|ca|douleurs?|peurs?|eles) (?:\\w+ ){0,2}(?:a|ont|avait|avaient) (?:\\w+ )?disparue?s?|(?:s est|se sont) calmee?s?|calme depuis|calm (?:since|now)|(?:est|is) calme|rentree?s? (?:a la maison|chez (?:ele|lui|nous|moi)|ensemble)|sommes rentres|back at work|de retour au travail|a repris le travail|(?:is|was) discharged|sortie? d afaire|out of danger|hors de danger|(?:is|was) (?:now )?(?:in prison|in jail|convicted|locked up|sentenced)|(?:est|a ete|sont|ont ete) (?:\\w+ )?(?:en prison|condamnee?s?|incarceree?s?)|no contact since|plus (?:aucun|de) contact|(?:therapy|treatment|the meds|la therapie|le traitement|les soins) (?:\\w+ )?(?:cleared|helped|fixed|worked|a marche|a aide|les a chasees)|(?:elles|ils) sont parties?|(?:they|it) went away|they are gone|(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
     `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|(?:je suis|je me suis) reconstruite?|(?:j en ai|j ai|i am|i m) \\d+ (?:ans )?(?:now|aujourd ?hui|maintenant)|(?:aujourd ?hui|now|today) (?:j en ai|i am) \\d+|(?:je fais|i do|i give|j anime) (?:de la |des )?(?:prevention|prevention talks|temoignages|talks)|tourne la page|rebuilt my life|moved on|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
     // Stopped for years: "ça fait 4 ans que j'ai arrêté", "c fini depuis longtemps", "I stopped years ago".
     `(?:ca fait|cela fait) (?:\\w+ ){0,2}(?:ans|annees|mois) que (?:j ai|je l ai|il a|ele a|on a) arete|(?:j ai|il a|ele a) arete (?:\\w+ )?(?:depuis|il y a) (?:\\w+ )?(?:ans|annees|longtemps|mois)|c (?:est )?(?:fini|termine) depuis (?:longtemps|des annees|\\w+ ans)|(?:stopped|quit) (?:\\w+ )?(?:years|a long time) ago|(?:have not|havent|haven t) (?:cut|self harmed|hurt myself|done it) (?:in|for) (?:\\w+ )?years`,
+    `(?:est|sont|suis) (?:\\w+ )?tiree?s? d afaire|ca s est (?:arete|termine|fini)|(?:j ai|il a|ele a) (?:repris|retrouve) (?:\\w+ )?gout a la vie|(?:je suis|il est|ele est) (?:\\w+ )?heureuse?(?! de (?:mourir|partir|en finir))|got (?:my|his|her) life back`,
     `(?:je me sens|i fel|i am feling) (?:bien|mieux|beaucoup mieux|wel|beter|much beter|great|fine)|(?:it|that|this) (?:s |has |is )?(?:worked|working) (?:wel|great|fine)|ca (?:a )?(?:bien |tres bien )?marche`,
     `(?:al|everything) (?:god|fine|ok|okay) now|(?:i am|he is|she is|they are|we are) (?:wel|fine|ok|okay|god|great|happy|safe|stable)(?: now)?|(?:that|it) (?:is |s |was )?(?:over|in the past|behind (?:me|us|him|her)|done)|(?:came|come|got|pulled|made it) through|(?:hapy|healthy|thriving) (?:adult|young (?:man|woman)) now|steady (?:life|job)|(?:clean|sober) for|(?:have|has) ben (?:clean|sober|safe|wel|fine|ok|okay|stable)`,
     `(?:j ai|je l ai|i) (?:quite|left) (?:cet homme|ce mec|him|her|mon mari|ma feme|my husband|my wife|my partner|mon compagnon|ma compagne)|(?:it s|it is) over now|we split|split up|(?:i have|i ve|have) ben (?:fine|wel|ok|okay)|ben fine for|pressed charges|went to therapy|`+`(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|doing (?:much |a lot |so much )?(?:beter|wel|fine|great)|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
@@ -263,7 +264,7 @@ const ONGOING = re(
 
 /** A habit dated in the past by its own sentence: "à l'époque", "back then". */
 const HABIT_DATED = re(
-  `a l epoque|a cete epoque|en ce temps la|back then|at the time|in those days|in those years|en (?:19\\d\\d|20[01]\\d|202[0-4])|in (?:19\\d\\d|20[01]\\d|202[0-4])|au colege|au lycee|quand (?:j etais|il etait|ele etait) (?:\\w+ )?(?:petite?|ado|jeune|etudiante?|enfant|gamine?|au colege|au lycee)|in (?:high schol|my tens|my twenties)|when (?:i|he|she) was (?:a )?(?:kid|ten|tenager|student|younger|at schol|in high schol)`,
+  `a l epoque|a cete epoque|en ce temps la|back then|at the time|in those days|in those years|en (?:19\\d\\d|20[01]\\d|202[0-4])|in (?:19\\d\\d|20[01]\\d|202[0-4])|au colege|au lycee|pendant (?:mon|son|mes|ses) (?:adolescence|etudes|ados)|a l adolescence|quand (?:j etais|il etait|ele etait) (?:\\w+ )?(?:petite?|ado|jeune|etudiante?|enfant|gamine?|au colege|au lycee)|in (?:high schol|my tens|my twenties)|when (?:i|he|she) was (?:a )?(?:kid|ten|tenager|student|younger|at schol|in high schol)`,
 );
 
 /** Fiction or reported speech: a film, a book, a song, a character, a quote. */
@@ -278,6 +279,8 @@ const REPORTED = re(
     `(?:my|our) (?:favourite|favorite) (?:song|film|movie|bok|novel|show|series|game|band|singer|play)|(?:dans|in) (?:mon|ma|le|la|un|une|my|the|a|this|that) (?:\\w+ )?(?:polar|thriller|roman|jeu|jeu video|video game|game|serie|chanson|song|bok|novel|film|movie|manga|bd|episode|saison|season|chapitre|chapter)|(?:ma|mon|my) (?:chanson|song|film|movie|bok|livre|serie|show|jeu|game) (?:preferee?|prefere|favourite|favorite)|(?:we are|on) (?:studying|etudie) (?:\\w+ ){0,3}(?:at|en|in) (?:drama|theatre|clas|cours)`,
     `(?:l|un|le|la) (?:opera|spectacle|slam|podcast|piece de theatre|cine debat|documentaire)|(?:the|an|a) (?:opera|play|podcast|documentary|musical)`,
     `(?:a|the|one) (?:character|hero|heroine|actor|actres|singer)`,
+    // A role-play in a training: someone played, not someone met ("on a fait un jeu de rôle avec une personne qui voulait se pendre").
+    `(?:jeu de role|jeux de role|role play|role played|roleplay|roleplayed|role playing|mise en situation|simulation) (?:\\w+ ){0,6}(?:ou|avec|with|where|in which|dans lequel|dans laquele|of|d)|(?:we|on) (?:\\w+ )?(?:role played|role play|roleplayed|a joue|joue le role)`,
     `(?:les paroles|the lyrics|lyrics|come on dit|as they say|the expression|l expression)`,
     `(?:the|a|that|this) (?:\\w+ ){0,2}song|(?:analyse|analyser|analyze|study|studying|etudier|comenter) (?:\\w+ ){0,4}(?:poem|poeme)|(?:poem|poeme) (?:by|de) [a-z]+`,
     // Not "elle parle à la télé", "he talks to the TV": a sign, not a programme.
@@ -578,7 +581,7 @@ function titlesSetAside(text: string): string {
     const after = text.slice(offset + span.length, offset + span.length + 30);
     if (LYRICS_SAY.test(before)) return ' oeuvre ';
     if (SAID_BEFORE.test(before)) return span;
-    return WORK_BEFORE.test(before) || AUTHOR_AFTER.test(after) ? ' oeuvre ' : span;
+    return WORK_BEFORE.test(before) || AUTHOR_AFTER.test(after) || NAMED_AS_A_WORK_AFTER.test(after) ? ' oeuvre ' : span;
   });
 }
 
@@ -615,6 +618,8 @@ const QUOTED = /«[^»\n]{1,80}»|"[^"\n]{1,80}"|“[^”\n]{1,80}”|(?<!\p{L})
 const WORK_BEFORE =
   /(?:chanson|titre|morceau|album|single|tube|film|livre|roman|po[eè]me|pi[eè]ce|s[eé]rie|spectacle|op[eé]ra|th[eè]me|song|movie|book|novel|track|poem|play|series|show|theme|musical|s['’]appelle|appel[eé]e?|intitul[eé]e?|called|named|titled|entitled|\blis|relis|regarde|regard[eé]|\bvu|[eé]coute|[eé]cout[eé]|chante|chanter|chantons|r[eé]p[eè]te|r[eé]p[eé]tons|joue|jouer|jouons|read|reading|watch|watched|watching|listen to|listening to|\bsing|singing|rehears\w*|playing|perform\w*|obsessed with|obs[eé]d[eé]e? par|fan de|fan of|\p{Lu}[\p{L}*]*['’]s)\s*[,:]?\s*$/iu;
 const AUTHOR_AFTER = /^\s*(?:de|d['’]|by|from)\s*\p{Lu}/u;
+/** A title said to be one right after it ("'Suicide Is Painless' is the theme from M*A*S*H"). */
+const NAMED_AS_A_WORK_AFTER = /^\s*,?\s*(?:is|was|c['’]est|est|[eé]tait)\s+(?:the|a|an|le|la|un|une)\s+(?:\p{L}+\s+)?(?:song|theme|title|track|film|movie|book|novel|poem|chanson|titre|livre|roman|po[eè]me|g[eé]n[eé]rique|morceau)\b/iu;
 /** What a song's words say ("le refrain dit « j'ai envie de mourir »"): the song, not a person. */
 const LYRICS_SAY =
   /(?:(?:refrain|couplet|paroles|chorus|lyrics|chanson|song|morceau|verse)\s+(?:qui\s+)?(?:dit|disent|r[eé]p[eè]te|says|say|go|goes)|(?:chanson|song|refrain|chorus|lyrics|paroles|morceau|track|rap|po[eè]me|poem)\b[^.?!"«“]{0,30}\b(?:line|lines|ligne|phrase|vers|words|mots))\W*$/iu;
@@ -624,7 +629,7 @@ const SAID_BEFORE = /(?:dit|dire|dis|cri[eé]|hurl[eé]|[eé]crit|envoy[eé]|r[e
 const NEXT_OPENING_WORDS = 12;
 
 /** A sentence that dates the one before it: "C'était il y a deux semaines.", "That was ten days ago." */
-const NEXT_DATES_THIS = /^(?:c etait|ca s est pase|c est arive|that was|it was|this was|this hapened|that hapened)\s/;
+const NEXT_DATES_THIS = /^(?:c etait|ca s est pase|c est arive|that was|it was|this was|this hapened|that hapened|la derniere fois(?: que| qu)?(?: \w+){0,4} c etait|the last time(?: \w+){0,4} was)\s/;
 
 /**
  * The time in the past a sentence gives the one before it, if it is one that dates it: "C'était
@@ -733,7 +738,7 @@ const PAST_TENSE = re(
 );
 
 /** The French imperfect of a verb, or years of it, a state or habit of the past ("me menaçait", "frappait", "threatened me for years"); not the conditional ("ce serait plus simple si je n'étais plus là"). */
-const IMPERFECT = re(`(?!(?:se|au|voud|pou|fau|dev|fe|i|vaud|sau|viend|tiend|ve|prefere|aime|souhaite)ra(?:it|ient)(?![a-z]))[a-z]{2,}(?:ait|aient)|for years|for a long time|for ages|pendant longtemps|pendant (?:des|\\w+) (?:anes|ans)`);
+const IMPERFECT = re(`(?!(?:se|au|voud|pou|fau|dev|fe|i|vaud|sau|viend|tiend|ve|prefere|aime|souhaite)ra(?:it|ient)(?![a-z]))[a-z]{2,}(?:ait|aient)|(?:je|j|tu) (?:ne |n )?(?:me |m |te |t )?(?![a-z]*rais(?![a-z]))[a-z]{2,}ais(?![a-z])|for years|for a long time|for ages|pendant longtemps|pendant (?:des|\\w+) (?:anes|ans)`);
 
 /** Whether a question is about a right around a treatment, with no request for advice in it. */
 export function isRightsQuestion(normalised: string): boolean {

@@ -194,7 +194,7 @@ const DOCUMENT_SAYS = re(
 );
 
 /** Said as a joke or a figure of speech (and not "ce n'est pas une blague"). */
-const JOKE = re(`jk|jking|metaphoricaly|metaphoriquement|au sens figure|figuratively|c est (?:sa|ma|une|leur) blague|(?:his|her|my) (?:bit|runing joke)|a runing joke|it s (?:his|her|my) bit|(?:he|she|il|ele) (?:always )?(?:jokes|plaisante|blague)|just kiding|je plaisante|c est pour rire|pour rigoler`);
+const JOKE = re(`jk|jking|metaphoricaly|metaphoriquement|au sens figure|figuratively|c est (?:sa|ma|une|leur) blague|(?:his|her|my) (?:bit|runing joke)|a runing joke|it s (?:his|her|my) bit|(?:he|she|il|ele) (?:always )?(?:jokes|plaisante|blague)|(?:i|we|je|on) (?:\\w+ )?(?:joke|joking|plaisante|blague|rigole) (?:that|about|que|sur|en disant)|just kiding|je plaisante|c est pour rire|pour rigoler`);
 const NOT_A_JOKE = re(`(?:pas|not|no) (?:une |a )?(?:blague|joke|joking|kiding)|je ne plaisante pas|not kiding`);
 
 /** A time in the past: "il y a trois ans", "l'an dernier", "en 2019", "quand j'étais ado", "years ago", "I used to". */
@@ -279,6 +279,7 @@ const REPORTED = re(
     `(?:my|our) (?:favourite|favorite) (?:song|film|movie|bok|novel|show|series|game|band|singer|play)|(?:dans|in) (?:mon|ma|le|la|un|une|my|the|a|this|that) (?:\\w+ )?(?:polar|thriller|roman|jeu|jeu video|video game|game|serie|chanson|song|bok|novel|film|movie|manga|bd|episode|saison|season|chapitre|chapter)|(?:ma|mon|my) (?:chanson|song|film|movie|bok|livre|serie|show|jeu|game) (?:preferee?|prefere|favourite|favorite)|(?:we are|on) (?:studying|etudie) (?:\\w+ ){0,3}(?:at|en|in) (?:drama|theatre|clas|cours)`,
     `(?:l|un|le|la) (?:opera|spectacle|slam|podcast|piece de theatre|cine debat|documentaire)|(?:the|an|a) (?:opera|play|podcast|documentary|musical)`,
     `(?:a|the|one) (?:character|hero|heroine|actor|actres|singer)`,
+    `(?:le|un|ce|mon) (?:livre|bouquin|roman|polar|film|manga|podcast|docu|documentaire) (?:que|qu) (?:je|j|on) (?:lis|lit|regarde|ecoute|ai lu|ai vu|viens de (?:lire|voir|finir))|(?:the|a|this) (?:book|novel|film|movie|podcast|documentary|show) (?:i am|i m|i have ben|we are) (?:reading|watching|listening to)`,
     // A role-play in a training: someone played, not someone met ("on a fait un jeu de rôle avec une personne qui voulait se pendre").
     `(?:jeu de role|jeux de role|role play|role played|roleplay|roleplayed|role playing|mise en situation|simulation) (?:\\w+ ){0,6}(?:ou|avec|with|where|in which|dans lequel|dans laquele|of|d)|(?:we|on) (?:\\w+ )?(?:role played|role play|roleplayed|a joue|joue le role)`,
     `(?:les paroles|the lyrics|lyrics|come on dit|as they say|the expression|l expression)`,
@@ -301,7 +302,7 @@ const STORY_GOES_ON = /^(?:they|he|she|il|ele|ils|eles|le heros|l heroine|the he
 
 /** What a work is about: "ça parle de", "il traite de", "it deals with", "the story is about". */
 const WORK_IS_ABOUT = re(
-  `(?:ca|cela|il|ele|qui|l histoire|le livre|le film) (?:parle|traite|raconte|aborde|evoque) (?:\\w+ ){0,2}(?:de|du|des|d|la|le|l)|(?:it|which|that|the story|the book|the film) (?:deals|talks|is|tells|touches) (?:\\w+ )?(?:with|about|of|on)`,
+  `(?:ca|cela|il|ele|qui|l histoire|le livre|le film|le bouquin|le roman|la serie|le manga|la bd|le podcast|le documentaire|le docu|le polar|l episode) (?:\\w+ ){0,3}(?:parle|traite|raconte|aborde|evoque) (?:\\w+ ){0,2}(?:de|du|des|d|la|le|l)|(?:it|which|that|the story|the book|the film) (?:deals|talks|is|tells|touches) (?:\\w+ )?(?:with|about|of|on)`,
 );
 
 /**
@@ -595,14 +596,14 @@ function titlesSetAside(text: string): string {
 function laughedOffSetAside(text: string, normalise: (text: string) => string): string {
   const m = LAUGHED_OFF.exec(text);
   if (!m) return text;
-  const span = normalise(m[1]!);
+  const span = normalise(m[1] ?? m[2]!);
   if (test(SELF_DANGER_NOW, span) || tellsOverdoseNow([span]) || test(PILLS, span) || test(NOT_A_JOKE, normalise(text))) return text;
   return ` rire ${text.slice(m[0].length)}`;
 }
 
 /** The opening sentence, then laughter, then a turn to something else ("bref", "sinon", "non sérieux", "anyway"). */
 const LAUGHED_OFF =
-  /^([^?.!\n…]{3,200}?)(?:\s*(?:\b(?:lol|lmao|lmfao|rofl|mdr+|ptdr+|xptdr+|xd|jk|haha+|hihi+)\b|[😂🤣😅😆😹😄]))+[\s,.;:!…-]*(?:bref|sinon|anyway|non s[ée]rieux|non s[ée]rieusement|plus s[ée]rieusement|s[ée]rieusement|rien à voir|rien a voir|au fait|btw|but seriously|seriously though|en vrai|bon)\b/iu;
+  /^(?:\s*(?:lol|lmao|lmfao|mdr+|ptdr+|xptdr+|haha+)\b[\s,!]*([^?.!\n…]{3,200}?)[.!…]*|([^?.!\n…]{3,200}?)(?:\s*(?:\b(?:lol|lmao|lmfao|rofl|mdr+|ptdr+|xptdr+|xd|jk|haha+|hihi+)\b|[😂🤣😅😆😹😄]))+)[\s,.;:!…-]*(?:bref|sinon|anyway|non s[ée]rieux|non s[ée]rieusement|plus s[ée]rieusement|s[ée]rieusement|rien à voir|rien a voir|au fait|btw|but seriously|seriously though|en vrai|bon)\b/iu;
 
 /** Pills, a box, a bottle: an overdose is never laughed off ("took all my pills lol, anyway are you open?"). */
 const PILLS = re(`pils|tablets|meds|medication|medicines|cachets|comprimes|medocs|medicaments|boite|boites|box|plaquetes?|blisters?|botle|flacon|gelules|pilules|cp`);

@@ -194,7 +194,7 @@ const DOCUMENT_SAYS = re(
 );
 
 /** Said as a joke or a figure of speech (and not "ce n'est pas une blague"). */
-const JOKE = re(`jk|jking|metaphoricaly|metaphoriquement|au sens figure|figuratively|c est (?:sa|ma|une|leur) blague|(?:his|her|my) (?:bit|runing joke)|a runing joke|it s (?:his|her|my) bit|(?:he|she|il|ele) (?:always )?(?:jokes|plaisante|blague)|(?:i|we|je|on) (?:\\w+ )?(?:joke|joking|plaisante|blague|rigole) (?:that|about|que|sur|en disant)|just kiding|je plaisante|c est pour rire|pour rigoler`);
+const JOKE = re(`jk|jking|not realy obvs|(?:not|pas) (?:realy|vraiment|pour de vrai)(?= ?(?:obvs|obviously|evidemment|hein|lol|mdr|haha|he s|she s|il est|ele est))|obviously not|obvs not|metaphoricaly|metaphoriquement|au sens figure|figuratively|c est (?:sa|ma|une|leur) blague|(?:his|her|my) (?:bit|runing joke)|a runing joke|it s (?:his|her|my) bit|(?:he|she|il|ele) (?:always )?(?:jokes|plaisante|blague)|(?:i|we|je|on) (?:\\w+ )?(?:joke|joking|plaisante|blague|rigole) (?:that|about|que|sur|en disant)|just kiding|je plaisante|c est pour rire|pour rigoler`);
 const NOT_A_JOKE = re(`(?:pas|not|no) (?:une |a )?(?:blague|joke|joking|kiding)|je ne plaisante pas|not kiding`);
 
 /** A time in the past: "il y a trois ans", "l'an dernier", "en 2019", "quand j'étais ado", "years ago", "I used to". */
@@ -242,7 +242,7 @@ const RESOLVED = re(
     `c est (?:du pase|loin|regle|termine|fini)|c etait (?:il y a|avant)|(?:se porte|se portent|me porte) (?:tres )?bien|(?:est|suis|sont) en (?:forme|securite|bone sante)|en securite depuis|(?:va|vais|vont) tres bien|(?:aujourd ?hui|maintenant|desormais) (?:ca va|tout va bien|je vais bien|il va bien|ele va bien|je suis bien|je les asume)|on s entend bien|(?:je suis|je me suis) reconstruite?|(?:j en ai|j ai|i am|i m) \\d+ (?:ans )?(?:now|aujourd ?hui|maintenant)|(?:aujourd ?hui|now|today) (?:j en ai|i am) \\d+|(?:je fais|i do|i give|j anime) (?:de la |des )?(?:prevention|prevention talks|temoignages|talks)|tourne la page|rebuilt my life|moved on|je (?:les|l) asume|(?:divorcee?|separee?|sortie?|remise?|stable) depuis|(?:est|suis|sont) soignee?s?`,
     // Stopped for years: "ça fait 4 ans que j'ai arrêté", "c fini depuis longtemps", "I stopped years ago".
     `(?:ca fait|cela fait) (?:\\w+ ){0,2}(?:ans|annees|mois) que (?:j ai|je l ai|il a|ele a|on a) arete|(?:j ai|il a|ele a) arete (?:\\w+ )?(?:depuis|il y a) (?:\\w+ )?(?:ans|annees|longtemps|mois)|c (?:est )?(?:fini|termine) depuis (?:longtemps|des annees|\\w+ ans)|(?:stopped|quit) (?:\\w+ )?(?:years|a long time) ago|(?:have not|havent|haven t) (?:cut|self harmed|hurt myself|done it) (?:in|for) (?:\\w+ )?years`,
-    `(?:est|sont|suis) (?:\\w+ )?tiree?s? d afaire|ca s est (?:arete|termine|fini)|(?:j ai|il a|ele a) (?:repris|retrouve) (?:\\w+ )?gout a la vie|(?:je suis|il est|ele est) (?:\\w+ )?heureuse?(?! de (?:mourir|partir|en finir))|got (?:my|his|her) life back`,
+    `(?:est|sont|suis) (?:\\w+ )?tiree?s? d afaire|c (?:est )?pase depuis|(?:a|ai|ont) repris (?:le |son |mon |leur )?(?:boulot|taf|travail|job|les cours|l ecole|le lycee)|ca s est (?:arete|termine|fini)|(?:j ai|il a|ele a) (?:repris|retrouve) (?:\\w+ )?gout a la vie|(?:je suis|il est|ele est) (?:\\w+ )?heureuse?(?! de (?:mourir|partir|en finir))|got (?:my|his|her) life back`,
     `(?:je me sens|i fel|i am feling) (?:bien|mieux|beaucoup mieux|wel|beter|much beter|great|fine)|(?:it|that|this) (?:s |has |is )?(?:worked|working) (?:wel|great|fine)|ca (?:a )?(?:bien |tres bien )?marche`,
     `(?:al|everything) (?:god|fine|ok|okay) now|(?:i am|he is|she is|they are|we are) (?:wel|fine|ok|okay|god|great|happy|safe|stable)(?: now)?|(?:that|it) (?:is |s |was )?(?:over|in the past|behind (?:me|us|him|her)|done)|(?:came|come|got|pulled|made it) through|(?:hapy|healthy|thriving) (?:adult|young (?:man|woman)) now|steady (?:life|job)|(?:clean|sober) for|(?:have|has) ben (?:clean|sober|safe|wel|fine|ok|okay|stable)`,
     `(?:j ai|je l ai|i) (?:quite|left) (?:cet homme|ce mec|him|her|mon mari|ma feme|my husband|my wife|my partner|mon compagnon|ma compagne)|(?:it s|it is) over now|we split|split up|(?:i have|i ve|have) ben (?:fine|wel|ok|okay)|ben fine for|pressed charges|went to therapy|`+`(?:is|am|are) (?:much |doing |)(?:beter|wel|fine|stable|safe|recovered)(?: now)?|(?:is|am|are) (?:safe|fine|ok|okay) now|doing (?:much |a lot |so much )?(?:beter|wel|fine|great)|long behind|behind (?:me|us|him|her|them)|got beter|has recovered|recovered|doing (?:wel|fine|great|beter)|(?:is|am) folowed|is folowed`,
@@ -603,14 +603,14 @@ function laughedOffSetAside(text: string, normalise: (text: string) => string): 
 
 /** The opening sentence, then laughter, then a turn to something else ("bref", "sinon", "non sérieux", "anyway"). */
 const LAUGHED_OFF =
-  /^(?:\s*(?:lol|lmao|lmfao|mdr+|ptdr+|xptdr+|haha+)\b[\s,!]*([^?.!\n…]{3,200}?)[.!…]*|([^?.!\n…]{3,200}?)(?:\s*(?:\b(?:lol|lmao|lmfao|rofl|mdr+|ptdr+|xptdr+|xd|jk|haha+|hihi+)\b|[😂🤣😅😆😹😄]))+)[\s,.;:!…-]*(?:bref|sinon|anyway|non s[ée]rieux|non s[ée]rieusement|plus s[ée]rieusement|s[ée]rieusement|rien à voir|rien a voir|au fait|btw|but seriously|seriously though|en vrai|bon)\b/iu;
+  /^(?:\s*(?:lol|lmao|lmfao|mdr+|ptdr+|xptdr+|haha+)\b[\s,!]*([^?.!\n…]{3,200}?)[.!…]*|([^?.!\n…]{3,200}?)(?:\s*(?:\b(?:lol|lmao|lmfao|rofl|mdr+|ptdr+|xptdr+|xd|jk|haha+|hihi+)\b|[😂🤣😅😆😹😄]))+)[\s,.;:!…-]*(?:bref|sinon|anyway|separate question|other question|serious question|on another note|autre question|question s[ée]rieuse|non s[ée]rieux|non s[ée]rieusement|plus s[ée]rieusement|s[ée]rieusement|rien à voir|rien a voir|au fait|btw|but seriously|seriously though|en vrai|bon)\b/iu;
 
 /** Pills, a box, a bottle: an overdose is never laughed off ("took all my pills lol, anyway are you open?"). */
 const PILLS = re(`pils|tablets|meds|medication|medicines|cachets|comprimes|medocs|medicaments|boite|boites|box|plaquetes?|blisters?|botle|flacon|gelules|pilules|cp`);
 
 /** An intent against oneself, said now: never laughed off. */
 const SELF_DANGER_NOW = re(
-  `(?:je|j) (?:vais|vai|veux|veut|compte|vas) (?:\\w+ ){0,2}(?:me tuer|me suicider|mourir|en finir|me pendre|me jeter|sauter|me faire du mal|me couper|me scarifier|me foutre en l air)|i (?:am going to|am gona|want to|wana|wil|plan to) (?:\\w+ ){0,2}(?:kil myself|die|end it|hang myself|jump|hurt myself|cut)|kms|kil myself`,
+  `(?:je|j) (?:vais|vai|veux|veut|compte|vas) (?:\\w+ ){0,2}(?:me tuer|me suicider|mourir|en finir|me pendre|me jeter|sauter|me faire du mal|me couper|me scarifier|me foutre en l air)|(?:j ai|g) (?:\\w+ )?envie de (?:mourir|crever|en finir|me tuer|disparaitre)|i (?:am going to|am gona|want to|wana|wil|plan to) (?:\\w+ ){0,2}(?:kil myself|die|end it|hang myself|jump|hurt myself|cut)|kms|kil myself`,
 );
 
 /** A title is a few words. */

@@ -8,9 +8,10 @@
  * - `../shared/eval/dev.jsonl`: crisis / medical lines must be caught, the others left alone.
  */
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { SafetyScreen } from '../../safety/SafetyScreen.js';
-import { DEV_SET, LEXICON_DIR, describe as describeFigures, evaluate, isHeldOut, loadCorpus, loadDevSet, type CorpusLine } from './corpus.js';
+import { DEV_SET, LEXICON_DIR, REPO_ROOT, describe as describeFigures, evaluate, isHeldOut, loadCorpus, loadDevSet, readJsonl, type CorpusLine } from './corpus.js';
 
 const screen = SafetyScreen.fromDirectory(LEXICON_DIR);
 
@@ -28,6 +29,10 @@ describe('safety screen: corpus', () => {
   const tuning = loadCorpus((f) => !isHeldOut(f));
   const heldOut = loadCorpus(isHeldOut);
   const all = [...tuning, ...heldOut];
+  // The blind rounds' held-out halves: lines nobody read, scored only as aggregates (HELDOUT.md).
+  const blindHeldOut = readdirSync(path.join(REPO_ROOT, 'tests', 'safety'))
+    .filter((f) => /^blind-.*\.heldout-[a-z]+\.jsonl$/.test(f))
+    .flatMap((f) => readJsonl(path.join(REPO_ROOT, 'tests', 'safety', f)) as CorpusLine[]);
 
   it('is large and varied enough (>= 200 crisis, 200 medical, 400 ordinary; both languages; ~25 % held out)', () => {
     const count = (lines: readonly CorpusLine[], kind: 'crisis' | 'medical' | 'ordinary', lang?: 'fr' | 'en') =>
@@ -37,13 +42,15 @@ describe('safety screen: corpus', () => {
       expect(count(all, kind), kind).to.be.at.least(min);
       expect(count(all, kind, 'fr'), `${kind} fr`).to.be.at.least(min / 4);
       expect(count(all, kind, 'en'), `${kind} en`).to.be.at.least(min / 5);
-      const share = count(heldOut, kind) / count(all, kind);
+      const share = (count(heldOut, kind) + count(blindHeldOut, kind)) / (count(all, kind) + count(blindHeldOut, kind));
       // The tuning corpus grew by ~2,000 lines in the fifth session; the unseen measure is now the
       // blind rounds' held-out halves (tests/safety/blind-*.heldout-*.jsonl, HELDOUT.md), so these
       // older held-out files may be a smaller share of the whole. In the sixth session 606 hard
       // negatives written blind to the rules joined the tuning corpus: ordinary lines' share fell to 13 %, and 470 more (blind to the rules too) to 11 %;
       // in the seventh session batches s8 and s9 (1,088 more ordinary lines, blind to the rules) to 8 %;
       // in the eighth, batch s11 (450 more) to 6.3 %; in the ninth, batch s13 (377 more) to about 6 %.
+      // In the eleventh, 1,400 more lines: the blind rounds' held-out halves, the measure that is
+      // actually unseen, now count in the share beside these files.
       expect(share, `${kind} held-out share`).to.be.within(0.05, 0.35);
     }
     const texts = all.map((l) => l.text.trim().toLowerCase());

@@ -194,7 +194,7 @@ const DOCUMENT_SAYS = re(
 );
 
 /** Said as a joke or a figure of speech (and not "ce n'est pas une blague"). */
-const JOKE = re(`jk|jking|not realy obvs|(?:not|pas) (?:realy|vraiment|pour de vrai)(?= ?(?:obvs|obviously|evidemment|hein|lol|mdr|haha|he s|she s|il est|ele est))|obviously not|obvs not|metaphoricaly|metaphoriquement|au sens figure|figuratively|c est (?:sa|ma|une|leur) blague|(?:his|her|my) (?:bit|runing joke)|a runing joke|it s (?:his|her|my) bit|(?:he|she|il|ele) (?:always )?(?:jokes|plaisante|blague)|(?:i|we|je|on) (?!(?:ne|n|do not|am not|are not|not|never)\\b)(?:\\w+ )?(?:joke|joking|plaisante|blague|rigole) (?:that|about|que|sur|en disant)|just kiding|je plaisante|c est pour rire|pour rigoler`);
+const JOKE = re(`jk|jking|metaphoricaly|metaphoriquement|au sens figure|figuratively|c est (?:sa|ma|une|leur) blague|(?:his|her|my) (?:bit|runing joke)|a runing joke|it s (?:his|her|my) bit|(?:he|she|il|ele) (?:always )?(?:jokes|plaisante|blague)|(?:i|we|je|on) (?!(?:ne|n|do not|am not|are not|not|never)\\b)(?:\\w+ )?(?:joke|joking|plaisante|blague|rigole) (?:that|about|que|sur|en disant)|just kiding|je plaisante|c est pour rire|pour rigoler`);
 const NOT_A_JOKE = re(`(?:pas|not|no) (?:une |a )?(?:blague|joke|joking|kiding)|je ne plaisante pas|(?:je ne|je|j) rigole pas|not kiding`);
 
 /** A time in the past: "il y a trois ans", "l'an dernier", "en 2019", "quand j'étais ado", "years ago", "I used to". */

@@ -163,20 +163,21 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "The chorus goes \"I wanna die tonight\" and some of our group found it heavy; can we talk about it at the peer group?",
   ],
   a_song_line_quoted: [
-    "Le chanteur dans son morceau dit 'j'vais tous les flinguer', mon neveu l'écoute en boucle dans la salle d'attente, c'est permis ?",
-    "That song has the line 'I just wanna die tonight' and the whole choir sings it, can we talk about the lyrics in the peer group?",
+    "Le rappeur dans sa chanson dit 'j'vais tous les buter', mon fils la chante à la MDU et ça gêne les autres familles, on peut faire quelque chose ?",
+    "This song has the line 'I wanna die in your arms' and my sister sings it every morning, is the music group open on Fridays?",
   ],
   a_group_for_people_it_happened_to: [
-    "Existe-t-il un groupe de parole pour les familles dont un proche a fait une tentative de suicide ?",
-    "Is there a support group for the parents whose child attempted suicide a few years ago?",
+    "Y a-t-il un groupe pour les parents dont l'enfant a fait une TS ? Le mien va bien aujourd'hui.",
+    "Is there a support group for the mothers whose daughter attempted suicide last year?",
+    "Is there a support group for the relatives whose partner self-harmed? I'd like to meet others.",
   ],
   a_habit_dated_by_its_year: [
     "En 2018 je me scarifiais tous les jours ; ça fait des années que j'ai arrêté. Je voudrais remercier les bénévoles.",
     "In 2016 I cut myself every day; I stopped years ago. Can I volunteer at the MDU now?",
   ],
   an_episode_that_shook_the_viewer: [
-    "Dans le dernier épisode de ma série, une héroïne avale toute une boîte de cachets, ça m'a bouleversée. On peut en parler au groupe ?",
-    "In the last episode of my show a character swallows a bottle of pills and it really upset me. Can we talk about it in the group?",
+    "dans le dernier épisode de ma série un perso avale une boite de cachets, ça m'a choquée. on peut en parler au groupe de parole ?",
+    "in the last episode of my show a guy swallows a whole box of pills, it shocked me. can we talk about that at the peer group?",
   ],
   negated_after_a_time_word: [
     "Je le dis tout de suite : je ne suis pas suicidaire, je cherche un groupe pour parler de ma dépression.",

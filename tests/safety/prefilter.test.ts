@@ -25,7 +25,8 @@ describe('safety prefilter', () => {
 
   it('gives the same assessment as trying every rule, on the corpus, the dev set and every rule example', function () {
     // Every rule on every line, twice: a guard against a hang on a shared machine, not a timing.
-    this.timeout(120_000);
+    // 77 s on a fresh clone with the eleventh session's 14,000 lines: the guard grows with the corpus.
+    this.timeout(240_000);
     const texts = [...corpus, ...ruleTexts];
     expect(texts.length).to.be.greaterThan(1000);
     const flagged = { fast: 0, exhaustive: 0 };

@@ -13,6 +13,7 @@ import { crisisFeatures, CrisisModelFile, encodeNets, FUNCTION_WORDS, WEIGHT_DEC
 import { SafetyScreen } from './SafetyScreen.js';
 import { loadKnowledge } from '../knowledge/loadKnowledge.js';
 import { nonTopicExamples, readUnderstandingFile } from '../knowledge/understand/UnderstandingExamples.js';
+import { roundVisitorMessages } from '../knowledge/understand/visitorRounds.js';
 
 export interface TrainingOptions {
   readonly epochs: number;
@@ -98,6 +99,17 @@ function round(x: number): number {
 /** The seeded generator of the training order (`learn/fitLinear`'s; the benchmarks use it too). */
 export const mulberry32 = seededRandom;
 
+/** Where the safety nets' training lines and the rules they are trained behind are read. */
+export interface TrainingDirs {
+  /** The tuning corpus (`tests/safety/corpus`). */
+  readonly corpusDir: string;
+  readonly lexiconDir: string;
+  /** Its topics' example questions are ordinary lines. */
+  readonly knowledgeDir: string;
+  /** The understanding rounds (`tests/eval/rounds`): their tuning halves are ordinary lines. */
+  readonly roundsDir: string;
+}
+
 /** The tuning corpus files the model learns from (never the held-out files, never the dev set). */
 export const TUNING_FILES = ['crisis.jsonl', 'medical.jsonl', 'ordinary.jsonl'] as const;
 
@@ -165,15 +177,21 @@ export function knowledgeQuestionLines(knowledgeDir: string): { text: string; la
 }
 
 
-/** The tuning corpus and the knowledge base's example questions (ordinary), and the sha256 of what was read. */
-function readTrainingSet(corpusDir: string, knowledgeDir: string): { lines: { text: string; crisis: boolean; medical: boolean; lang?: string }[]; sha256: string } {
+/**
+ * The tuning corpus, the knowledge base's example questions and the visitor messages of the
+ * understanding rounds' tuning halves (both ordinary), and the sha256 of what was read.
+ */
+function readTrainingSet(dirs: TrainingDirs): { lines: { text: string; crisis: boolean; medical: boolean; lang?: string }[]; sha256: string } {
+  const { corpusDir, knowledgeDir, roundsDir } = dirs;
   const hash = createHash('sha256');
   const corpus = TUNING_FILES.flatMap((f) => {
     const content = readFileSync(path.join(corpusDir, f), 'utf8');
     hash.update(content);
     return parseCorpusText(content, f);
   });
-  const questions = knowledgeQuestionLines(knowledgeDir);
+  // Visitor questions, many wrapped in worried words ("ça me tue ces horaires", a sister "who is
+  // not well" and a question about brochures): what the nets under-learnt from the corpus alone.
+  const questions = [...knowledgeQuestionLines(knowledgeDir), ...roundVisitorMessages(roundsDir)];
   hash.update(questions.map((q) => q.text).join('\n'));
   return { lines: [...corpus, ...questions.map((q) => ({ ...q, crisis: false, medical: false }))], sha256: hash.digest('hex') };
 }
@@ -187,8 +205,9 @@ function rulesOnly(lexiconDir: string): SafetyScreen {
  * The model file trained from the tuning corpus in `corpusDir`, as JSON text (what
  * `npm run train-safety` writes). Deterministic: only `trainedOn` comes from outside.
  */
-export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, knowledgeDir: string, trainedOn: string): string {
-  const { lines, sha256 } = readTrainingSet(corpusDir, knowledgeDir);
+export function buildCrisisModelFile(dirs: TrainingDirs, trainedOn: string): string {
+  const { lines, sha256 } = readTrainingSet(dirs);
+  const { lexiconDir } = dirs;
   // The text as the crisis rules see it (normalised, idioms and topic names masked): what the screen gives the model.
   const screen = rulesOnly(lexiconDir);
   const texts = lines.map((l) => screen.crisisText(l.text));
@@ -203,7 +222,7 @@ export function buildCrisisModelFile(corpusDir: string, lexiconDir: string, know
   );
   const crisis = lines.filter((l) => l.crisis).length;
   return modelFileText(
-    { corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f}`), 'knowledge/topics/*.md (example questions, as non-crisis)'], sha256, crisis, other: lines.length - crisis, trainedOn },
+    { corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f}`), 'knowledge/topics/*.md (example questions, as non-crisis)', 'tests/eval/rounds/*.tune.jsonl (visitor messages, as non-crisis)'], sha256, crisis, other: lines.length - crisis, trainedOn },
     { threshold: CRISIS_THRESHOLD, medicalThreshold: CRISIS_OVER_MEDICAL_THRESHOLD },
     encodeNets(fitted, { threshold: MEDICAL_THRESHOLD, ...medical }),
   );
@@ -253,8 +272,9 @@ export const MEDICAL_CONFIRMATION_THRESHOLD = 0.01;
  * suicide"); and a medical net trained the same way on the lines a medical rule fires on (a
  * medicine named around a question about a group or a right). Same format as the crisis model.
  */
-export function buildConfirmationModelFile(corpusDir: string, lexiconDir: string, knowledgeDir: string, trainedOn: string): string {
-  const { lines: all, sha256 } = readTrainingSet(corpusDir, knowledgeDir);
+export function buildConfirmationModelFile(dirs: TrainingDirs, trainedOn: string): string {
+  const { lines: all, sha256 } = readTrainingSet(dirs);
+  const { lexiconDir } = dirs;
   const screen = rulesOnly(lexiconDir);
   const crisisFired = all.filter((l) => screen.ruleFires('crisis', l.text));
   const medicalFired = all.filter((l) => !l.crisis && screen.ruleFires('medical', l.text));
@@ -269,7 +289,7 @@ export function buildConfirmationModelFile(corpusDir: string, lexiconDir: string
   const crisis = crisisFired.filter((l) => l.crisis).length;
   return modelFileText(
     {
-      corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f} (the lines a crisis or a medical rule fires on)`), 'knowledge/topics/*.md (the same, as ordinary)'],
+      corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f} (the lines a crisis or a medical rule fires on)`), 'knowledge/topics/*.md and tests/eval/rounds/*.tune.jsonl (the same, as ordinary)'],
       sha256,
       crisis,
       other: crisisFired.length - crisis,

@@ -1,10 +1,11 @@
 /**
  * `npm run train`: trains the understanding model (topics, conversational intents, out of scope)
- * on the topics' example questions and `knowledge/understanding.yaml`, writes
+ * on the topics' example questions, `knowledge/understanding.yaml` and the visitor messages of the
+ * blind rounds' tuning halves (`tests/eval/rounds/*.tune.jsonl`), writes
  * `knowledge/understanding-model.json`, then the script runs `npm run train-safety` (the crisis
  * model also learns from the example questions). Deterministic: the same content gives the same
  * file, byte for byte (a test retrains and compares).
- *   npm run train [-- <knowledge dir>]
+ *   npm run train [-- <knowledge dir> [<rounds dir>]]
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,10 +15,11 @@ import { trainSoftmax } from '../../learn/trainSoftmax.js';
 import { UNDERSTANDING_MODEL_FILE, understandingLines } from '../understand/UnderstandingExamples.js';
 
 const knowledgeDir = path.resolve(process.argv[2] ?? 'knowledge');
+const roundsDir = path.resolve(process.argv[3] ?? 'tests/eval/rounds');
 const out = path.join(knowledgeDir, UNDERSTANDING_MODEL_FILE);
 try {
   const started = performance.now();
-  const { classes, lines } = understandingLines(knowledgeDir);
+  const { classes, lines } = understandingLines(knowledgeDir, roundsDir);
   const model = trainSoftmax(lines, classes);
   const text = `${JSON.stringify(model)}\n`;
   writeFileSync(out, text);

@@ -13,6 +13,7 @@ import { loadKnowledge } from '../loadKnowledge.js';
 import { PermanenceSchedule } from '../../schedule/PermanenceSchedule.js';
 import { searchableTopics } from '../searchableTopics.js';
 import type { LabelledText } from '../../learn/trainSoftmax.js';
+import { roundTrainingLines } from './visitorRounds.js';
 
 /** Classes of the model that are not topics. */
 export const INTENT_CLASSES = ['handoff_request', 'erase_data', 'greeting', 'thanks', 'goodbye'] as const;
@@ -41,8 +42,11 @@ export function understandingClasses(topicIds: readonly string[]): string[] {
   return [...[...topicIds].sort(), ...INTENT_CLASSES, OUT_OF_SCOPE];
 }
 
-/** Every training line, in a fixed order. */
-export function understandingLines(knowledgeDir: string): { classes: string[]; lines: LabelledText[] } {
+/**
+ * Every training line, in a fixed order: the knowledge base's, then, with `roundsDir`, the
+ * visitor messages of the blind rounds' tuning halves (`visitorRounds.ts`).
+ */
+export function understandingLines(knowledgeDir: string, roundsDir: string | null): { classes: string[]; lines: LabelledText[] } {
   const knowledge = loadKnowledge(knowledgeDir);
   const schedule = PermanenceSchedule.fromFile(path.join(knowledgeDir, 'schedule.yaml'));
   const topics = [...searchableTopics(knowledge.topics, schedule)].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -56,7 +60,9 @@ export function understandingLines(knowledgeDir: string): { classes: string[]; l
     }
   }
   for (const { text, label } of nonTopicExamples(extra)) lines.push({ text, label });
-  return { classes: understandingClasses(topics.map((t) => t.id)), lines };
+  const classes = understandingClasses(topics.map((t) => t.id));
+  if (roundsDir !== null) for (const { text, label } of roundTrainingLines(roundsDir, new Set(classes))) lines.push({ text, label });
+  return { classes, lines };
 }
 
 /** The examples that are not a topic's (intents, then out of scope; French then English for each), with their language. */

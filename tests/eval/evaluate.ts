@@ -80,7 +80,9 @@ export async function evaluate(lines: EvalLine[], botUrl: string): Promise<EvalR
     const first = replies.map((r) => (r.channelData as { mdu?: { intent: string; topic?: string } } | undefined)?.mdu).find((m) => m && m.intent !== 'welcome');
     const got = first ? (first.intent === 'answer' ? `answer:${first.topic}` : first.intent) : '(no reply)';
     const cls = classOf(line.expect);
-    const right = got === line.expect;
+    // "Who am I talking to?", "t'es un robot ?": small talk to the writer, and what the bot.about
+    // topic answers (issue 15 asks that questions about the bot be answered, not chatted away).
+    const right = got === line.expect || (line.expect === 'smalltalk' && got === 'answer:bot.about');
     count(report.byClass, cls, right);
     if (cls === 'answer') {
       count(report.byBand, lengthBand(line.text), right);

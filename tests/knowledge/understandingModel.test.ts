@@ -16,11 +16,12 @@ import { addExampleQuestions } from '../../knowledge/understand/teachExample.js'
 
 const KNOWLEDGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../knowledge');
 const MODEL_FILE = path.join(KNOWLEDGE_DIR, UNDERSTANDING_MODEL_FILE);
+const ROUNDS_DIR = path.resolve(KNOWLEDGE_DIR, '../tests/eval/rounds');
 
 describe('understanding model: the committed file', function () {
   const committedText = readFileSync(MODEL_FILE, 'utf8');
   const committed = SoftmaxModelFile.parse(JSON.parse(committedText));
-  const { classes, lines } = understandingLines(KNOWLEDGE_DIR);
+  const { classes, lines } = understandingLines(KNOWLEDGE_DIR, ROUNDS_DIR);
 
   it('was trained on the examples as they are now (else: npm run train)', () => {
     expect(trainingHash(lines, classes, DEFAULT_SOFTMAX_TRAINING), 'the examples changed since the model was trained: run npm run train').to.equal(committed.trainedOn);

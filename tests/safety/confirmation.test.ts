@@ -14,7 +14,7 @@ import { CONFIRMATION_MODEL_FILE, type CrisisModelFile } from '../../safety/Cris
 import { SafetyScreen } from '../../safety/SafetyScreen.js';
 import { buildConfirmationModelFile, knowledgeQuestions } from '../../safety/trainCrisisModel.js';
 import { makeTempDir } from '../helpers/tempDir.js';
-import { CORPUS_DIR, LEXICON_DIR, REPO_ROOT, loadCorpus } from './corpus.js';
+import { LEXICON_DIR, REPO_ROOT, TRAINING_DIRS, loadCorpus } from './corpus.js';
 
 const FILE = path.join(LEXICON_DIR, CONFIRMATION_MODEL_FILE);
 const KNOWLEDGE_DIR = path.join(REPO_ROOT, 'knowledge');
@@ -42,7 +42,7 @@ describe('confirmation nets: a rule fires, the nets read what surrounds it', () 
 
   it('is what `npm run train-safety` makes of the committed corpus and knowledge base', function () {
     this.timeout(180_000);
-    const trained = buildConfirmationModelFile(CORPUS_DIR, LEXICON_DIR, KNOWLEDGE_DIR, committed.source.trainedOn);
+    const trained = buildConfirmationModelFile(TRAINING_DIRS, committed.source.trainedOn);
     if (trained !== readFileSync(FILE, 'utf8')) expect.fail(`${path.relative(REPO_ROOT, FILE)} is not what the corpus gives: run \`npm run train-safety\` and commit the file`);
   });
 

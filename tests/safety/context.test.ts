@@ -213,6 +213,11 @@ const RIGHTS_NOT_MEDICAL: readonly string[] = [
   "Il est sous neuroleptiques en soins sans consentement ; ma question n'est pas sur son traitement : aura-t-il un avocat devant le juge ?",
   "Le psychiatre doit-il me prévenir des effets indésirables avant de commencer un traitement ?",
   "Can I write down in advance which medicines I refuse if I'm hospitalised again?",
+  // Refusing a treatment, and who may be told what one takes (twelfth session; declined as medical at its start).
+  "On veut me mettre sous Abilify, est-ce que je peux refuser ?",
+  "le psy veut me mettre sous clozapine, je peux dire non ?",
+  "They want to put me on depot injections of Haldol every month, can I say no?",
+  "I'm 22 and I take sertraline. If my mum phones the ward, can they tell her what I'm taking?",
   // Tenth session: reading one's record, telling one's recovery.
   "Je suis infirmière, un patient sous lithium voudrait lire son dossier : comment fait-il ?",
   "I'm on clozapine, can I see my medical records?",
@@ -302,6 +307,8 @@ describe('safety context: decided from the whole message', () => {
       // Ninth session: asked in passing in another part of a message about the MDU.
       "Je viens au groupe de parole de la MDU le jeudi, c'est super. Au fait : je peux prendre du millepertuis en plus de ma sertraline pour le moral ?",
       'I come to the MDU on Tuesdays for the peer group. One more thing, can I take my zopiclone with a glass of wine?',
+      // Refusing tonight's dose is stopping a treatment, not a question about consent (twelfth session).
+      "je peux refuser de prendre mon lithium ce soir ? j'ai la nausée",
       "j'ai le droit d'arrêter mon traitement, je dois baisser la dose comment ?", 'I have the right to stop, but how much should I reduce my lithium each week?', 'à quelle heure prendre mon Xanax avant le groupe ?', 'can I take ibuprofen and lithium together before the outing?']) {
       expect(screen.assess(line).kind, line).to.equal('medical');
     }

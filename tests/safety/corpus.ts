@@ -10,6 +10,13 @@ import type { SafetyAssessment, SafetyScreen } from '../../safety/SafetyScreen.j
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const LEXICON_DIR = path.join(REPO_ROOT, 'safety', 'lexicons');
 export const CORPUS_DIR = path.join(REPO_ROOT, 'tests', 'safety', 'corpus');
+/** What the safety nets are trained on (`npm run train-safety`'s defaults). */
+export const TRAINING_DIRS = {
+  corpusDir: CORPUS_DIR,
+  lexiconDir: LEXICON_DIR,
+  knowledgeDir: path.join(REPO_ROOT, 'knowledge'),
+  roundsDir: path.join(REPO_ROOT, 'tests', 'eval', 'rounds'),
+} as const;
 export const DEV_SET = path.resolve(REPO_ROOT, '..', 'shared', 'eval', 'dev.jsonl');
 
 export type Expected = 'crisis' | 'medical' | 'none' | 'help_info';

@@ -12,7 +12,7 @@ import { CRISIS_MODEL_ID, MEDICAL_MODEL_ID, SafetyScreen } from '../../safety/Sa
 import { buildCrisisModelFile, knowledgeQuestions } from '../../safety/trainCrisisModel.js';
 import { makeTempDir } from '../helpers/tempDir.js';
 import { mduOf, startTestBot } from '../helpers/testBot.js';
-import { CORPUS_DIR, LEXICON_DIR, REPO_ROOT, loadCorpus, loadDevSet } from './corpus.js';
+import { LEXICON_DIR, REPO_ROOT, TRAINING_DIRS, loadCorpus, loadDevSet } from './corpus.js';
 
 const MODEL_FILE = path.join(LEXICON_DIR, CRISIS_MODEL_FILE);
 const KNOWLEDGE_DIR = path.join(REPO_ROOT, 'knowledge');
@@ -84,7 +84,7 @@ function lexiconsWithoutCrisisRules(dir: string): void {
 describe('crisis model: the committed file', () => {
   it('is what `npm run train-safety` makes of the committed corpus and knowledge base (run it after changing either)', function () {
     this.timeout(180_000);
-    const trained = buildCrisisModelFile(CORPUS_DIR, LEXICON_DIR, KNOWLEDGE_DIR, committed.source.trainedOn);
+    const trained = buildCrisisModelFile(TRAINING_DIRS, committed.source.trainedOn);
     const file = readFileSync(MODEL_FILE, 'utf8');
     if (trained !== file) {
       expect.fail(`${path.relative(REPO_ROOT, MODEL_FILE)} is not what the tuning corpus and the knowledge base's questions give: run \`npm run train-safety\` and commit the file`);

@@ -23,6 +23,11 @@ export interface ContextReading {
   readonly remaining: string;
   /** The kinds of context found (empty: nothing set aside, `remaining` is the whole message). */
   readonly kinds: readonly ContextKind[];
+  /**
+   * `remaining` sentence by sentence (with context found): a danger told alone in its own sentence
+   * ("… lisez le dossier avant. En finir.") is read there, as in a message without context.
+   */
+  readonly remainingSentences?: readonly string[];
 }
 
 /**
@@ -206,7 +211,7 @@ const PAST = re(
     `la semaine (?:derniere|pasee)|last wek|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)(?: dernier| soir| matin)?|(?:last|on) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) night|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (?:dernier|soir)|la nuit de (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|(?:a|at|on|upon) (?:son|sa|his|her) (?:admission|arivee|arival)|when (?:he|she|they) (?:was|were) (?:admitted|brought in)|quand (?:il|ele) est arivee?|(?:a|lors de) l admission`,
     `(?:en|au mois de|depuis) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)(?! prochain)|(?:in|last|since) (?:january|february|march|april|may|june|july|august|september|october|november|december)`,
     `(?:a|vers|at|around) (?:\\d+|douze|treize|quatorze|quinze|seize|dix sept|dix huit|vingt|trente|twelve|thirten|fourten|fiften|sixten|seventen|eighten|nineten|twenty) (?:ans|years old)|(?:during|at|in) (?:university|colege|uni|high schol|midle schol|secondary schol)|pendant (?:la fac|mes etudes)`,
-    `au (?:colege|lycee)|a l ecole primaire|at schol|in high schol|a (?:\\d+|quinze|seize|dix sept|dix huit|vingt|trente) ans(?= (?:\\w+ ){0,3}(?:(?:il|ele) a|j ai|aujourd ?hui|maintenant))`,
+    `au (?:colege|lycee)|a l ecole primaire|(?<!(?:back|is|are|now|be|go|goes|going|gets|started|starts|return|returned|returns) )at schol|in high schol|a (?:\\d+|quinze|seize|dix sept|dix huit|vingt|trente) ans(?= (?:\\w+ ){0,3}(?:(?:il|ele) a|j ai|aujourd ?hui|maintenant))`,
     `quand (?:j avais|il avait|ele avait|on avait)|dans (?:ma|sa|leur) jeunese|dans (?:mon|son) enfance|l (?:hiver|ete|automne|printemps) (?:dernier|pase)|le mois (?:dernier|pase)`,
     `when (?:i|he|she) was (?:\\d+|[a-z]+ years old)|in my youth|as a child|last (?:winter|summer|spring|autumn|month)|`+`(?:years?|months?) ago|last year|in (?:19|20)\\d\\d|as a (?:ten|tenager|child|kid)|when i was (?:young|younger|a ten|a tenager|a kid|a student)|i used to|used to|in the past|back then|a long time ago`,
   ].join('|'),
@@ -264,7 +269,7 @@ const ONGOING = re(
 
 /** A habit dated in the past by its own sentence: "à l'époque", "back then". */
 const HABIT_DATED = re(
-  `a l epoque|a cete epoque|en ce temps la|back then|at the time|in those days|in those years|en (?:19\\d\\d|20[01]\\d|202[0-4])|in (?:19\\d\\d|20[01]\\d|202[0-4])|au colege|au lycee|pendant (?:mon|son|mes|ses) (?:adolescence|etudes|ados)|a l adolescence|quand (?:j etais|il etait|ele etait) (?:\\w+ )?(?:petite?|ado|jeune|etudiante?|enfant|gamine?|au colege|au lycee)|in (?:high schol|my tens|my twenties)|when (?:i|he|she) was (?:a )?(?:kid|ten|tenager|student|younger|at schol|in high schol)`,
+  `a l epoque|a cete epoque|en ce temps la|back then|at the time|in those days|in those years|en (?:19\\d\\d|20[01]\\d|202[0-4])|in (?:19\\d\\d|20[01]\\d|202[0-4])|au colege|au lycee|pendant (?:mon|son|mes|ses) (?:adolescence|etudes|ados)|a l adolescence|quand (?:j etais|il etait|ele etait) (?:\\w+ )?(?:petite?|ado|jeune|etudiante?|enfant|gamine?|au colege|au lycee)|in (?:high schol|my tens|my twenties)|^(?:\\w+ )?at schol|when (?:i|he|she) was (?:a )?(?:kid|ten|tenager|student|younger|at schol|in high schol)`,
 );
 
 /** Fiction or reported speech: a film, a book, a song, a character, a quote. */
@@ -466,7 +471,7 @@ export function readContext(message: string, normalise: (text: string) => string
   // right after it ("Il va mieux."), and nothing there says it still goes on. Another sentence's "I'm stable
   // now" says nothing of this one's danger.
   const sentences = sentenceList.map((sentence, i) => ({ sentence, normalised: sentenceTexts[i]! }));
-  const parts = sentences.flatMap(({ sentence, normalised: here }, i) => {
+  const parts = sentences.map(({ sentence, normalised: here }, i): string[] => {
     const next = sentences[i + 1]?.normalised ?? '';
     // Said as a joke in this sentence ("...; c'est sa blague à chaque visite"): the sentence is set aside.
     if (test(JOKE, here) && !test(NOT_A_JOKE, whole)) {
@@ -505,7 +510,7 @@ export function readContext(message: string, normalise: (text: string) => string
     return withTimesAttached(clauses(sentence), normalise).map((clause) => readClause(datedByNext ? `${clause} ${datedByNext}` : clause, resolved, !ongoing, work, asker));
   });
   if (kinds.size === 0) return none;
-  return { remaining: parts.join(' ').replace(/ +/g, ' ').trim(), kinds: [...kinds] };
+  return { remaining: parts.flat().join(' ').replace(/ +/g, ' ').trim(), kinds: [...kinds], remainingSentences: parts.map((p) => p.join(' ').replace(/ +/g, ' ').trim()) };
 
   function readClause(clause: string, resolved: boolean, distantPast: boolean, work: { here: boolean; near: boolean }, asker: boolean): string {
     let c = normalise(clause);
@@ -620,10 +625,13 @@ const SELF_DANGER_NOW = re(
 const TITLE_WORDS = 9;
 const QUOTED = /«[^»\n]{1,80}»|"[^"\n]{1,80}"|“[^”\n]{1,80}”|(?<!\p{L})'(?:[^'\n]|(?<=\p{L})'(?=\p{L})){1,60}'(?!\p{L})/gu;
 const WORK_BEFORE =
-  /(?:chanson|titre|morceau|album|single|tube|film|livre|roman|po[eè]me|pi[eè]ce|s[eé]rie|spectacle|op[eé]ra|th[eè]me|song|movie|book|novel|track|poem|play|series|show|theme|musical|s['’]appelle|appel[eé]e?|intitul[eé]e?|called|named|titled|entitled|\blis|relis|regarde|regard[eé]|\bvu|[eé]coute|[eé]cout[eé]|chante|chanter|chantons|r[eé]p[eè]te|r[eé]p[eé]tons|joue|jouer|jouons|read|reading|watch|watched|watching|listen to|listening to|\bsing|singing|rehears\w*|playing|perform\w*|obsessed with|obs[eé]d[eé]e? par|fan de|fan of|\p{Lu}[\p{L}*]*['’]s)\s*[,:]?\s*$/iu;
+  /(?:chanson|titre|morceau|album|single|tube|g[eé]n[eé]rique|jingle|bande originale|soundtrack|film|livre|roman|po[eè]me|pi[eè]ce|s[eé]rie|spectacle|op[eé]ra|th[eè]me|song|movie|book|novel|track|poem|play|series|show|theme|musical|s['’]appelle|appel[eé]e?|intitul[eé]e?|called|named|titled|entitled|\blis|relis|regarde|regard[eé]|\bvu|[eé]coute|[eé]cout[eé]|chante|chanter|chantons|r[eé]p[eè]te|r[eé]p[eé]tons|joue|jouer|jouons|read|reading|watch|watched|watching|listen to|listening to|\bsing|singing|rehears\w*|playing|perform\w*|obsessed with|obs[eé]d[eé]e? par|fan de|fan of|\p{Lu}[\p{L}*]*['’]s)\s*[,:]?\s*$/iu;
 const AUTHOR_AFTER = /^\s*(?:de|d['’]|by|from)\s*\p{Lu}/u;
-/** A title said to be one right after it ("'Suicide Is Painless' is the theme from M*A*S*H"). */
-const NAMED_AS_A_WORK_AFTER = /^\s*,?\s*(?:is|was|c['’]est|est|[eé]tait)\s+(?:the|a|an|le|la|un|une)\s+(?:\p{L}+\s+)?(?:song|theme|title|track|film|movie|book|novel|poem|chanson|titre|livre|roman|po[eè]me|g[eé]n[eé]rique|morceau)\b/iu;
+/**
+ * A title said to be one right after it ("'Suicide Is Painless' is the theme from M*A*S*H"), or
+ * named so in apposition ("« Suicide Is Painless », le générique de M*A*S*H").
+ */
+const NAMED_AS_A_WORK_AFTER = /^\s*(?:(?:,|\s[-–—])?\s*(?:is|was|c['’]est|est|[eé]tait)\s+|(?:,|\s?[-–—])\s*)(?:the|a|an|le|la|un|une)\s+(?:\p{L}+\s+)?(?:song|theme|title|track|film|movie|book|novel|poem|chanson|titre|livre|roman|po[eè]me|g[eé]n[eé]rique|morceau)\b(?!\s+(?:de ma vie|de mon existence|of my life))/iu;
 /** What a song's words say ("le refrain dit « j'ai envie de mourir »"): the song, not a person. */
 const LYRICS_SAY =
   /(?:(?:refrain|couplet|paroles|chorus|lyrics|chanson|song|morceau|verse)\s+(?:qui\s+)?(?:dit|disent|r[eé]p[eè]te|says|say|go|goes)|(?:chanson|song|refrain|chorus|lyrics|paroles|morceau|track|rap|po[eè]me|poem)\b[^.?!"«“]{0,30}\b(?:line|lines|ligne|phrase|vers|words|mots))\W*$/iu;

@@ -260,7 +260,7 @@ export class SafetyScreen {
       // danger anywhere in the message keeps every part of it (`readContext`).
       const context = readContext(text, (t) => this.normalise(t));
       if (context.kinds.length === 0) return verdict;
-      const rest = context.remaining.replace(/[# ]+/g, ' ').trim() === '' ? ({ kind: 'none' } as const) : this.assessNormalised(context.remaining);
+      const rest = context.remaining.replace(/[# ]+/g, ' ').trim() === '' ? ({ kind: 'none' } as const) : (this.crisisInRemainingSentence(context.remainingSentences) ?? this.assessNormalised(context.remaining));
       const answered = rest.kind === 'medical' && this.answeredAsRights(text, normalised) ? this.helpOrNone(normalised, seen) : rest;
       return answered.kind === 'none' ? { kind: 'none', setAside: true } : answered;
     }
@@ -306,6 +306,26 @@ export class SafetyScreen {
     if (wholeMasked !== normalised) return null;
     for (const { part, seen } of parts) {
       const crisis = this.matching('crisis', part, seen, false);
+      if (crisis.length > 0) {
+        const best = pick(crisis, CRISIS_PRIORITY);
+        return { kind: 'crisis', category: best.category as CrisisCategory, matched: best.id };
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A crisis rule on one sentence of what the context reading left, read alone: joined, the text
+   * has no full stops, and a danger said in a sentence of its own ("... lisez le dossier avant. En
+   * finir.") reads as the end of the sentence before ("avant en finir"), as in `crisisInOneSentence`.
+   */
+  private crisisInRemainingSentence(sentences: readonly string[] | undefined): SafetyAssessment | null {
+    if (!sentences || sentences.length < 2) return null;
+    for (const sentence of sentences) {
+      // Spans set aside stay blanked ("#"): no rule reads across them.
+      const part = sentence.trim();
+      if (part.replace(/[# ]+/g, '') === '') continue;
+      const crisis = this.matching('crisis', part, this.prefilter?.scan(part) ?? null, false);
       if (crisis.length > 0) {
         const best = pick(crisis, CRISIS_PRIORITY);
         return { kind: 'crisis', category: best.category as CrisisCategory, matched: best.id };

@@ -166,6 +166,16 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "Le rappeur dans sa chanson dit 'j'vais tous les buter', mon fils la chante à la MDU et ça gêne les autres familles, on peut faire quelque chose ?",
     "This song has the line 'I wanna die in your arms' and my sister sings it every morning, is the music group open on Fridays?",
   ],
+  // Twelfth session: a title named in apposition ("« … », le générique de …"); said alarming at its start.
+  a_title_named_in_apposition: [
+    "au blind test de l'hôpital de jour on a eu « Suicide Is Painless », le générique de M*A*S*H, tout le monde a ri. vous faites d'autres animations ?",
+    "In the music group we sang 'I want to die', a song by a local band. Is there a choir at the MDU?",
+  ],
+  // Twelfth session: "back at school" is today, not a past ("at school I used to..." is).
+  resolved_and_back_at_school: [
+    "In March my son cut himself and spent two weeks on the ward. He's back at school and doing well now; is there a group for parents?",
+    "En mars mon fils s'est scarifié et il a passé deux semaines dans le service. Il a repris le lycée et il va bien maintenant ; il existe un groupe pour les parents ?",
+  ],
   a_group_for_people_it_happened_to: [
     "Y a-t-il un groupe pour les parents dont l'enfant a fait une TS ? Le mien va bien aujourd'hui.",
     "Is there a support group for the mothers whose daughter attempted suicide last year?",
@@ -260,6 +270,11 @@ const STILL_A_CRISIS: readonly string[] = [
   "If someone tells you they want to die, what do you do? Because I want to die tonight.",
   // Ninth session: words in quotation marks that are said, not a title; a partner's threat.
   "Il m'a écrit « je vais te tuer ce soir » et il connaît mon adresse.",
+  // Twelfth session: a quotation followed by a work's name is not always a title; someone who harms
+  // themselves now, told in the present ("cuts herself", "hurts himself": no rule knew it at its start).
+  "« je vais me tuer », la chanson de ma vie en ce moment",
+  "My brother hurts himself when he is alone, what should we do?",
+  "She is at school all day and cuts herself at night, what do I do?",
   "He texted me \"you're dead tonight\" and he's outside my building.",
   "mon mari va me tuer si je le quitte, il l'a dit devant les enfants",
   // A sentence after that dates something else, or says it is back.

@@ -6,7 +6,7 @@
  * to the last digit written.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fitLinear, seededRandom } from '../learn/fitLinear.js';
 import { crisisFeatures, CrisisModelFile, encodeNets, FUNCTION_WORDS, WEIGHT_DECIMALS, type CrisisNet } from './CrisisModel.js';
@@ -108,6 +108,15 @@ export interface TrainingDirs {
   readonly knowledgeDir: string;
   /** The understanding rounds (`tests/eval/rounds`): their tuning halves are ordinary lines. */
   readonly roundsDir: string;
+  /** The safety rounds (`tests/safety`): their tuning halves (`blind-*.tune.jsonl`) are labelled lines; the held-out halves are never read. */
+  readonly safetyRoundsDir: string;
+}
+
+/** The blind safety rounds' tuning halves, in name order. */
+export function safetyRoundTuningFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /^blind-.*\.tune\.jsonl$/.test(f))
+    .sort();
 }
 
 /** The tuning corpus files the model learns from (never the held-out files, never the dev set). */
@@ -182,13 +191,19 @@ export function knowledgeQuestionLines(knowledgeDir: string): { text: string; la
  * understanding rounds' tuning halves (both ordinary), and the sha256 of what was read.
  */
 function readTrainingSet(dirs: TrainingDirs): { lines: { text: string; crisis: boolean; medical: boolean; lang?: string }[]; sha256: string } {
-  const { corpusDir, knowledgeDir, roundsDir } = dirs;
+  const { corpusDir, knowledgeDir, roundsDir, safetyRoundsDir } = dirs;
   const hash = createHash('sha256');
-  const corpus = TUNING_FILES.flatMap((f) => {
-    const content = readFileSync(path.join(corpusDir, f), 'utf8');
+  const read = (dir: string, f: string) => {
+    const content = readFileSync(path.join(dir, f), 'utf8');
     hash.update(content);
     return parseCorpusText(content, f);
-  });
+  };
+  const corpus = TUNING_FILES.flatMap((f) => read(corpusDir, f));
+  // The blind safety rounds' tuning halves: crises, requests and hard ordinary messages by writers
+  // who never read the rules (a line already in the corpus is not counted twice).
+  const known = new Set(corpus.map((l) => l.text));
+  const rounds = safetyRoundTuningFiles(safetyRoundsDir).flatMap((f) => read(safetyRoundsDir, f).filter((l) => !known.has(l.text) && (known.add(l.text), true)));
+  corpus.push(...rounds);
   // Visitor questions, many wrapped in worried words ("ça me tue ces horaires", a sister "who is
   // not well" and a question about brochures): what the nets under-learnt from the corpus alone.
   const questions = [...knowledgeQuestionLines(knowledgeDir), ...roundVisitorMessages(roundsDir)];
@@ -222,7 +237,7 @@ export function buildCrisisModelFile(dirs: TrainingDirs, trainedOn: string): str
   );
   const crisis = lines.filter((l) => l.crisis).length;
   return modelFileText(
-    { corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f}`), 'knowledge/topics/*.md (example questions, as non-crisis)', 'tests/eval/rounds/*.tune.jsonl (visitor messages, as non-crisis)'], sha256, crisis, other: lines.length - crisis, trainedOn },
+    { corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f}`), 'knowledge/topics/*.md (example questions, as non-crisis)', 'tests/safety/blind-*.tune.jsonl', 'tests/eval/rounds/*.tune.jsonl (visitor messages, as non-crisis)'], sha256, crisis, other: lines.length - crisis, trainedOn },
     { threshold: CRISIS_THRESHOLD, medicalThreshold: CRISIS_OVER_MEDICAL_THRESHOLD },
     encodeNets(fitted, { threshold: MEDICAL_THRESHOLD, ...medical }),
   );
@@ -289,7 +304,7 @@ export function buildConfirmationModelFile(dirs: TrainingDirs, trainedOn: string
   const crisis = crisisFired.filter((l) => l.crisis).length;
   return modelFileText(
     {
-      corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f} (the lines a crisis or a medical rule fires on)`), 'knowledge/topics/*.md and tests/eval/rounds/*.tune.jsonl (the same, as ordinary)'],
+      corpus: [...TUNING_FILES.map((f) => `tests/safety/corpus/${f} (the lines a crisis or a medical rule fires on)`), 'tests/safety/blind-*.tune.jsonl (the same)', 'knowledge/topics/*.md and tests/eval/rounds/*.tune.jsonl (the same, as ordinary)'],
       sha256,
       crisis,
       other: crisisFired.length - crisis,

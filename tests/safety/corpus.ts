@@ -16,6 +16,7 @@ export const TRAINING_DIRS = {
   lexiconDir: LEXICON_DIR,
   knowledgeDir: path.join(REPO_ROOT, 'knowledge'),
   roundsDir: path.join(REPO_ROOT, 'tests', 'eval', 'rounds'),
+  safetyRoundsDir: path.join(REPO_ROOT, 'tests', 'safety'),
 } as const;
 export const DEV_SET = path.resolve(REPO_ROOT, '..', 'shared', 'eval', 'dev.jsonl');
 

@@ -497,7 +497,9 @@ export function readContext(message: string, normalise: (text: string) => string
     // maintenant et..."), or anywhere in a sentence after that dates this one ("C'était il y a deux semaines, il est calme depuis.").
     const nextOpening = next.split(' ').slice(0, NEXT_OPENING_WORDS).join(' ');
     // Not when the sentence after tells its own past first ("J'ai été hospitalisé en 2015, tout va bien depuis."): its resolution is of that.
-    const resolvedNext = firstIndex(RESOLVED, nextOpening);
+    // Not when the sentence after opens on another person ("... il a fait une TS l'an dernier. Ma sœur
+    // est suivie dans un service..."): its resolution is that person's.
+    const resolvedNext = opensOnAnotherPerson(next, here) ? -1 : firstIndex(RESOLVED, nextOpening);
     const ownPast = Math.min(...[firstIndex(PAST, next), firstIndex(DISTANT_PAST, next)].map((i) => (i < 0 ? Infinity : i)));
     // Dated by the sentence after, resolved in it or at the opening of the one after that ("... C'était en 2017. Il va beaucoup mieux.").
     const afterDating = datedByNext === undefined ? '' : (sentences[i + 2]?.normalised ?? '').split(' ').slice(0, NEXT_OPENING_WORDS).join(' ');
@@ -636,6 +638,16 @@ const NAMED_AS_A_WORK_AFTER = /^\s*(?:(?:,|\s[-–—])?\s*(?:is|was|c['’]est|
 const LYRICS_SAY =
   /(?:(?:refrain|couplet|paroles|chorus|lyrics|chanson|song|morceau|verse)\s+(?:qui\s+)?(?:dit|disent|r[eé]p[eè]te|says|say|go|goes)|(?:chanson|song|refrain|chorus|lyrics|paroles|morceau|track|rap|po[eè]me|poem)\b[^.?!"«“]{0,30}\b(?:line|lines|ligne|phrase|vers|words|mots))\W*$/iu;
 const SAID_BEFORE = /(?:dit|dire|dis|cri[eé]|hurl[eé]|[eé]crit|envoy[eé]|r[eé]p[eé]t[eé]|said|says|say|told|tells|wrote|writes|yelled|shouted|texted|sms|texto|message)\W*$/iu;
+
+/** A sentence opening on a relative named by a possessive ("ma sœur", "my brother"). */
+const PERSON_OPENING =
+  /^(?:\w+ )?(?:mon|ma|mes|notre|nos|son|sa|ses|my|our|his|her) (?:\w+ )?(pere|mere|papa|maman|mari|feme|copain|copine|frere|soeur|fils|file|fils|oncle|tante|cousine?|grand pere|grand mere|amie?|voisine?|colegue|father|mother|dad|mum|mom|husband|wife|partner|boyfriend|girlfriend|brother|sister|son|daughter|uncle|aunt|cousin|grandfather|grandmother|friend|neighbour|neighbor|colleague)\b/;
+
+/** Whether `next` opens on a relative that `here` does not name: another person's sentence. */
+function opensOnAnotherPerson(next: string, here: string): boolean {
+  const m = PERSON_OPENING.exec(next);
+  return m !== null && !new RegExp(`\\b${m[1]}\\b`).test(here);
+}
 
 /** The first words of the next sentence, where a resolution still speaks of this one ("Elle va beaucoup mieux maintenant et ..."). */
 const NEXT_OPENING_WORDS = 12;

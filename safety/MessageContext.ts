@@ -199,7 +199,9 @@ const DOCUMENT_SAYS = re(
 );
 
 /** Said as a joke or a figure of speech (and not "ce n'est pas une blague"). */
-const JOKE = re(`jk|jking|metaphoricaly|metaphoriquement|au sens figure|figuratively|c est (?:sa|ma|une|leur) blague|(?:his|her|my) (?:bit|runing joke)|a runing joke|it s (?:his|her|my) bit|(?:he|she|il|ele) (?:always )?(?:jokes|plaisante|blague)|(?:i|we|je|on) (?!(?:ne|n|do not|am not|are not|not|never)\\b)(?:\\w+ )?(?:joke|joking|plaisante|blague|rigole) (?:that|about|que|sur|en disant)|just kiding|je plaisante|c est pour rire|pour rigoler`);
+const JOKE = re(`jk|jking|metaphoricaly|metaphoriquement|au sens figure|figuratively|c est (?:sa|ma|une|leur) blague|(?:his|her|my|our|their) (?:bit|runing joke)|a runing joke|notre blague|it (?:s|is) (?:his|her|my) bit|it (?:s|is) (?:just |only |al )?banter|(?:he|she|il|ele|(?:my|our) (?:\\w+ )?(?:mate|friend|husband|wife|partner|brother|sister|dad|mum|mom|son|daughter|boyfriend|girlfriend|flatmate|colegue)|(?:mon|notre) (?:pote|ami|mari|frere|pere|fils|copain|coloc|colegue)|(?:ma|notre) (?:pote|amie|feme|soeur|mere|file|copine|coloc|colegue)) (?:always |toujours )?(?:jokes|plaisante|blague)|(?:i|we|je|on) (?!(?:ne|n|do not|am not|are not|not|never)\\b)(?:\\w+ )?(?:joke|joking|plaisante|blague|rigole) (?:that|about|que|sur|en disant)|just kiding|je plaisante|c est pour rire|pour rigoler`);
+/** A turn inside a sentence: what follows is said for real. */
+const TURN = re(`mais|but|sauf que|however|cependant|pourtant|except|this time|cette fois`);
 const NOT_A_JOKE = re(`(?:pas|not|no) (?:une |a )?(?:blague|joke|joking|kiding)|je ne plaisante pas|(?:je ne|je|j) rigole pas|not kiding`);
 
 /** A time in the past: "il y a trois ans", "l'an dernier", "en 2019", "quand j'étais ado", "years ago", "I used to". */
@@ -474,7 +476,8 @@ export function readContext(message: string, normalise: (text: string) => string
   const parts = sentences.map(({ sentence, normalised: here }, i): string[] => {
     const next = sentences[i + 1]?.normalised ?? '';
     // Said as a joke in this sentence ("...; c'est sa blague à chaque visite"): the sentence is set aside.
-    if (test(JOKE, here) && !test(NOT_A_JOKE, whole)) {
+    // Not when the sentence turns ("il plaisante qu'il va sauter, mais ce soir il m'a dit adieu"): what follows is not the joke.
+    if (test(JOKE, here) && !test(NOT_A_JOKE, whole) && !test(TURN, here)) {
       kinds.add('negated');
       return ['#'];
     }
@@ -741,8 +744,10 @@ function pastSetAside(clause: string): string {
   if (words.length - end <= 3) return `${words.slice(0, Math.max(0, start - EVENT_WORDS)).join(' ')} #`.trim();
   // A time in the middle: the words before it are its event when told in the past ("i took too
   // many pills | a long time ago | and came through it"), else another sentence run on.
-  // The time as the verb of its event ("ma TS | date d'avant mes enfants"): the words before are the event.
-  if (test(PAST_TENSE, before) || DATING_VERB.test(m[0])) {
+  // The time as the verb of its event ("ma TS | date d'avant mes enfants"), or as its complement
+  // ("mes idées noires | d'il y a quelques années", "my dark thoughts | from years ago"): the words before are the event.
+  const complement = /(?:^| )(?:d|de|du|from|of)$/.test(words.slice(0, start).join(' '));
+  if (test(PAST_TENSE, before) || DATING_VERB.test(m[0]) || complement) {
     // What follows goes on telling the same event ("... en 2016 | après avoir trop bu et pris des cachets").
     const after = words.slice(end).join(' ');
     return [...words.slice(0, Math.max(0, start - EVENT_WORDS)), '#', ...(EVENT_GOES_ON.test(after) ? [] : words.slice(end))].join(' ').trim();

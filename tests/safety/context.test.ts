@@ -176,6 +176,15 @@ const NOT_AN_ALARM: Record<string, readonly string[]> = {
     "In March my son cut himself and spent two weeks on the ward. He's back at school and doing well now; is there a group for parents?",
     "En mars mon fils s'est scarifié et il a passé deux semaines dans le service. Il a repris le lycée et il va bien maintenant ; il existe un groupe pour les parents ?",
   ],
+  // Twelfth session: a joke a relative keeps making; a past named as the complement of its event.
+  a_relatives_running_joke: [
+    "Mon coloc plaisante qu'il va se jeter par la fenêtre à chaque défaite du PSG, c'est notre blague. Vous avez des soirées jeux à la MDU ?",
+    "My flatmate jokes she'll throw herself off the balcony whenever the Wi-Fi drops, it's just banter. Do you run any quiz nights?",
+  ],
+  a_past_as_a_complement: [
+    "Si je raconte mes idées noires d'il y a quelques années à un pair aidant, il le dira à mon médecin ?",
+    "If I tell a peer helper about my dark thoughts from years ago, will they pass it on to my doctor?",
+  ],
   a_group_for_people_it_happened_to: [
     "Y a-t-il un groupe pour les parents dont l'enfant a fait une TS ? Le mien va bien aujourd'hui.",
     "Is there a support group for the mothers whose daughter attempted suicide last year?",
@@ -274,6 +283,8 @@ const STILL_A_CRISIS: readonly string[] = [
   // themselves now, told in the present ("cuts herself", "hurts himself": no rule knew it at its start).
   "« je vais me tuer », la chanson de ma vie en ce moment",
   "My brother hurts himself when he is alone, what should we do?",
+  "il plaisante toujours qu'il va se jeter du pont, mais ce soir il m'a envoyé un message d'adieu",
+  "This evening I ingested some forty tablets of my sertraline, I wanted someone to know.",
   "She is at school all day and cuts herself at night, what do I do?",
   "He texted me \"you're dead tonight\" and he's outside my building.",
   "mon mari va me tuer si je le quitte, il l'a dit devant les enfants",

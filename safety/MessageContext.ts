@@ -243,6 +243,7 @@ const DISTANT_PAST = re(
 /** Resolved since: "il va mieux", "est suivi", "stabilisé", "c'est derrière moi", "is better", "I'm safe now". */
 const RESOLVED = re(
   [
+    `(?:tout|il|ele|c|son etat|la situation) (?:est|etait) (?:redevenue? )?stable(?! (?:\\w+ )?(?:mais|sauf))|(?:le suivi|tout|ca|les choses) se (?:pase|pasent) bien|`+`(?:things|it|everything|he|she|they|life) (?:have |has |s |is |are )?(?:ben |got |gotten |getting |going )(?:much |a lot |way |so much |far )?(?:beter|wel)(?: since| now)?|(?:has|have) (?:much |greatly )?improved|much improved`,
     `(?:va|vais|vont|alons|alez) (?:beaucoup |bien |)(?:mieux|bien)|(?:est|suis|sont) (?:bien )?(?:suivie?s?|stabilisee?s?|sortie?s? d afaire|guerie?s?|retablie?s?|remise?s?)|stabilisee?|c est derriere (?:moi|nous|lui|ele|eux)|derriere moi|s en est (?:sortie?|remise?)|m en suis (?:sortie?|remise?)|aujourd ?hui (?:je|il|ele|on) (?:va|vais) bien|tout va bien (?:maintenant|aujourd ?hui)|en securite maintenant`,
     `aujourd ?hui (?:je suis|il est|ele est) (?:\\w+ )?(?:bien|mieux|guerie?|heureuse?|stable|stabilisee?|en forme|suivie?|retablie?|pair aidante?|benevole|maman|papa|mariee?)|aujourd ?hui (?:j ai|il a|ele a) (?:un suivi|un travail|un boulot|repris|retrouve|des amis|une famille|un apartement|mon permis)|aujourd ?hui je fais (?:du|de la|des) |(?:je suis|il est|ele est) (?:devenue? )?pair aidante?|(?:a|ont|j ai) porte plainte|(?:j ai|il a|ele a) fait une therapie|a recuperee?|s est remise?|ca va (?:maintenant|aujourd ?hui|mieux|beaucoup mieux)|c est fini`,
     `sortie? de rea|sortie? de reanimation|out of intensive care|out of icu|came back to work|back to work|a repris le travail|sauvee? a temps|saved in time|refait ma vie|je suis partie?|(?:il|ele) est (?:maintenant )?(?:hospitalisee?|en securite|entouree?|suivie?)|(?:is|she s|he s) (?:now )?(?:in hospital|on the ward|an inpatient|admitted|safe)|(?:en securite|safe) (?:dans|in|on) (?:le|the) (?:service|ward)|hospitalisee? et entouree?|pris en charge|prise en charge|calmed down|came home|grounds leave|permision de sortie|a des permisions|has leave|faded|s est estompee?|s est dissipee?|(?:idees?|pensees?|envies?|voix|symptomes?|crises?|angoises?|pulsions?|cauchemars?|tout ca|ca|douleurs?|peurs?|eles) (?:\\w+ ){0,2}(?:a|ont|avait|avaient) (?:\\w+ )?disparue?s?|(?:s est|se sont) calmee?s?|calme depuis|calm (?:since|now)|(?:est|is) calme|rentree?s? (?:a la maison|chez (?:ele|lui|nous|moi)|ensemble)|sommes rentres|back at work|de retour au travail|a repris le travail|(?:is|was) discharged|sortie? d afaire|out of danger|hors de danger|(?:is|was) (?:now )?(?:in prison|in jail|convicted|locked up|sentenced)|(?:est|a ete|sont|ont ete) (?:\\w+ )?(?:en prison|condamnee?s?|incarceree?s?)|no contact since|plus (?:aucun|de) contact|(?:therapy|treatment|the meds|la therapie|le traitement|les soins) (?:\\w+ )?(?:cleared|helped|fixed|worked|a marche|a aide|les a chasees)|(?:elles|ils) sont parties?|(?:they|it) went away|they are gone|(?:est|suis|sont) sevree?s?|(?:is|am|are) (?:clean|sober) now|abstinent|sobre depuis`,
@@ -272,6 +273,15 @@ const ONGOING = re(
 /** A habit dated in the past by its own sentence: "à l'époque", "back then". */
 const HABIT_DATED = re(
   `a l epoque|a cete epoque|en ce temps la|back then|at the time|in those days|in those years|en (?:19\\d\\d|20[01]\\d|202[0-4])|in (?:19\\d\\d|20[01]\\d|202[0-4])|au colege|au lycee|pendant (?:mon|son|mes|ses) (?:adolescence|etudes|ados)|a l adolescence|quand (?:j etais|il etait|ele etait) (?:\\w+ )?(?:petite?|ado|jeune|etudiante?|enfant|gamine?|au colege|au lycee)|in (?:high schol|my tens|my twenties)|^(?:\\w+ )?at schol|when (?:i|he|she) was (?:a )?(?:kid|ten|tenager|student|younger|at schol|in high schol)`,
+);
+
+/**
+ * A habit ("tous les jours", "every day") dated by a time of the past in its own sentence ("parlait
+ * de mourir tous les jours l'hiver dernier"): over, unless another word says it goes on ("still").
+ */
+const HABIT_WORDS = re(`tous les (?:jours|soirs)|chaque (?:jour|nuit|soir)|every (?:day|night)|al the time|tout le temps`);
+const DATED_BY_A_PAST_TIME = re(
+  `il y a (?:\\w+ ){0,2}(?:ans|anes|mois)|(?:l|cet|cete|ce) (?:hiver|ete|automne|printemps|an|ane) (?:dernier|derniere|pase|pasee)|(?:en|au mois de) (?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)|(?:last|that) (?:winter|summer|spring|autumn|fall|year)|(?:\\w+ )?(?:years?|months) ago|in (?:january|february|march|april|may|june|july|august|september|october|november|december)`,
 );
 
 /** Fiction or reported speech: a film, a book, a song, a character, a quote. */
@@ -495,7 +505,8 @@ export function readContext(message: string, normalise: (text: string) => string
     // "every day" is a habit of that past when the sentence or the next dates it ("je pensais à la mort tous les jours à l'époque", "...every single day. That was 2016.").
     // The time the sentence after gives this one ("C'était en 2017.", "L'agression a eu lieu en 2014.", "Ça remonte à 2009.").
     const datedByNext = datingOf(next);
-    const ongoing = relapse || (test(ONGOING, here) && !test(HABIT_DATED, here) && datedByNext === undefined);
+    const habitOnlyDated = test(DATED_BY_A_PAST_TIME, here) && !test(ONGOING, here.replace(HABIT_WORDS, ' '));
+    const ongoing = relapse || (test(ONGOING, here) && !test(HABIT_DATED, here) && !habitOnlyDated && datedByNext === undefined);
     // Resolved here, or at the opening of the sentence after ("Il va mieux.", "Elle va beaucoup mieux
     // maintenant et..."), or anywhere in a sentence after that dates this one ("C'était il y a deux semaines, il est calme depuis.").
     const nextOpening = next.split(' ').slice(0, NEXT_OPENING_WORDS).join(' ');

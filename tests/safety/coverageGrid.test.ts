@@ -45,6 +45,32 @@ describe('safety screen: the rule floor by construction', () => {
     for (const line of lines) expect(screen.assess(line).kind, line).to.equal('crisis');
   });
 
+  it('a danger told as past, dated and resolved, before an ordinary question, is not an alarm (French and English)', () => {
+    // Twelfth session: 183 of 1,120 such lines alarmed (a habit dated by a season or a month, "things have been better since").
+    const lines = [
+      ...grid(
+        ['Mon frère a fait une tentative de suicide', "Mon frère s'est scarifié", 'Mon frère a avalé une boîte de cachets', 'Ma fille parlait de mourir tous les jours', 'Ma fille a voulu se jeter par la fenêtre'],
+        ['en mars.', "l'hiver dernier.", 'il y a deux ans.'],
+        ["Aujourd'hui ça va bien.", 'Tout va mieux depuis.', 'Le suivi se passe bien et tout est stable maintenant.'],
+        ['Existe-t-il un groupe pour les familles ?'],
+      ),
+      ...grid(
+        ['My brother attempted suicide', 'My brother cut himself badly', 'My brother swallowed a box of pills', 'My daughter talked about dying every day', 'My daughter tried to jump from a bridge'],
+        ['in March.', 'last winter.', 'two years ago.'],
+        ['Things have been better since.', 'Everything is fine now.', 'Life has been much better since.'],
+        ['How can I volunteer at the MDU?'],
+      ),
+    ];
+    for (const line of lines) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    // What goes on, or comes back, is not a past.
+    for (const line of [
+      "Il y a deux mois j'ai commencé à me scarifier tous les jours, je n'arrive pas à arrêter",
+      "Mon frère parle de mourir tous les jours depuis l'hiver dernier",
+      "Last winter I thought about dying every day, and now it's back, tonight I want to die",
+      'My brother attempted suicide last winter. Things were better, but since yesterday he talks about it again.',
+    ]) expect(screen.assess(line).kind, line).to.equal('crisis');
+  });
+
   it('the same verbs in their everyday uses are not', () => {
     for (const line of [
       'mon fils se coupe les cheveux tout seul maintenant, il peut venir à l’atelier ?',

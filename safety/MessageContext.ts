@@ -257,6 +257,52 @@ const RESOLVED = re(
   ].join('|'),
 );
 
+/**
+ * A recent time ("hier soir", "last night", "ce matin"): a danger that recent is still a danger
+ * (RELAPSE), unless the message says the person is now in care and safe (SAFE_IN_CARE).
+ */
+const RECENT_PAST = re(
+  `hier(?: soir| matin| apres midi)?|avant hier|yesterday(?: evening| morning| afternoon)?|last night|la nuit derniere|cete nuit|ce matin|this morning|il y a (?:une|deux|trois|quelques|\\d+) (?:heures?|minutes)|(?:an|one|two|thre|a few|\\d+) (?:hours?|minutes) ago|tout a l heure|(?:ce|cet|this) (?:week end|weekend)`,
+);
+
+/**
+ * Someone else now in care and safe: "il est en sécurité dans le service", "elle est hospitalisée",
+ * "les soignants s'en occupent", "he's safe on the ward now", "the staff are looking after her".
+ * Said of a third person only: a writer who tells their own attempt of last night keeps the numbers.
+ */
+const SAFE_IN_CARE = re(
+  [
+    `(?:il|ele|ils|eles) (?:est|sont) (?:maintenant |desormais |bien |donc )?(?:en securite|hors de danger|hospitalisee?s?|admise?s?|prise? en charge|entre de bones mains|aux urgences|en reanimation|sous surveilance|dans le service|a l hopital)|(?:les soignants|l equipe|les infirmiers|les infirmieres|les medecins|le service) (?:s en ocupent|s ocupent (?:de lui|d ele|d eux|bien)|le surveilent|la surveilent|les surveilent|veilent sur)|en securite (?:maintenant|dans le service|a l hopital)|hors de danger`,
+    `(?:he|she|they) (?:is|are|s|re) (?:now )?(?:safe|out of danger|in hospital|in the hospital|on the ward|in god hands|being loked after|being cared for|admitted|under observation)|(?:the staf|the nurses|the doctors|the team|the ward) (?:are|is) (?:\\w+ )?(?:loking after|caring for|taking care of|watching over)|out of danger|safe (?:on|in) the (?:ward|unit|hospital)`,
+  ].join('|'),
+);
+
+/** An intent still ahead: "il va recommencer", "dès sa sortie", "he'll try again when he gets out". */
+const INTENT_AHEAD = re(
+  `(?:va|vont|veut|veulent|voulait|alait|compte|(?<!(?:a|avoir|ont|avait|apres) )menace de) (?:\\w+ ){0,2}(?:se|me|nous|le|la|les|recomencer|refaire|tuer|mourir|sauter|fraper)|(?:will|wil|ll|wants to|is going to|going to|plans to|would) (?:\\w+ ){0,2}(?:kil|die|jump|hurt|do it|try|end|hit|beat)|(?:a|des) (?:sa|son) (?:sortie|retour)|(?:when|once|as son as) (?:he|she|they) (?:is |are |gets |get |comes |come )?(?:out|discharged|home|back)|quand (?:il|ele) (?:sortira|rentrera|reviendra)`,
+);
+
+/** A first person telling their own act: "j'ai...", "je me suis...", "I took", "I tried". */
+const FIRST_PERSON_ACT = re(`(?:je|j) (?:ai|me suis|m ai|suis)|i (?:have |had |just )?(?:tok|tried|atempted|swalowed|cut|overdosed|wanted|was)|i ve`);
+
+/**
+ * An incident at work told by staff for what to do about it: a colleague or a patient of the ward
+ * in a past tense ("une collègue a été agressée la semaine dernière", "a patient threatened a
+ * nurse on our unit"), and a question on how to report it. Not when it goes on, comes back, or the
+ * person is missing (ONGOING, NOW_OR_AGAIN).
+ */
+const WORKPLACE = re(
+  `(?:un|une|mon|ma|notre|nos|des|deux|plusieurs|l|le|la|les) (?:\\w+ )?(?:colegues?|infirmiere?s?|ide|aide soignante?s?|soignante?s?|agents?|ash|interne|internes|medecins?|psychiatres?|cadres?|educatrices?|educateurs?|brancardiers?|secretaires?|patients? du service|patientes? du service)|(?:dans|de|a) (?:le |l |notre |mon )?(?:service|unite|pavilon)|(?:a|the|our|my|two|one of our|one of the|another) (?:\\w+ )?(?:coleagues?|nurses?|staf members?|healthcare asistants?|support workers?|orderly|orderlies|porters?|doctors?|psychiatrists?|interns?|residents?|receptionists?)|(?:on|in) (?:the|our|my) (?:ward|unit)`,
+);
+const REPORT_PROCEDURE = re(
+  `signaler|signalement|declarer|declaration|(?:fiche (?:d )?)?(?:evenement|evenements) indesirables?|fei|procedure|protocole|rapport d incident|incident reports?|incident form|report (?:it|this|that|the incident)|(?:who|how) (?:do|should|can) (?:we|i) (?:report|tel|inform|notify)|reporting|the datix|datix|commision des usagers|cdu|representants? des usagers|user representatives?|debriefing|debrief|cellule (?:d )?(?:ecoute|soutien)|soutien (?:psychologique )?(?:pour|a) l equipe|staf support`,
+);
+/** Yesterday: an incident at work that recent is still told for what to do about it ("ce midi" is not). */
+const YESTERDAY = re(`hier|avant hier|yesterday`);
+const NOW_OR_AGAIN = re(
+  `en ce moment|right now|a l instant|just now|maintenant|now|ce soir|tonight|garde|keeps|cache|hides|de nouveau|a nouveau|again|recomence|started again|fugue|fugueur|a fugue|en fugue|disparue?|introuvable|missing|ran away|absconded|can not find|on ne (?:le|la) trouve plus`,
+);
+
 /** A danger back again: no past-and-resolved reading then. */
 const RELAPSE = re(
   `(?:vient|viens|viennent) de (?:partir|dire|me dire|m ecrire|m apeler|sortir|quiter|s enfuir|fuguer|disparaitre|m avouer|avouer|m anoncer|me confier|me raconter|m envoyer)|just (?:left|told me|said|ran off|walked out|texted)|il y a (?:cinq|dix|quinze|vingt|trente) minutes|ce matin|cete nuit|this morning|last night|la nuit derniere|il y a (?:une|deux|trois|quelques|\\d+) (?:heures?|minutes)|(?:an|one|two|thre|a few|\\d+) (?:hours?|minutes) ago|tout a l heure|just now|a l instant|recomence|recomencer|rechute|de nouveau|a nouveau|encore une fois|come avant|j y repense|y repense|again|relapse|relapsed|coming back|it is back|back to(?! work| schol| the ward| normal| uni| colege| university| my job| his job| her job)|started again|cette semaine|ce soir|hier|yesterday|tonight|this week|these days|ces jours ci|en ce moment|depuis quelques jours|lately|recently|recemment`,
@@ -328,9 +374,9 @@ const WORK_IS_ABOUT = re(
  */
 const ABOUT_INFORMATION = re(
   [
-    `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|module|dosier|campagne|projet|formation|cours|conference|chifres|statistiques|sensibilisation|prevention|grand oral|oral|cas|journee|colloque|atelier|podcast|emision|questionaire|brochures?|plaquetes?(?! (?:vides?|de (?:cachets|comprimes|medicaments|gelules|pilules)))|temoignages?|intervention|travaile|travailer|formee?|former|reperage|flyers?|affiches?|depliants?|posters?) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre|au|aux|aupres)|(?:j etudie|etudier|etudie les|etudie le|etudie la)`,
+    `(?:memoire|these|expose|reportage|article|enquete|documentaire|etude|recherche|recherches|module|dosier|campagne|projet|formation|cours|conference|soiree|table ronde|debat|cine debat|exposition|expo|stand|forum|chifres|statistiques|sensibilisation|prevention|grand oral|oral|cas|journee|colloque|atelier|podcast|emision|questionaire|brochures?|plaquetes?(?! (?:vides?|de (?:cachets|comprimes|medicaments|gelules|pilules)))|temoignages?|intervention|travaile|travailer|formee?|former|reperage|flyers?|affiches?|depliants?|posters?) (?:\\w+ ){0,3}(?:sur|autour|concernant|a propos|au sujet|de prevention|contre|au|aux|aupres)|(?:j etudie|etudier|etudie les|etudie le|etudie la)`,
     `(?:self harm|suicide|suicide prevention|domestic violence|automutilation|prevention du suicide|violences conjugales) (?:awarenes|prevention|training|session|seance|workshop|atelier|day|journee|week|semaine|module|talks?|leaflets|brochures|campaign|campagne|conference)`,
-    `(?:thesis|disertation|esay|paper|piece|article|report|research|study|project|campaign|presentation|course|statistics|figures|data|training|awarenes|prevention|working|work|studying|teaching|day|talk|workshop|survey|podcast|leaflets|brochures|speakers?|questionaire|conference|seminar|module|lesson|lecture) (?:\\w+ ){0,3}(?:on|about|into|regarding|concerning|against)|(?:covering|reporting on|writing about|writing on|a story on|a story about)|(?:i study|i am studying|researching|studying)`,
+    `(?:thesis|disertation|esay|paper|piece|article|report|research|study|project|campaign|presentation|course|evening|event|panel|debate|exhibition|stall|fair|forum|statistics|figures|data|training|awarenes|prevention|working|work|studying|teaching|day|talk|workshop|survey|podcast|leaflets|brochures|speakers?|questionaire|conference|seminar|module|lesson|lecture) (?:\\w+ ){0,3}(?:on|about|into|regarding|concerning|against)|(?:covering|reporting on|writing about|writing on|a story on|a story about)|(?:i study|i am studying|researching|studying)`,
   ].join('|'),
 );
 
@@ -478,7 +524,11 @@ export function readContext(message: string, normalise: (text: string) => string
   const sentenceTexts = sentenceList.map((sentence) => normalise(sentence));
   if (tellsOverdoseNow(sentenceTexts)) return none;
   const kinds = new Set<ContextKind>([...(titled ? (['reported'] as const) : []), ...(laughed ? (['negated'] as const) : [])]);
-  const relapse = test(RELAPSE, whole);
+  // A danger of last night told with the person now in care and safe ("hospitalisé hier soir après
+  // avoir menacé de se tuer ; il est en sécurité dans le service"): a recent past, not a danger back.
+  const recentInCare = test(SAFE_IN_CARE, whole) && !test(FIRST_PERSON_ACT, whole) && !test(INTENT_AHEAD, whole) && !test(RELAPSE, whole.replace(RECENT_PAST, ' '));
+  const relapse = test(RELAPSE, whole) && !recentInCare;
+  const reportQuestion = test(REPORT_PROCEDURE, whole);
   // A past is read as past in its own sentence: resolved there or at the opening of the sentence
   // right after it ("Il va mieux."), and nothing there says it still goes on. Another sentence's "I'm stable
   // now" says nothing of this one's danger.
@@ -489,6 +539,11 @@ export function readContext(message: string, normalise: (text: string) => string
     // Not when the sentence turns ("il plaisante qu'il va sauter, mais ce soir il m'a dit adieu"): what follows is not the joke.
     if (test(JOKE, here) && !test(NOT_A_JOKE, whole) && !test(TURN, here)) {
       kinds.add('negated');
+      return ['#'];
+    }
+    // An incident at work told by staff to ask how to report it: the incident is the subject of the question.
+    if (reportQuestion && test(WORKPLACE, here) && test(PAST_TENSE, here) && (test(PAST, here) || test(DISTANT_PAST, here) || test(YESTERDAY, here)) && !test(ONGOING, here) && !test(NOW_OR_AGAIN, here) && !test(INTENT_AHEAD, here) && !test(PRESENT_FIRST_PERSON, here)) {
+      kinds.add('about_information');
       return ['#'];
     }
     // A sentence that tells a work and no one's own life ("Dans le film « ... », un élève se suicide."): the story.
@@ -517,7 +572,7 @@ export function readContext(message: string, normalise: (text: string) => string
     const ownPast = Math.min(...[firstIndex(PAST, next), firstIndex(DISTANT_PAST, next)].map((i) => (i < 0 ? Infinity : i)));
     // Dated by the sentence after, resolved in it or at the opening of the one after that ("... C'était en 2017. Il va beaucoup mieux.").
     const afterDating = datedByNext === undefined ? '' : (sentences[i + 2]?.normalised ?? '').split(' ').slice(0, NEXT_OPENING_WORDS).join(' ');
-    const resolved = !ongoing && (test(RESOLVED, here) || (resolvedNext >= 0 && !(ownPast < resolvedNext && datedByNext === undefined)) || (datedByNext !== undefined && (test(RESOLVED, next) || test(RESOLVED, afterDating))));
+    const resolved = !ongoing && (test(RESOLVED, here) || (recentInCare && (test(SAFE_IN_CARE, here) || test(SAFE_IN_CARE, nextOpening))) || (resolvedNext >= 0 && !(ownPast < resolvedNext && datedByNext === undefined)) || (datedByNext !== undefined && (test(RESOLVED, next) || test(RESOLVED, afterDating))));
     // A work named in this sentence or the one before: what it is about; the story it tells goes on only in this one.
     const work = { here: test(REPORTED, here), near: test(REPORTED, here) || (i > 0 && test(REPORTED, sentences[i - 1]!.normalised)) };
     // Who asks (a student, a member of staff) is said in this sentence or the one before; or the
@@ -549,6 +604,11 @@ export function readContext(message: string, normalise: (text: string) => string
     if ((resolved ? test(PAST, c) || test(DISTANT_PAST, c) : distantPast && test(DISTANT_PAST, c)) && !test(PRESENT_FIRST_PERSON, c.replace(AMBIGUOUS_TENSE, ' '))) {
       kinds.add('past_resolved');
       return pastSetAside(c);
+    }
+    // Last night's danger, the person in care and safe now: the clause told in a past tense is that past.
+    if (resolved && recentInCare && test(PAST_TENSE, c) && !test(PRESENT_FIRST_PERSON, c.replace(AMBIGUOUS_TENSE, ' '))) {
+      kinds.add('past_resolved');
+      return '#';
     }
     // Resolved, and told in the imperfect, a state of the past ("mon ex me menaçait de mort, | il
     // est en prison depuis deux ans"): the clause is the past.

@@ -71,6 +71,59 @@ describe('safety screen: the rule floor by construction', () => {
     ]) expect(screen.assess(line).kind, line).to.equal('crisis');
   });
 
+  it('staff telling an incident at work to ask how to report it is not an alarm (French and English)', () => {
+    // Thirteenth session: 33 of these 90 lines alarmed ("un infirmier a été frappé par un patient la semaine dernière. À qui le signaler ?").
+    const lines = [
+      ...grid(
+        ['Une collègue a été agressée', 'Un infirmier a été frappé par un patient', 'Un patient a menacé une aide-soignante avec un couteau', 'Une patiente a fait une tentative de suicide dans le service'],
+        ['la semaine dernière.', 'lundi dernier.'],
+        ['À qui faut-il le signaler ?', 'Comment déclarer un événement indésirable ?'],
+      ),
+      ...grid(
+        ['A colleague was assaulted on the ward', 'A nurse was punched by a patient', 'A patient threatened a nurse with a knife', 'A patient attempted suicide on our unit'],
+        ['last week.', 'last Monday.'],
+        ['Who do we report it to?', 'What is the procedure for an incident report?'],
+      ),
+    ];
+    for (const line of lines) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    // Still going on, back again, or the person missing: a danger.
+    for (const line of [
+      'Un patient a menacé une infirmière avec un couteau, il est toujours dans le couloir. Comment faire un signalement ?',
+      "Un patient du service a fugué après avoir dit qu'il allait se pendre. À qui le signaler ?",
+      'A patient on our unit attempted suicide last week and tonight he is trying again. Who do we report it to?',
+    ]) expect(screen.assess(line).kind, line).to.equal('crisis');
+  });
+
+  it('a danger of last night, the person now in care and safe, before a question is not an alarm (French and English)', () => {
+    // Thirteenth session: 45 of 72 such lines alarmed ("hier soir" read as a danger back again).
+    const lines = [
+      ...grid(
+        ['Mon fils a été hospitalisé hier soir après avoir menacé de se tuer.', "Ma mère a été admise aux urgences après une overdose.", "Ma fille a été hospitalisée après s'être scarifiée."],
+        ['Il est en sécurité maintenant dans le service.', "Les soignants s'en occupent et c'est calme maintenant."],
+        ['Quels sont ses droits ?', 'Peut-on lui rendre visite ?'],
+      ),
+      ...grid(
+        ['My son was admitted last night after threatening to kill himself.', 'My brother was sectioned after threatening us.', 'My daughter was admitted after cutting herself.'],
+        ['He is safe on the ward now.', 'The staff are looking after them and things are calm now.'],
+        ['What are his rights?', 'Can we visit?'],
+      ),
+    ];
+    for (const line of lines) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    // The writer's own act of last night, or an intent still ahead: a danger.
+    for (const line of [
+      "J'ai avalé tous mes cachets hier soir, je suis aux urgences, ils disent que je suis hors de danger. Quels sont mes droits ?",
+      "Mon fils a été hospitalisé hier soir, il est en sécurité, mais il dit qu'il va se tuer dès sa sortie.",
+      'My brother was admitted last night after an overdose. He is safe now, but he says he will try again when he gets out.',
+    ]) expect(screen.assess(line).kind, line).to.equal('crisis');
+  });
+
+  it('an evening about a danger is not an alarm', () => {
+    for (const line of [
+      'Notre association organise une soirée sur les violences conjugales. Qui pourrais-je interroger ?',
+      'Our association is holding an evening on domestic violence. Who could I interview?',
+    ]) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+  });
+
   it('the same verbs in their everyday uses are not', () => {
     for (const line of [
       'mon fils se coupe les cheveux tout seul maintenant, il peut venir à l’atelier ?',

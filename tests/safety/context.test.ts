@@ -237,6 +237,9 @@ const RIGHTS_NOT_MEDICAL: readonly string[] = [
   "le psy veut me mettre sous clozapine, je peux dire non ?",
   "They want to put me on depot injections of Haldol every month, can I say no?",
   "I'm 22 and I take sertraline. If my mum phones the ward, can they tell her what I'm taking?",
+  // Thirteenth session: the object after the verb, as a learner of French writes it.
+  "Je veux pas l'injection de Risperdal, ils peuvent forcer moi ?",
+  "I don't want the Haldol shot, can they force me even if I came in on my own?",
   // Tenth session: reading one's record, telling one's recovery.
   "Je suis infirmière, un patient sous lithium voudrait lire son dossier : comment fait-il ?",
   "I'm on clozapine, can I see my medical records?",

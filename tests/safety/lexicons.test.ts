@@ -156,7 +156,8 @@ describe('safety screen: determinism, speed, robustness', () => {
           }) / texts.length,
       ),
     );
-    expect(perMessageMs).to.be.below(0.5);
+    // A guard against a pathological pattern, not a benchmark (`npx tsx bench/pipelineCost.ts` measures the cost): 0.2-0.3 ms alone, up to 0.53 in a busy suite.
+    expect(perMessageMs).to.be.below(1);
     for (const unit of ['je voudrais des informations sur les permanences ', 'a b c d e f g h ', 'mon traitement me fait grossir, je ', 'azertyuiopqsdfghjklm ']) {
       const long = unit.repeat(200);
       expect(cpuMs(() => screen.assess(long)), unit).to.be.below(30);

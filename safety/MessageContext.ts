@@ -297,6 +297,21 @@ const WORKPLACE = re(
 const REPORT_PROCEDURE = re(
   `signaler|signalement|declarer|declaration|(?:fiche (?:d )?)?(?:evenement|evenements) indesirables?|fei|procedure|protocole|rapport d incident|incident reports?|incident form|report (?:it|this|that|the incident)|(?:who|how) (?:do|should|can) (?:we|i) (?:report|tel|inform|notify)|reporting|the datix|datix|commision des usagers|cdu|representants? des usagers|user representatives?|debriefing|debrief|cellule (?:d )?(?:ecoute|soutien)|soutien (?:psychologique )?(?:pour|a) l equipe|staf support`,
 );
+/**
+ * How to meet an indefinite person in danger: "comment répondre à un patient qui parle de
+ * suicide", "que dire à une personne qui a des idées noires", "how should I respond to someone who
+ * self-harms". Not "mon patient", "ce patient", nor someone in front of the writer (IN_FRONT_OF_ME).
+ */
+const HOW_TO_MEET_SOMEONE = re(
+  `(?:comment|que|quoi|vers qui|a qui|ou|how|what|where|who) (?:\\w+ ){0,4}(?:repondre|reagir|dire|orienter|acueilir|aider|parler|faire|soutenir|accompagner|respond|react|say|refer|send|welcome|help|talk|handle|support|approach|deal) (?:\\w+ ){0,2}(?:un patient|une patiente|quelqu un|une personne|un usager|une victime|un proche|une proche|someone|somebody|a patient|a person|a victim|a relative|anyone|a visitor|un visiteur|une visiteuse)(?: \\w+)?`,
+);
+/** Someone there now: "devant moi", "in front of me", "à côté de moi", "on the phone with me". */
+const IN_FRONT_OF_ME = re(`devant moi|en face de moi|a cote de moi|au telephone avec moi|in front of me|next to me|on the phone with me|with me now|ici meme`);
+/** An act just done or under way: "qui vient d'avaler", "en train de", "who just took", "who is cutting". */
+const JUST_DONE = re(`(?:vient|viennent|viens) (?:de|d)|en train|just|(?:is|are) \\w+ing`);
+/** A description of the indefinite person is short; a clause that goes on tells more. */
+const PRACTICE_WORDS = 16;
+
 /** Yesterday: an incident at work that recent is still told for what to do about it ("ce midi" is not). */
 const YESTERDAY = re(`hier|avant hier|yesterday`);
 const NOW_OR_AGAIN = re(
@@ -529,6 +544,7 @@ export function readContext(message: string, normalise: (text: string) => string
   const recentInCare = test(SAFE_IN_CARE, whole) && !test(FIRST_PERSON_ACT, whole) && !test(INTENT_AHEAD, whole) && !test(RELAPSE, whole.replace(RECENT_PAST, ' '));
   const relapse = test(RELAPSE, whole) && !recentInCare;
   const reportQuestion = test(REPORT_PROCEDURE, whole);
+  const nowInMessage = relapse || test(NOW_OR_AGAIN, whole) || test(IN_FRONT_OF_ME, whole) || test(JUST_DONE, whole);
   // A past is read as past in its own sentence: resolved there or at the opening of the sentence
   // right after it ("Il va mieux."), and nothing there says it still goes on. Another sentence's "I'm stable
   // now" says nothing of this one's danger.
@@ -637,6 +653,17 @@ export function readContext(message: string, normalise: (text: string) => string
       if (topic.length <= TOPIC_WORDS) {
         kinds.add('about_information');
         return `${c.slice(0, at)} # ${person < 0 ? '' : after.slice(person).join(' ')}`.trim();
+      }
+    }
+    // How to meet someone in danger, asked as a practice ("comment réagir face à quelqu'un qui se
+    // scarifie ?", "where do I refer someone who threatens to kill themselves?"): an indefinite
+    // person, not someone met now; the few words that describe them are the topic.
+    const practice = firstIndex(HOW_TO_MEET_SOMEONE, c);
+    if (practice >= 0 && !nowInMessage) {
+      const after = c.slice(practice).split(' ');
+      if (after.length <= PRACTICE_WORDS) {
+        kinds.add('about_information');
+        return `${c.slice(0, practice)} #`.trim();
       }
     }
     // An asker of information (a student, a journalist, a member of staff): a danger named as a

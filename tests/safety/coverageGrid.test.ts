@@ -117,6 +117,25 @@ describe('safety screen: the rule floor by construction', () => {
     ]) expect(screen.assess(line).kind, line).to.equal('crisis');
   });
 
+  it('how to meet someone in danger, asked as a practice, is not an alarm; someone there now is (French and English)', () => {
+    // Thirteenth session: 19 of 40 such lines alarmed ("Je suis infirmière, comment réagir face à quelqu'un qui se scarifie ?").
+    const lines = [
+      ...grid(['Je suis infirmière,', 'En tant que bénévole,', "Je travaille à l'accueil,"], ['comment répondre à un patient qui parle de suicide ?', "comment réagir face à quelqu'un qui se scarifie ?", "vers qui orienter quelqu'un qui menace de se tuer ?", 'que dire à une personne qui a des idées noires ?']),
+      ...grid(['I am a nurse,', 'As a volunteer,', 'I work at the front desk,'], ['how should I respond to a patient who talks about suicide?', 'what do I say to someone with dark thoughts?', 'where do I refer someone who threatens to kill themselves?']),
+    ];
+    for (const line of lines) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    for (const line of [
+      "comment aider quelqu'un qui vient d'avaler toute sa boîte de cachets ?",
+      "Il y a quelqu'un devant moi qui dit qu'il va se tuer, comment réagir ?",
+      'how do I help someone who is cutting himself right now',
+      'what do I say to my daughter who wants to kill herself?',
+    ]) expect(screen.assess(line).kind, line).to.equal('crisis');
+    // Hurt doing something else is not self-harm.
+    for (const line of ['I cut myself peeling vegetables at the cooking workshop, is there a first aid kit at the MDU?', 'I burnt myself with the soldering iron at the workshop, when does it start again?']) {
+      expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    }
+  });
+
   it('an evening about a danger is not an alarm', () => {
     for (const line of [
       'Notre association organise une soirée sur les violences conjugales. Qui pourrais-je interroger ?',

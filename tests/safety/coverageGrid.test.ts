@@ -16,6 +16,16 @@ function grid(...parts: readonly (readonly string[])[]): string[] {
   return parts.reduce<string[]>((lines, part) => lines.flatMap((line) => part.map((p) => `${line} ${p}`.trim())), ['']);
 }
 
+/** Each line is a crisis (the numbers first). */
+function expectCrises(lines: readonly string[]): void {
+  for (const line of lines) expect(screen.assess(line).kind, line).to.equal('crisis');
+}
+
+/** No line raises the crisis alarm (nor is declined as medical). */
+function expectNoAlarm(lines: readonly string[]): void {
+  for (const line of lines) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+}
+
 const TAILS_FR = ['', 'en ce moment, je fais quoi ?', 'depuis quelques jours, que faire ?'];
 const TAILS_EN = ['', 'every night, what do I do?', 'right now, please help'];
 
@@ -25,7 +35,7 @@ describe('safety screen: the rule floor by construction', () => {
       ...grid(['je me'], ['coupe', 'scarifie', 'brûle', 'frappe', 'mutile'], TAILS_FR),
       ...grid(['il se', 'elle se', 'mon fils se', 'ma fille se', 'mon frère se'], ['coupe', 'scarifie', 'brûle', 'frappe', 'mutile', 'taillade les bras', 'cogne la tête contre le mur'], TAILS_FR),
     ];
-    for (const line of lines) expect(screen.assess(line).kind, line).to.equal('crisis');
+    expectCrises(lines);
   });
 
   it('self-harm told in the present, whoever does it, is a crisis (English)', () => {
@@ -34,7 +44,7 @@ describe('safety screen: the rule floor by construction', () => {
       ...grid(['he', 'my son', 'my brother'], ['cuts', 'burns', 'hits', 'scratches', 'hurts', 'bites', 'punches', 'is cutting', 'is burning'], ['himself'], TAILS_EN),
       ...grid(['she', 'my daughter'], ['cuts', 'burns', 'scratches', 'bites', 'is hurting'], ['herself'], TAILS_EN),
     ];
-    for (const line of lines) expect(screen.assess(line).kind, line).to.equal('crisis');
+    expectCrises(lines);
   });
 
   it('someone beating, strangling or threatening someone now is a crisis (French and English)', () => {
@@ -42,7 +52,7 @@ describe('safety screen: the rule floor by construction', () => {
       ...grid(['mon mari', 'mon père', 'mon copain', 'mon fils', 'mon voisin'], ['me frappe', 'me bat', 'me tabasse', 'frappe ma mère', 'frappe les enfants', "m'étrangle", 'me menace avec un couteau'], ['', 'là maintenant, aidez-moi']),
       ...grid(['my husband', 'my dad', 'my boyfriend', 'my son', 'my neighbour'], ['hits me', 'is hitting me', 'beats me', 'is beating my mum', 'is strangling me', 'is punching my sister', 'hits the kids', 'threatens me with a knife'], ['', 'right now', ', please help']),
     ];
-    for (const line of lines) expect(screen.assess(line).kind, line).to.equal('crisis');
+    expectCrises(lines);
   });
 
   it('a danger told as past, dated and resolved, before an ordinary question, is not an alarm (French and English)', () => {
@@ -61,14 +71,14 @@ describe('safety screen: the rule floor by construction', () => {
         ['How can I volunteer at the MDU?'],
       ),
     ];
-    for (const line of lines) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    expectNoAlarm(lines);
     // What goes on, or comes back, is not a past.
-    for (const line of [
+    expectCrises([
       "Il y a deux mois j'ai commencé à me scarifier tous les jours, je n'arrive pas à arrêter",
       "Mon frère parle de mourir tous les jours depuis l'hiver dernier",
       "Last winter I thought about dying every day, and now it's back, tonight I want to die",
       'My brother attempted suicide last winter. Things were better, but since yesterday he talks about it again.',
-    ]) expect(screen.assess(line).kind, line).to.equal('crisis');
+    ]);
   });
 
   it('staff telling an incident at work to ask how to report it is not an alarm (French and English)', () => {
@@ -85,13 +95,13 @@ describe('safety screen: the rule floor by construction', () => {
         ['Who do we report it to?', 'What is the procedure for an incident report?'],
       ),
     ];
-    for (const line of lines) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    expectNoAlarm(lines);
     // Still going on, back again, or the person missing: a danger.
-    for (const line of [
+    expectCrises([
       'Un patient a menacé une infirmière avec un couteau, il est toujours dans le couloir. Comment faire un signalement ?',
       "Un patient du service a fugué après avoir dit qu'il allait se pendre. À qui le signaler ?",
       'A patient on our unit attempted suicide last week and tonight he is trying again. Who do we report it to?',
-    ]) expect(screen.assess(line).kind, line).to.equal('crisis');
+    ]);
   });
 
   it('a danger of last night, the person now in care and safe, before a question is not an alarm (French and English)', () => {
@@ -108,13 +118,13 @@ describe('safety screen: the rule floor by construction', () => {
         ['What are his rights?', 'Can we visit?'],
       ),
     ];
-    for (const line of lines) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    expectNoAlarm(lines);
     // The writer's own act of last night, or an intent still ahead: a danger.
-    for (const line of [
+    expectCrises([
       "J'ai avalé tous mes cachets hier soir, je suis aux urgences, ils disent que je suis hors de danger. Quels sont mes droits ?",
       "Mon fils a été hospitalisé hier soir, il est en sécurité, mais il dit qu'il va se tuer dès sa sortie.",
       'My brother was admitted last night after an overdose. He is safe now, but he says he will try again when he gets out.',
-    ]) expect(screen.assess(line).kind, line).to.equal('crisis');
+    ]);
   });
 
   it('how to meet someone in danger, asked as a practice, is not an alarm; someone there now is (French and English)', () => {
@@ -123,28 +133,26 @@ describe('safety screen: the rule floor by construction', () => {
       ...grid(['Je suis infirmière,', 'En tant que bénévole,', "Je travaille à l'accueil,"], ['comment répondre à un patient qui parle de suicide ?', "comment réagir face à quelqu'un qui se scarifie ?", "vers qui orienter quelqu'un qui menace de se tuer ?", 'que dire à une personne qui a des idées noires ?']),
       ...grid(['I am a nurse,', 'As a volunteer,', 'I work at the front desk,'], ['how should I respond to a patient who talks about suicide?', 'what do I say to someone with dark thoughts?', 'where do I refer someone who threatens to kill themselves?']),
     ];
-    for (const line of lines) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
-    for (const line of [
+    expectNoAlarm(lines);
+    expectCrises([
       "comment aider quelqu'un qui vient d'avaler toute sa boîte de cachets ?",
       "Il y a quelqu'un devant moi qui dit qu'il va se tuer, comment réagir ?",
       'how do I help someone who is cutting himself right now',
       'what do I say to my daughter who wants to kill herself?',
-    ]) expect(screen.assess(line).kind, line).to.equal('crisis');
+    ]);
     // Hurt doing something else is not self-harm.
-    for (const line of ['I cut myself peeling vegetables at the cooking workshop, is there a first aid kit at the MDU?', 'I burnt myself with the soldering iron at the workshop, when does it start again?']) {
-      expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
-    }
+    expectNoAlarm(['I cut myself peeling vegetables at the cooking workshop, is there a first aid kit at the MDU?', 'I burnt myself with the soldering iron at the workshop, when does it start again?']);
   });
 
   it('an evening about a danger is not an alarm', () => {
-    for (const line of [
+    expectNoAlarm([
       'Notre association organise une soirée sur les violences conjugales. Qui pourrais-je interroger ?',
       'Our association is holding an evening on domestic violence. Who could I interview?',
-    ]) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    ]);
   });
 
   it('the same verbs in their everyday uses are not', () => {
-    for (const line of [
+    expectNoAlarm([
       'mon fils se coupe les cheveux tout seul maintenant, il peut venir à l’atelier ?',
       'ma mère se brûle souvent avec la poêle, elle a des troubles de mémoire, qui peut nous aider ?',
       'elle se coupe du monde depuis son hospitalisation, il existe des groupes de familles ?',
@@ -152,6 +160,6 @@ describe('safety screen: the rule floor by construction', () => {
       'my dad is beating my mum at scrabble again, any board game afternoons at the MDU?',
       'my son is hitting the books for his exams, can he still come to the group?',
       'the kids are beating the high score on the arcade game, is the games room open?',
-    ]) expect(screen.assess(line).kind, line).to.be.oneOf(['none', 'help_info']);
+    ]);
   });
 });
